@@ -1,0 +1,38 @@
+# Everything a fresh machine needs: Python 3.11 and make. The venv is built here, on demand.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint format typecheck bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/claude-usage demo
+
+lint: $(STAMP)
+	$(BIN)/ruff check bot tools tests bench
+	$(BIN)/ruff format --check bot tools tests bench
+
+format: $(STAMP)
+	$(BIN)/ruff format bot tools tests bench
+	$(BIN)/ruff check --fix bot tools tests bench
+
+typecheck: $(STAMP)
+	$(BIN)/mypy bot tools
+
+test: lint typecheck
+	$(BIN)/pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python bench/client.py
+	@if [ -f bench/store.py ]; then $(BIN)/python bench/store.py; fi
+	@if [ -f bench/slack_ack.py ]; then $(BIN)/python bench/slack_ack.py; fi
+
+clean:
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

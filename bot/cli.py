@@ -1,0 +1,48 @@
+"""`claude-usage`: the command line. It only wires: settings, clients and store, then a call.
+
+Every command body lives in the module that owns the feature; this file registers them and turns
+`ClaudeUsageError` into one line on stderr with the documented exit code (0 ok, 2 usage, 1 other).
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from bot.errors import ClaudeUsageError
+
+app = typer.Typer(
+    name="claude-usage",
+    help="Claude Enterprise adoption and spend, from the Analytics API to Slack.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+@app.command()
+def version() -> None:
+    """Print the version."""
+    from bot import __version__
+
+    typer.echo(__version__)
+
+
+def _register() -> None:
+    """Attach each feature's commands; each feature module owns its command bodies."""
+    # One line per feature module: `from bot.x.cli import register as register_x; register_x(app)`.
+
+
+@app.callback()
+def _root() -> None:
+    """Claude Enterprise adoption and spend, from the Analytics API to Slack."""
+
+
+def main() -> None:
+    _register()
+    try:
+        app()  # click handles its own usage errors (exit 2) and --help
+    except ClaudeUsageError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(exc.exit_code)

@@ -1,0 +1,84 @@
+"""Settings: the only module that reads the environment.
+
+Everything else receives a `Settings` (or values taken from it) so tests can build one explicitly
+and no code path ever picks up a real key by accident. Secrets are `SecretStr`: their `repr` and
+`str` are masked, so logging a `Settings` never leaks them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEFAULT_MODEL = "claude-sonnet-5-5"
+"""A current Sonnet the installed anthropic SDK does not mark deprecated (4.5 ends 2026-11-30)."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
+
+    analytics_api_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("CLAUDE_ANALYTICS_API_KEY", "analytics_api_key")
+    )
+    analytics_base_url: str = Field(
+        default="https://api.anthropic.com",
+        validation_alias=AliasChoices("CLAUDE_ANALYTICS_BASE_URL", "analytics_base_url"),
+    )
+    anthropic_api_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("ANTHROPIC_API_KEY", "anthropic_api_key")
+    )
+    anthropic_base_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("ANTHROPIC_BASE_URL", "anthropic_base_url")
+    )
+    model: str = Field(
+        default=DEFAULT_MODEL, validation_alias=AliasChoices("CLAUDE_USAGE_MODEL", "model")
+    )
+    slack_bot_token: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("SLACK_BOT_TOKEN", "slack_bot_token")
+    )
+    slack_app_token: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("SLACK_APP_TOKEN", "slack_app_token")
+    )
+    slack_signing_secret: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("SLACK_SIGNING_SECRET", "slack_signing_secret")
+    )
+    slack_api_url: str = Field(
+        default="https://slack.com/api/",
+        validation_alias=AliasChoices("SLACK_API_URL", "slack_api_url"),
+    )
+    db_path: Path = Field(
+        default=Path("claude-usage.db"), validation_alias=AliasChoices("CLAUDE_USAGE_DB", "db_path")
+    )
+    admins: Annotated[frozenset[str], NoDecode] = Field(
+        default=frozenset(), validation_alias=AliasChoices("CLAUDE_USAGE_ADMINS", "admins")
+    )
+    admin_usergroup: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("CLAUDE_USAGE_ADMIN_USERGROUP", "admin_usergroup"),
+    )
+    digest_channels: Annotated[frozenset[str], NoDecode] = Field(
+        default=frozenset(),
+        validation_alias=AliasChoices("CLAUDE_USAGE_DIGEST_CHANNELS", "digest_channels"),
+    )
+    tz: str = Field(default="UTC", validation_alias=AliasChoices("CLAUDE_USAGE_TZ", "tz"))
+    seat_price_cents: int | None = Field(
+        default=None,
+        validation_alias=AliasChoices("CLAUDE_USAGE_SEAT_PRICE_CENTS", "seat_price_cents"),
+        description="Monthly price of one seat in US cents, used to cost idle seats.",
+    )
+    port: int = Field(default=3000, validation_alias=AliasChoices("PORT", "port"))
+
+    @field_validator("admins", "digest_channels", mode="before")
+    @classmethod
+    def _split_csv(cls, value: object) -> object:
+        if isinstance(value, str):
+            return frozenset(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _trailing_slash(cls, value: str) -> str:
+        return value if value.endswith("/") else value + "/"

@@ -1,0 +1,16 @@
+"""Shared fixtures. No test may see a real key: the environment is scrubbed for every test."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+_SCRUBBED_PREFIXES = ("SLACK_", "ANTHROPIC_", "CLAUDE_")
+
+
+@pytest.fixture(autouse=True)
+def _scrub_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in list(os.environ):
+        if name.startswith(_SCRUBBED_PREFIXES):
+            monkeypatch.delenv(name, raising=False)

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+import pytest
+
+from bot.config import DEFAULT_MODEL, Settings
+
+
+def test_secrets_are_masked_and_lists_split(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CLAUDE_ANALYTICS_API_KEY", "sk-very-secret")
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-secret")
+    monkeypatch.setenv("CLAUDE_USAGE_ADMINS", "U1, U2,,")
+    settings = Settings()
+    assert "sk-very-secret" not in repr(settings)
+    assert "xoxb-secret" not in str(settings)
+    assert settings.analytics_api_key is not None
+    assert settings.analytics_api_key.get_secret_value() == "sk-very-secret"
+    assert settings.admins == frozenset({"U1", "U2"})
+
+
+def test_defaults_follow_the_design() -> None:
+    settings = Settings()
+    assert settings.analytics_base_url == "https://api.anthropic.com"
+    assert settings.tz == "UTC"
+    assert settings.admins == frozenset()
+    assert settings.model == DEFAULT_MODEL
+    assert settings.model != "claude-sonnet-4-5"
+
+
+def test_default_model_is_not_deprecated_by_the_sdk() -> None:
+    from anthropic._data import DEPRECATED_MODELS
+
+    assert DEFAULT_MODEL not in DEPRECATED_MODELS
