@@ -1,0 +1,315 @@
+"""The snapshot store's tables, created and evolved through `sqlite_utils.Migrations`.
+
+Grain is one UTC day everywhere: engagement endpoints are fetched per day, cost and usage per day
+too (bucketed endpoints with `bucket_width=1d`). Nested API objects are flattened into columns whose
+names join the JSON path with `__` (`chat_metrics.message_count` → `chat_metrics__message_count`);
+a field the API adds later becomes a new column on first insert (`alter=True`), so nothing is lost.
+
+Money is stored as integer **micro-cents** (the API's decimal-string cents carry six decimals, so
+this is exact): `"41280.000000"` → 41_280_000_000. Convert with `bot.store.money`.
+
+Bucketed cost/usage are stored per *grouping set* (column `grouping`): the API returns at most the
+top 100 groups per bucket, so one request grouped by everything would silently drop rows. Each
+grouping we need is fetched on its own and kept apart:
+    ""                        ungrouped org total (the authoritative total)
+    "product,model"           spend/tokens by product and model
+    "cost_type,token_type"    spend by cost component (cost_report only)
+Grouping keys not in the set are stored as "" (not NULL) so they can sit in a primary key; a key
+the API returned as null inside a grouped row is stored as "(none)".
+
+Tables (primary key first):
+    sync_ledger      (dataset, day)              one row per complete endpoint-day, see sync.py
+    user_activity    (day, user_id)              /users, flattened metrics + is_active
+    summaries        (day)                       /summaries, flattened
+    chat_projects    (day, project_id)           /apps/chat/projects
+    skills           (day, skill_name)           /skills (money columns in micro-cents)
+    connectors       (day, connector_name)       /connectors
+    user_usage       (day, user_id, product, model)   /user_usage_report per day, by product+model
+    user_cost        (day, user_id, product, model)   /user_cost_report per day, by product+model
+    usage_buckets    (day, grouping, product, model)  /usage_report, bucket 1d
+    cost_buckets     (day, grouping, product, model, cost_type, token_type)   /cost_report, 1d
+    directory        (user_id)                   latest email / name / deleted seen for each user
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+SCHEMA_NAME = "claude_usage_store"
+
+DATASETS_ENGAGEMENT = ("users", "summaries", "chat_projects", "skills", "connectors")
+DATASETS_COST = ("user_usage", "user_cost", "usage_buckets", "cost_buckets")
+DATASETS = DATASETS_ENGAGEMENT + DATASETS_COST
+
+GROUPING_TOTAL = ""
+GROUPING_PRODUCT_MODEL = "product,model"
+GROUPING_COST_TYPE = "cost_type,token_type"
+NONE_KEY = "(none)"
+"""Stored in a grouping column when the API returned null inside a grouped row."""
+
+_OFFICE_APPS = ("excel", "powerpoint", "word", "outlook")
+_OFFICE_FIELDS = (
+    "message_count",
+    "distinct_session_count",
+    "skills_used_count",
+    "distinct_skills_used_count",
+    "connectors_used_count",
+    "distinct_connectors_used_count",
+)
+_TOOLS = ("edit_tool", "multi_edit_tool", "notebook_edit_tool", "write_tool")
+
+USER_ACTIVITY_METRICS: tuple[str, ...] = (
+    *(
+        f"chat_metrics__{f}"
+        for f in (
+            "message_count",
+            "thinking_message_count",
+            "distinct_conversation_count",
+            "distinct_projects_created_count",
+            "distinct_projects_used_count",
+            "distinct_files_uploaded_count",
+            "distinct_artifacts_created_count",
+            "distinct_shared_artifacts_viewed_count",
+            "shared_conversations_viewed_count",
+            "distinct_skills_used_count",
+            "connectors_used_count",
+            "distinct_connectors_used_count",
+        )
+    ),
+    "claude_code_metrics__core_metrics__commit_count",
+    "claude_code_metrics__core_metrics__pull_request_count",
+    "claude_code_metrics__core_metrics__distinct_session_count",
+    "claude_code_metrics__core_metrics__lines_of_code__added_count",
+    "claude_code_metrics__core_metrics__lines_of_code__removed_count",
+    *(
+        f"claude_code_metrics__tool_actions__{t}__{k}"
+        for t in _TOOLS
+        for k in ("accepted_count", "rejected_count")
+    ),
+    *(
+        f"cowork_metrics__{f}"
+        for f in (
+            "message_count",
+            "action_count",
+            "dispatch_turn_count",
+            "distinct_session_count",
+            "skills_used_count",
+            "distinct_skills_used_count",
+            "connectors_used_count",
+            "distinct_connectors_used_count",
+            "plugins_used_count",
+            "distinct_plugins_used_count",
+            "file_edit_count",
+            "edit_tool_count",
+            "multi_edit_tool_count",
+            "write_tool_count",
+            "notebook_edit_tool_count",
+            "sessions_with_file_edits_count",
+        )
+    ),
+    *(f"office_metrics__{app}__{f}" for app in _OFFICE_APPS for f in _OFFICE_FIELDS),
+    *(
+        f"design_metrics__{f}"
+        for f in (
+            "message_count",
+            "distinct_session_count",
+            "distinct_projects_created_count",
+            "distinct_projects_used_count",
+        )
+    ),
+    *(
+        f"science_metrics__{f}"
+        for f in (
+            "message_count",
+            "distinct_session_count",
+            "delegation_count",
+            "remote_compute_job_count",
+            "skills_used_count",
+        )
+    ),
+    "web_search_count",
+)
+
+SUMMARY_COUNTS: tuple[str, ...] = (
+    "daily_active_user_count",
+    "weekly_active_user_count",
+    "monthly_active_user_count",
+    "assigned_seat_count",
+    "pending_invite_count",
+    "cowork_daily_active_user_count",
+    "cowork_weekly_active_user_count",
+    "cowork_monthly_active_user_count",
+    *(
+        f"{p}_{w}_active_user_count"
+        for p in ("chat", "claude_code", "claude_design", "office_agent", "science")
+        for w in ("daily", "weekly", "monthly")
+    ),
+    "science_entitled_user_count",
+)
+SUMMARY_RATES = ("daily_adoption_rate", "weekly_adoption_rate", "monthly_adoption_rate")
+
+TOKEN_COLUMNS = (
+    "uncached_input_tokens",
+    "cache_read_input_tokens",
+    "cache_creation__ephemeral_5m_input_tokens",
+    "cache_creation__ephemeral_1h_input_tokens",
+    "output_tokens",
+)
+USAGE_COLUMNS = (*TOKEN_COLUMNS, "requests", "server_tool_use__web_search_requests")
+
+migrations = Migrations(SCHEMA_NAME)
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    db.table("sync_ledger").create(
+        {
+            "dataset": str,
+            "day": str,
+            "fetched_at": str,
+            "data_refreshed_at": str,
+            "final": int,
+            "row_count": int,
+        },
+        pk=("dataset", "day"),
+        not_null={"dataset", "day", "fetched_at", "final", "row_count"},
+    )
+    db.table("user_activity").create(
+        {
+            "day": str,
+            "user_id": str,
+            "email": str,
+            "is_active": int,
+            "last_activity_date": str,
+            **dict.fromkeys(USER_ACTIVITY_METRICS, int),
+        },
+        pk=("day", "user_id"),
+        not_null={"day", "user_id", "is_active"},
+    )
+    db.table("summaries").create(
+        {
+            "day": str,
+            **dict.fromkeys(SUMMARY_COUNTS, int),
+            **dict.fromkeys(SUMMARY_RATES, float),
+        },
+        pk="day",
+    )
+    db.table("chat_projects").create(
+        {
+            "day": str,
+            "project_id": str,
+            "project_name": str,
+            "distinct_user_count": int,
+            "distinct_conversation_count": int,
+            "message_count": int,
+            "created_at": str,
+            "created_by__id": str,
+            "created_by__email_address": str,
+        },
+        pk=("day", "project_id"),
+    )
+    office_skill = {
+        f"office_metrics__{app}__distinct_session_skill_used_count": int for app in _OFFICE_APPS
+    }
+    db.table("skills").create(
+        {
+            "day": str,
+            "skill_name": str,
+            "skill_display_name": str,
+            "distinct_user_count": int,
+            "chat_metrics__distinct_conversation_skill_used_count": int,
+            "claude_code_metrics__distinct_session_skill_used_count": int,
+            "cowork_metrics__distinct_session_skill_used_count": int,
+            **office_skill,
+            "invocation_count": int,
+            "enable_count": int,
+            "estimated_overage_spend_microcents": int,
+            "attributed_list_price_microcents": int,
+            "currency": str,
+            "share_status": str,
+        },
+        pk=("day", "skill_name"),
+    )
+    office_connector = {
+        f"office_metrics__{app}__distinct_session_connector_used_count": int for app in _OFFICE_APPS
+    }
+    db.table("connectors").create(
+        {
+            "day": str,
+            "connector_name": str,
+            "distinct_user_count": int,
+            "chat_metrics__distinct_conversation_connector_used_count": int,
+            "claude_code_metrics__distinct_session_connector_used_count": int,
+            "cowork_metrics__distinct_session_connector_used_count": int,
+            **office_connector,
+            "read_call_count": int,
+            "write_call_count": int,
+            "unclassified_call_count": int,
+        },
+        pk=("day", "connector_name"),
+    )
+    per_user_keys = {"day": str, "user_id": str, "product": str, "model": str}
+    db.table("user_usage").create(
+        {**per_user_keys, **dict.fromkeys(USAGE_COLUMNS, int), "total_tokens": int},
+        pk=("day", "user_id", "product", "model"),
+    )
+    db.table("user_cost").create(
+        {
+            **per_user_keys,
+            "amount_microcents": int,
+            "list_amount_microcents": int,
+            "requests": int,
+        },
+        pk=("day", "user_id", "product", "model"),
+        not_null={"amount_microcents", "list_amount_microcents"},
+    )
+    db.table("usage_buckets").create(
+        {
+            "day": str,
+            "grouping": str,
+            "product": str,
+            "model": str,
+            **dict.fromkeys(USAGE_COLUMNS, int),
+        },
+        pk=("day", "grouping", "product", "model"),
+    )
+    db.table("cost_buckets").create(
+        {
+            "day": str,
+            "grouping": str,
+            "product": str,
+            "model": str,
+            "cost_type": str,
+            "token_type": str,
+            "amount_microcents": int,
+            "list_amount_microcents": int,
+            "requests": int,
+        },
+        pk=("day", "grouping", "product", "model", "cost_type", "token_type"),
+        not_null={"amount_microcents", "list_amount_microcents"},
+    )
+    db.table("directory").create(
+        {"user_id": str, "email": str, "name": str, "deleted": int, "seen_on": str},
+        pk="user_id",
+    )
+    db.table("user_activity").create_index(["user_id", "day"])
+    db.table("user_activity").create_index(["day", "is_active"])
+    db.table("user_cost").create_index(["user_id", "day"])
+    db.table("user_usage").create_index(["user_id", "day"])
+    db.table("directory").create_index(["email"])
+
+
+def open_store(path: str) -> Database:
+    """Open (creating if needed) the store at `path` in WAL mode, with every migration applied.
+
+    WAL lets reports read while a sync writes; `synchronous=NORMAL` is safe with WAL (a crash can
+    lose the last transaction, never corrupt or half-apply one).
+    """
+    db = Database(path)
+    if path != ":memory:":
+        db.enable_wal()
+    db.execute("PRAGMA synchronous=NORMAL")
+    db.execute("PRAGMA foreign_keys=ON")
+    migrations.apply(db)
+    return db
