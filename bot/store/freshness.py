@@ -1,0 +1,96 @@
+"""How fresh the store is, read from the sync ledger. Every report carries one of these.
+
+Engagement days are final once fetched; cost/usage days stay revisable for 30 days after the day,
+so an answer says both "data through Nov 20" and "spend revisable until Dec 20".
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from pydantic import BaseModel, ConfigDict
+from sqlite_utils import Database
+
+from bot.store.schema import DATASETS_COST, DATASETS_ENGAGEMENT
+
+REVISION_WINDOW = timedelta(days=30)
+
+
+class Freshness(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    engagement_through: date | None = None
+    """Latest day of engagement data (users, summaries, …) in the store."""
+    cost_through: date | None = None
+    """Latest day with cost/usage data in the store (it may be partial: see data_refreshed_at)."""
+    data_refreshed_at: datetime | None = None
+    """The API's export watermark at the last cost/usage fetch."""
+    oldest_revisable_day: date | None = None
+    """Cost/usage days on or after this one may still be revised by the API."""
+    last_sync_at: datetime | None = None
+
+    @property
+    def revisable_until(self) -> date | None:
+        """The day the newest cost data stops being revisable."""
+        if self.cost_through is None:
+            return None
+        return self.cost_through + REVISION_WINDOW
+
+    def sentence(self) -> str:
+        """One line for the foot of every answer."""
+        if self.engagement_through is None and self.cost_through is None:
+            return "No data synced yet."
+        parts: list[str] = []
+        if self.engagement_through is not None:
+            parts.append(f"activity through {_day(self.engagement_through)}")
+        if self.cost_through is not None:
+            parts.append(f"spend through {_day(self.cost_through)}")
+            if self.revisable_until is not None:
+                parts.append(f"spend revisable until {_day(self.revisable_until)}")
+        text = "Data: " + "; ".join(parts)
+        if self.last_sync_at is not None:
+            text += f" (synced {self.last_sync_at:%b %-d %H:%M} UTC)"
+        return text + "."
+
+
+def _day(value: date) -> str:
+    return f"{value:%b} {value.day}, {value.year}"
+
+
+def read_freshness(db: Database) -> Freshness:
+    if "sync_ledger" not in db.table_names():
+        return Freshness()
+
+    def latest(datasets: tuple[str, ...]) -> date | None:
+        marks = ",".join("?" * len(datasets))
+        row = db.execute(
+            f"SELECT max(day) FROM sync_ledger WHERE dataset IN ({marks})",  # noqa: S608
+            datasets,
+        ).fetchone()
+        return date.fromisoformat(row[0]) if row and row[0] else None
+
+    marks = ",".join("?" * len(DATASETS_COST))
+    revisable = db.execute(
+        f"SELECT min(day), max(data_refreshed_at) FROM sync_ledger "  # noqa: S608
+        f"WHERE final = 0 AND dataset IN ({marks})",
+        DATASETS_COST,
+    ).fetchone()
+    refreshed = db.execute(
+        f"SELECT max(data_refreshed_at) FROM sync_ledger WHERE dataset IN ({marks})",  # noqa: S608
+        DATASETS_COST,
+    ).fetchone()
+    last_sync = db.execute("SELECT max(fetched_at) FROM sync_ledger").fetchone()
+    return Freshness(
+        engagement_through=latest(DATASETS_ENGAGEMENT),
+        cost_through=latest(DATASETS_COST),
+        data_refreshed_at=_ts(refreshed[0] if refreshed else None),
+        oldest_revisable_day=date.fromisoformat(revisable[0]) if revisable[0] else None,
+        last_sync_at=_ts(last_sync[0] if last_sync else None),
+    )
+
+
+def _ts(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
