@@ -31,7 +31,9 @@ def version() -> None:
 
 def _register() -> None:
     """Attach each feature's commands; each feature module owns its command bodies."""
-    # One line per feature module: `from bot.x.cli import register as register_x; register_x(app)`.
+    from bot.simulator.cli import register as register_simulator
+
+    register_simulator(app)
 
 
 @app.callback()

@@ -6,6 +6,8 @@ import os
 
 import pytest
 
+pytest_plugins = ["tests.sim_fixtures"]
+
 _SCRUBBED_PREFIXES = ("SLACK_", "ANTHROPIC_", "CLAUDE_")
 
 

@@ -1,0 +1,43 @@
+"""The `simulate` command: serve the simulated Analytics API until Ctrl-C."""
+
+from __future__ import annotations
+
+import typer
+
+from bot.simulator.config import SimConfig
+
+
+def register(app: typer.Typer) -> None:
+    """Attach `simulate` to the root CLI."""
+    app.command("simulate")(simulate)
+
+
+def simulate(
+    port: int = typer.Option(8765, "--port", help="TCP port to listen on (0 = any free port)."),
+    host: str = typer.Option("127.0.0.1", "--host", help="Interface to bind."),
+    users: int = typer.Option(300, "--users", min=1, help="Seat users in the synthetic org."),
+    days: int = typer.Option(120, "--days", min=1, help="Days of history."),
+    seed: int = typer.Option(7, "--seed", help="Seed of the synthetic org."),
+    latency_ms: int = typer.Option(0, "--latency-ms", min=0, help="Delay added to each request."),
+    fail_rate: float = typer.Option(0.0, "--fail-rate", min=0.0, max=1.0, help="Share of 5xx."),
+    rate_limit: float = typer.Option(0.0, "--rate-limit", min=0.0, help="Requests/s; 0 = off."),
+    api_key: str = typer.Option("demo-key", "--api-key", help="The key clients must send."),
+) -> None:
+    """Serve a simulated Claude Enterprise Analytics API (a key ending -noscope gets 403)."""
+    from bot.simulator.server import serve
+
+    config = SimConfig(
+        seed=seed,
+        users=users,
+        days=days,
+        latency_ms=latency_ms,
+        fail_rate=fail_rate,
+        rate_limit=rate_limit,
+        api_key=api_key,
+    )
+
+    def announce(base_url: str) -> None:
+        typer.echo(f"Simulated Analytics API on {base_url}  (x-api-key: {api_key})")
+        typer.echo(f"Org: {users} users, {days} days of history, seed {seed}. Ctrl-C to stop.")
+
+    serve(config, host, port, announce)

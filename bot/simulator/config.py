@@ -1,0 +1,43 @@
+"""Configuration of the simulated Analytics API.
+
+One frozen value object decides everything the simulator does: the synthetic org (seed, size,
+history), the clock (a fixed `now` makes every test deterministic) and the faults it injects.
+Other modules and the tests construct it directly; nothing here reads the environment.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+
+class SimConfig(BaseModel):
+    """Everything that shapes one simulator instance. Frozen: a running server never changes it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    seed: int = 7
+    users: int = Field(default=300, ge=1, le=200_000)
+    days: int = Field(default=120, ge=1, le=2000)
+    latency_ms: int = Field(default=0, ge=0)
+    fail_rate: float = Field(default=0.0, ge=0.0, le=1.0)
+    rate_limit: float = Field(default=0.0, ge=0.0)
+    api_key: str = "demo-key"
+    now: datetime | None = None
+    cursor_ttl_seconds: int = Field(default=900, ge=1)
+    spend_multiplier: int = Field(default=1, ge=1)
+    # Org-gated metrics (per-product summary keys, last_activity_date, cowork plugin and file-edit
+    # counters, connector read/write split, skill spend). False = "not enabled for this org": keys
+    # omitted or null, so clients can prove they report "not available" rather than zero.
+    gated_metrics: bool = True
+
+    @field_validator("now")
+    @classmethod
+    def _utc(cls, value: datetime | None) -> datetime | None:
+        """A naive `now` is ambiguous; demand an aware one and keep it in UTC."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("now must be timezone-aware")
+        return value.astimezone(UTC)
