@@ -31,9 +31,11 @@ def version() -> None:
 
 def _register() -> None:
     """Attach each feature's commands; each feature module owns its command bodies."""
+    from bot.analytics.cli import register as register_analytics
     from bot.simulator.cli import register as register_simulator
 
     register_simulator(app)
+    register_analytics(app)
 
 
 @app.callback()

@@ -1,0 +1,140 @@
+"""`AnalyticsClient`: the typed client of the Claude Enterprise Analytics API.
+
+    with AnalyticsClient.from_settings(settings) as client:
+        for user in client.users(date=day):                     # rows, every page followed
+            ...
+        for page in client.cost_report(starting_at=a, ending_at=b).pages():
+            page.data_refreshed_at                              # watermark per page / window
+        for day, rows in client.map_concurrently(lambda d: list(client.users(date=d)), days):
+            ...                                                 # one complete day at a time
+
+One object owns one `httpx.Client` (connection pool, timeouts, the `x-api-key` and
+`anthropic-version` headers) and one retry policy; endpoint methods live in two mixins, one per
+API family. `clock` is injected so the date rules (today − 3, 365 days back) are testable.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from itertools import islice
+from types import TracebackType
+from typing import Self, TypeVar
+
+import httpx
+from pydantic import SecretStr
+
+from bot.analytics.engagement import EngagementEndpoints
+from bot.analytics.errors import MissingApiKeyError
+from bot.analytics.retry import RetryPolicy
+from bot.analytics.session import ApiSession
+from bot.analytics.usage_cost import UsageCostEndpoints
+from bot.config import Settings
+
+ItemT = TypeVar("ItemT")
+ResultT = TypeVar("ResultT")
+
+DEFAULT_TIMEOUT = 30.0
+DEFAULT_MAX_CONCURRENCY = 8
+"""Parallel requests for bulk fetches: enough to hide latency, few enough to respect the
+organization-wide rate limit shared by every caller of this API."""
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class AnalyticsClient(EngagementEndpoints, UsageCostEndpoints):
+    """One method per endpoint; see `EngagementEndpoints` and `UsageCostEndpoints`."""
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        api_key: SecretStr,
+        timeout: float = DEFAULT_TIMEOUT,
+        retry: RetryPolicy | None = None,
+        max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
+        transport: httpx.BaseTransport | None = None,
+        clock: Callable[[], dt.datetime] = utc_now,
+    ) -> None:
+        if max_concurrency < 1:
+            raise ValueError("max_concurrency must be at least 1")
+        self.max_concurrency = max_concurrency
+        self._clock = clock
+        self._session = ApiSession(
+            base_url=base_url,
+            api_key=api_key,
+            timeout=timeout,
+            retry=retry or RetryPolicy(),
+            max_connections=max_concurrency,
+            transport=transport,
+        )
+
+    @classmethod
+    def from_settings(
+        cls,
+        settings: Settings,
+        *,
+        retry: RetryPolicy | None = None,
+        max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
+        clock: Callable[[], dt.datetime] = utc_now,
+    ) -> AnalyticsClient:
+        """A client for `CLAUDE_ANALYTICS_BASE_URL` with `CLAUDE_ANALYTICS_API_KEY`."""
+        if settings.analytics_api_key is None:
+            raise MissingApiKeyError()
+        return cls(
+            base_url=settings.analytics_base_url,
+            api_key=settings.analytics_api_key,
+            retry=retry,
+            max_concurrency=max_concurrency,
+            clock=clock,
+        )
+
+    def __repr__(self) -> str:
+        return f"AnalyticsClient(max_concurrency={self.max_concurrency})"
+
+    def close(self) -> None:
+        self._session.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def map_concurrently(
+        self, fn: Callable[[ItemT], ResultT], items: Iterable[ItemT]
+    ) -> Iterator[tuple[ItemT, ResultT]]:
+        """`(item, fn(item))` pairs in completion order, at most `max_concurrency` in flight.
+
+        Items are submitted only as slots free up, so a year of days never queues 365 requests at
+        once. The first exception is raised to the caller (after the items already finished were
+        yielded) and the items not yet started are dropped.
+        """
+        pending = iter(items)
+        with ThreadPoolExecutor(
+            max_workers=self.max_concurrency, thread_name_prefix="analytics"
+        ) as pool:
+            running: dict[Future[ResultT], ItemT] = {}
+            try:
+                for item in pending:
+                    running[pool.submit(fn, item)] = item
+                    if len(running) >= self.max_concurrency:
+                        break
+                while running:
+                    done, _ = wait(running, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        item = running.pop(future)
+                        yield item, future.result()
+                        for nxt in islice(pending, 1):
+                            running[pool.submit(fn, nxt)] = nxt
+            finally:
+                for future in running:
+                    future.cancel()

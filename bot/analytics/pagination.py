@@ -1,0 +1,130 @@
+"""Lazy, restartable iteration over the API's cursor pages and over split windows.
+
+`Paged` is what every list endpoint returns: iterating it yields rows, `.pages()` yields the typed
+pages (so callers see `data_refreshed_at` per page and window), `.first_page()` sends exactly one
+request. Nothing is sent before iteration starts.
+
+A query may be several requests: one per window (periods longer than the API allows are split by
+the client) and, inside a window, one per page. Each window's page sequence is buffered until its
+last page arrives, because a cursor error (400 with changed parameters, 410 when expired) forces a
+restart from page one: buffering means a restart never hands the caller duplicate or mixed rows,
+and a sync writes one complete window at a time anyway. Restarts are bounded.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Sequence
+from typing import Any, Generic, Protocol, TypeVar, cast
+
+from pydantic import ValidationError
+
+from bot.analytics.errors import CursorError, ResponseFormatError
+from bot.analytics.session import API_PREFIX, ApiSession, CursorRejected, Params
+
+log = logging.getLogger(__name__)
+
+RowT = TypeVar("RowT")
+
+
+class PageModel(Protocol):
+    """What `Paged` needs from a page model: its rows and the next cursor."""
+
+    @property
+    def rows(self) -> Sequence[Any]: ...
+
+    @property
+    def next_page(self) -> str | None: ...
+
+
+PageT = TypeVar("PageT", bound=PageModel)
+
+DEFAULT_MAX_RESTARTS = 2
+
+
+class Paged(Generic[RowT, PageT]):
+    """The rows of one logical query, fetched lazily window by window and page by page."""
+
+    def __init__(
+        self,
+        session: ApiSession,
+        endpoint: str,
+        page_model: type[PageT],
+        windows: Sequence[Params],
+        *,
+        paginated: bool = True,
+        max_restarts: int = DEFAULT_MAX_RESTARTS,
+    ) -> None:
+        self._session = session
+        self._endpoint = endpoint
+        self._page_model = page_model
+        self._windows = list(windows)
+        self._paginated = paginated
+        self._max_restarts = max_restarts
+
+    def __iter__(self) -> Iterator[RowT]:
+        for page in self.pages():
+            yield from cast(Sequence[RowT], page.rows)
+
+    def pages(self) -> Iterator[PageT]:
+        """Every page of every window, in order; each window is complete before it is yielded."""
+        for params in self._windows:
+            yield from self._sequence(params)
+
+    def first_page(self) -> PageT:
+        """Only the first page of the first window: one request (`api` without `--all`)."""
+        return self._fetch(self._windows[0], cursor=None)
+
+    def _fetch(self, params: Params, *, cursor: str | None) -> PageT:
+        sent = [*params, ("page", cursor)] if cursor is not None else list(params)
+        body = self._session.get(self._endpoint, sent)
+        try:
+            return self._page_model.model_validate_json(body)  # type: ignore[attr-defined,no-any-return]
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(part) for part in first["loc"]) or "body"
+            raise ResponseFormatError(
+                f"{where}: {first['msg']} ({exc.error_count()} problems)",
+                path=API_PREFIX + self._endpoint,
+            ) from exc
+
+    def _sequence(self, params: Params) -> list[PageT]:
+        """All pages of one window, restarting from page one on a cursor error (bounded)."""
+        last_error: CursorError | None = None
+        for restart in range(self._max_restarts + 1):
+            if restart:
+                log.info(
+                    "analytics %s: page cursor rejected (%s, request-id %s); restart %d from "
+                    "page one",
+                    self._endpoint,
+                    last_error.status if last_error else "-",
+                    last_error.request_id if last_error else "-",
+                    restart,
+                )
+            try:
+                return self._walk(params)
+            except CursorRejected as exc:
+                last_error = exc.error
+        assert last_error is not None
+        raise CursorError(
+            last_error.api_message or "",
+            status=last_error.status or 400,
+            restarts=self._max_restarts,
+            request_id=last_error.request_id,
+        )
+
+    def _walk(self, params: Params) -> list[PageT]:
+        pages: list[PageT] = []
+        seen: set[str] = set()
+        cursor: str | None = None
+        while True:
+            page = self._fetch(params, cursor=cursor)
+            pages.append(page)
+            cursor = page.next_page
+            if not self._paginated or cursor is None or getattr(page, "has_more", True) is False:
+                return pages
+            if cursor in seen:
+                raise ResponseFormatError(
+                    "the API returned the same page cursor twice", path=API_PREFIX + self._endpoint
+                )
+            seen.add(cursor)

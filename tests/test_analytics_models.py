@@ -1,0 +1,209 @@
+"""Response models: documented examples parse, new fields are kept, money is exact Decimal."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from bot.analytics.models import (
+    CostBucket,
+    DailySummary,
+    EngagementPage,
+    ReportPage,
+    SkillUsage,
+    UserActivity,
+    UserCostRow,
+)
+
+OFFICE_APP = {
+    "message_count": 0,
+    "distinct_session_count": 0,
+    "skills_used_count": 0,
+    "distinct_skills_used_count": 0,
+    "connectors_used_count": 0,
+    "distinct_connectors_used_count": 0,
+}
+USER_ROW: dict[str, Any] = {
+    "user": {"id": "user_01", "email_address": "ada@example.com"},
+    "chat_metrics": {
+        "message_count": 41,
+        "thinking_message_count": 6,
+        "distinct_conversation_count": 7,
+        "distinct_projects_created_count": 0,
+        "distinct_projects_used_count": 2,
+        "distinct_files_uploaded_count": 3,
+        "distinct_artifacts_created_count": 1,
+        "distinct_shared_artifacts_viewed_count": 0,
+        "shared_conversations_viewed_count": 1,
+        "distinct_skills_used_count": 1,
+        "connectors_used_count": 4,
+        "distinct_connectors_used_count": 2,
+    },
+    "claude_code_metrics": {
+        "core_metrics": {
+            "commit_count": 5,
+            "pull_request_count": 1,
+            "distinct_session_count": 3,
+            "lines_of_code": {"added_count": 612, "removed_count": 148},
+        },
+        "tool_actions": {
+            name: {"accepted_count": 1, "rejected_count": 0}
+            for name in ("edit_tool", "multi_edit_tool", "notebook_edit_tool", "write_tool")
+        },
+    },
+    "cowork_metrics": {
+        "message_count": 0,
+        "action_count": 0,
+        "dispatch_turn_count": 0,
+        "distinct_session_count": 0,
+        "skills_used_count": 0,
+        "distinct_skills_used_count": 0,
+        "connectors_used_count": 0,
+        "distinct_connectors_used_count": 0,
+        "plugins_used_count": None,
+        "file_edit_count": None,
+    },
+    "office_metrics": {app: OFFICE_APP for app in ("excel", "powerpoint", "word", "outlook")},
+    "design_metrics": {
+        "message_count": 0,
+        "distinct_session_count": 0,
+        "distinct_projects_created_count": 0,
+        "distinct_projects_used_count": 0,
+    },
+    "web_search_count": 9,
+    "last_activity_date": "2026-03-02",
+}
+
+
+def test_user_row_parses_and_gated_fields_are_none_not_zero() -> None:
+    page = EngagementPage[UserActivity].model_validate({"data": [USER_ROW], "next_page": "abc"})
+    row = page.rows[0]
+    assert row.user is not None
+    assert row.user.email_address == "ada@example.com"
+    assert row.claude_code_metrics.core_metrics.lines_of_code.added_count == 612
+    assert row.cowork_metrics.file_edit_count is None
+    assert row.cowork_metrics.sessions_with_file_edits_count is None  # key absent
+    assert row.science_metrics is None
+    assert page.next_page == "abc"
+
+
+def test_unknown_fields_are_tolerated_and_kept() -> None:
+    payload = {
+        **USER_ROW,
+        "brand_new_metric": 3,
+        "chat_metrics": {**USER_ROW["chat_metrics"], "voice_message_count": 2},
+    }
+    row = UserActivity.model_validate(payload)
+    assert row.model_extra == {"brand_new_metric": 3}
+    assert row.chat_metrics.model_extra == {"voice_message_count": 2}
+    assert row.model_dump(mode="json", exclude_unset=True)["brand_new_metric"] == 3
+
+
+def test_missing_required_field_is_an_error() -> None:
+    payload = {k: v for k, v in USER_ROW.items() if k != "chat_metrics"}
+    with pytest.raises(ValidationError):
+        UserActivity.model_validate(payload)
+
+
+def test_summary_per_product_keys_are_optional() -> None:
+    base = {
+        "starting_at": "2026-03-01T00:00:00Z",
+        "ending_at": "2026-03-02T00:00:00Z",
+        "daily_active_user_count": 412,
+        "weekly_active_user_count": 958,
+        "monthly_active_user_count": 1187,
+        "assigned_seat_count": None,
+        "pending_invite_count": None,
+        "daily_adoption_rate": None,
+        "weekly_adoption_rate": None,
+        "monthly_adoption_rate": None,
+        "cowork_daily_active_user_count": 18,
+        "cowork_weekly_active_user_count": 61,
+        "cowork_monthly_active_user_count": 140,
+    }
+    day = DailySummary.model_validate(base)
+    assert day.chat_daily_active_user_count is None
+    assert day.assigned_seat_count is None
+    enabled = DailySummary.model_validate({**base, "chat_daily_active_user_count": 890})
+    assert enabled.chat_daily_active_user_count == 890
+
+
+def test_money_is_exact_decimal_above_ten_million_dollars() -> None:
+    row = UserCostRow.model_validate(
+        {
+            "actor": {
+                "type": "user_actor",
+                "user_id": "user_01",
+                "email": None,
+                "name": "Deleted User",
+                "deleted": True,
+            },
+            "amount": "1234567890.123456",
+            "list_amount": "2000000000.000000",
+            "currency": "USD",
+            "requests": None,
+        }
+    )
+    assert row.amount == Decimal("1234567890.123456")  # $12,345,678.90…
+    assert row.amount / 100 > Decimal("10000000")
+    assert row.actor.deleted
+    assert row.actor.email is None
+    assert row.model_dump(mode="json")["amount"] == "1234567890.123456"
+
+
+@pytest.mark.parametrize("bad", [41280.0, 41280, "not-a-number", "NaN", None])
+def test_money_rejects_floats_and_non_decimal_strings(bad: object) -> None:
+    with pytest.raises(ValidationError):
+        CostBucket.model_validate(
+            {
+                "starting_at": "2026-03-01T00:00:00Z",
+                "ending_at": "2026-03-02T00:00:00Z",
+                "results": [{"amount": bad, "list_amount": "1.0", "currency": "USD"}],
+            }
+        )
+
+
+def test_report_page_and_skill_spend() -> None:
+    page = ReportPage[CostBucket].model_validate(
+        {
+            "data": [],
+            "has_more": False,
+            "next_page": None,
+            "data_refreshed_at": "2026-03-08T04:00:00Z",
+            "organization_id": "org_1",
+        }
+    )
+    assert page.data_refreshed_at.isoformat() == "2026-03-08T04:00:00+00:00"
+    skill = SkillUsage.model_validate(
+        {
+            "skill_name": "pdf",
+            "distinct_user_count": 2,
+            "cowork_metrics": {"distinct_session_skill_used_count": 0},
+            "office_metrics": {
+                a: {"distinct_session_skill_used_count": 0}
+                for a in ("excel", "powerpoint", "word", "outlook")
+            },
+            "estimated_overage_spend": "12.500000",
+            "attributed_list_price": None,
+        }
+    )
+    assert skill.estimated_overage_spend == Decimal("12.5")
+    assert skill.attributed_list_price is None
+    assert skill.invocation_count is None
+
+
+def test_money_from_raw_json_rejects_a_float_amount() -> None:
+    body = (
+        b'{"data": [{"starting_at": "2026-03-01T00:00:00Z", "ending_at": "2026-03-02T00:00:00Z",'
+        b' "results": [{"amount": 41280.0, "list_amount": "1", "currency": "USD"}]}],'
+        b' "has_more": false, "next_page": null, "data_refreshed_at": "2026-03-08T04:00:00Z",'
+        b' "organization_id": "org_1"}'
+    )
+    with pytest.raises(ValidationError, match="decimal string"):
+        ReportPage[CostBucket].model_validate_json(body)
+    exact = body.replace(b"41280.0", b'"41280.000000"')
+    page = ReportPage[CostBucket].model_validate_json(exact)
+    assert str(page.data[0].results[0].amount) == "41280.000000"
