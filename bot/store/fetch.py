@@ -1,0 +1,187 @@
+"""Fetching one planned task completely, in memory, and turning it into a `Batch` to write.
+
+Runs on the client's worker threads, so it touches no database: it only calls the API (every page
+of every window, the largest page size) and flattens. A task is all or nothing — if any page
+fails, nothing of it is written — which is what lets the writer promise complete days.
+
+Cost/usage finality: a day is final once it ended more than 30 days before the export watermark
+(`data_refreshed_at`) that served it; anything newer may still be revised, and days the watermark
+has not passed yet are partial. Several requests serve one batch (pages, grouping sets), so the
+earliest watermark among them is the one that counts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from pydantic import BaseModel
+
+from bot.analytics.client import AnalyticsClient
+from bot.store.flatten import (
+    DirectoryEntry,
+    FlattenError,
+    Row,
+    bucket_day,
+    bucket_rows,
+    engagement_row,
+    per_user_row,
+    summary_row,
+    user_activity_row,
+)
+from bot.store.freshness import REVISION_WINDOW
+from bot.store.plan import Task
+from bot.store.schema import GROUPING_COST_TYPE, GROUPING_PRODUCT_MODEL, GROUPING_TOTAL
+from bot.store.writers import Batch
+
+BULK_LIMIT = 1000
+GROUPINGS = {
+    "usage_buckets": (GROUPING_TOTAL, GROUPING_PRODUCT_MODEL),
+    "cost_buckets": (GROUPING_TOTAL, GROUPING_PRODUCT_MODEL, GROUPING_COST_TYPE),
+}
+"""Grouping sets fetched (one request series each) for the bucketed datasets, as in schema.py."""
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """A complete task: the batch to write and how many HTTP requests (pages) it took."""
+
+    task: Task
+    batch: Batch
+    requests: int
+
+
+def fetch_task(client: AnalyticsClient, task: Task) -> Fetched:
+    """Every page of `task`, flattened; raises the client's typed errors unchanged."""
+    fetcher = _FETCHERS[task.dataset]
+    return fetcher(client, task)
+
+
+def is_final(day: date, refreshed: datetime | None) -> bool:
+    """Whether a cost/usage day can no longer be revised, judged by the export watermark."""
+    if refreshed is None:
+        return False
+    day_end = datetime.combine(day + timedelta(days=1), time(), tzinfo=UTC)
+    return refreshed - day_end >= REVISION_WINDOW
+
+
+def _dump(model: BaseModel) -> dict[str, Any]:
+    """The row as the API sent it: keys it omitted stay omitted (never invented as null)."""
+    return model.model_dump(mode="json", exclude_unset=True)
+
+
+def _pages(paged: Any) -> list[Any]:
+    return list(paged.pages())
+
+
+def _single_day(method: str) -> Callable[[AnalyticsClient, Task], Fetched]:
+    def fetch(client: AnalyticsClient, task: Task) -> Fetched:
+        (day,) = task.days
+        pages = _pages(getattr(client, method)(date=day, limit=BULK_LIMIT))
+        rows: list[Row] = []
+        directory: list[DirectoryEntry] = []
+        for page in pages:
+            for item in page.rows:
+                if task.dataset == "users":
+                    row, entry = user_activity_row(day, _dump(item))
+                    rows.append(row)
+                    directory.append(entry)
+                else:
+                    rows.append(engagement_row(day, _dump(item)))
+        batch = Batch(task.dataset, (day,), rows, frozenset((day,)), None, directory)
+        return Fetched(task, batch, len(pages))
+
+    return fetch
+
+
+def _summaries(client: AnalyticsClient, task: Task) -> Fetched:
+    pages = _pages(client.summaries(starting_date=task.start, ending_date=task.end))
+    rows: list[Row] = []
+    days: set[date] = set()
+    for page in pages:
+        for item in page.rows:
+            day, row = summary_row(_dump(item))
+            if not task.start <= day < task.end:
+                raise FlattenError(f"/summaries returned {day}, outside {task.start}..{task.end}")
+            rows.append(row)
+            days.add(day)
+    # Only days the API actually returned are recorded: a day it skipped is not "final and
+    # empty" (every day has a summary), so it stays unrecorded and the next sync asks again.
+    batch = Batch(task.dataset, tuple(sorted(days)), rows, frozenset(days))
+    return Fetched(task, batch, len(pages))
+
+
+def _instant(day: date) -> datetime:
+    return datetime.combine(day, time(), tzinfo=UTC)
+
+
+def _per_user(method: str) -> Callable[[AnalyticsClient, Task], Fetched]:
+    def fetch(client: AnalyticsClient, task: Task) -> Fetched:
+        (day,) = task.days
+        paged = getattr(client, method)(
+            starting_at=_instant(day),
+            ending_at=_instant(day + timedelta(days=1)),
+            group_by=["product", "model"],
+            limit=BULK_LIMIT,
+        )
+        pages = _pages(paged)
+        rows: list[Row] = []
+        directory: list[DirectoryEntry] = []
+        for page in pages:
+            for item in page.rows:
+                row, entry = per_user_row(day, _dump(item))
+                rows.append(row)
+                directory.append(entry)
+        refreshed = _watermark(pages)
+        final = frozenset(d for d in task.days if is_final(d, refreshed))
+        batch = Batch(task.dataset, task.days, rows, final, refreshed, directory)
+        return Fetched(task, batch, len(pages))
+
+    return fetch
+
+
+def _bucketed(method: str) -> Callable[[AnalyticsClient, Task], Fetched]:
+    def fetch(client: AnalyticsClient, task: Task) -> Fetched:
+        rows: list[Row] = []
+        all_pages: list[Any] = []
+        for grouping in GROUPINGS[task.dataset]:
+            paged = getattr(client, method)(
+                starting_at=_instant(task.start),
+                ending_at=_instant(task.end),
+                bucket_width="1d",
+                group_by=[k for k in grouping.split(",") if k] or None,
+            )
+            pages = _pages(paged)
+            all_pages.extend(pages)
+            for page in pages:
+                for bucket in page.rows:
+                    day = bucket_day(_dump(bucket))
+                    if not task.start <= day < task.end:
+                        raise FlattenError(f"{method} returned a bucket for {day}, outside {task}")
+                    rows.extend(bucket_rows(task.dataset, grouping, _dump(bucket)))
+        refreshed = _watermark(all_pages)
+        final = frozenset(d for d in task.days if is_final(d, refreshed))
+        batch = Batch(task.dataset, task.days, rows, final, refreshed)
+        return Fetched(task, batch, len(all_pages))
+
+    return fetch
+
+
+def _watermark(pages: Iterable[Any]) -> datetime | None:
+    marks = [p.data_refreshed_at for p in pages if getattr(p, "data_refreshed_at", None)]
+    return min(marks).astimezone(UTC) if marks else None
+
+
+_FETCHERS: dict[str, Callable[[AnalyticsClient, Task], Fetched]] = {
+    "users": _single_day("users"),
+    "chat_projects": _single_day("chat_projects"),
+    "skills": _single_day("skills"),
+    "connectors": _single_day("connectors"),
+    "summaries": _summaries,
+    "user_usage": _per_user("user_usage_report"),
+    "user_cost": _per_user("user_cost_report"),
+    "usage_buckets": _bucketed("usage_report"),
+    "cost_buckets": _bucketed("cost_report"),
+}

@@ -1,0 +1,195 @@
+"""API rows (JSON-shaped dicts) → store rows, exactly as `bot.store.schema` lays the tables out.
+
+Pure functions, no I/O: the sync fetches a whole endpoint-day, turns it into rows here, and only
+then writes. Rules (see the schema docstring):
+
+* nested objects flatten into `a__b__c` columns; a field the API adds later simply becomes one
+  more key, and `insert_all(alter=True)` turns it into a column;
+* money (`amount`, `list_amount`, skill spend) becomes `<name>_microcents`, converted exactly;
+* grouping keys the table keys on are "" when not in the grouping set and `NONE_KEY` when the API
+  sent null inside a grouped row; keys the table does not key on are dropped while null (the API
+  sets them only when grouped by them, which we never do);
+* the user behind a row is kept apart as a `DirectoryEntry` so `directory` stays current.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from bot.store.money import cents_to_microcents
+from bot.store.schema import NONE_KEY
+
+Row = dict[str, Any]
+"""One store row: column name → SQLite value."""
+
+MONEY_FIELDS = frozenset(
+    {"amount", "list_amount", "estimated_overage_spend", "attributed_list_price"}
+)
+GROUP_KEYS = (
+    "product",
+    "model",
+    "context_window",
+    "inference_geo",
+    "speed",
+    "rbac_group_id",
+    "cost_type",
+    "token_type",
+)
+"""Every cost/usage grouping dimension the API may put on a row."""
+
+PER_USER_KEYS = ("product", "model")
+BUCKET_KEYS = {
+    "usage_buckets": ("product", "model"),
+    "cost_buckets": GROUP_KEYS[:2] + GROUP_KEYS[6:],
+}
+"""The grouping columns each cost/usage table has in its primary key."""
+
+_ACTIVE_SUFFIXES = ("message_count", "session_count", "commit_count")
+
+
+class FlattenError(ValueError):
+    """An API row that cannot be stored as the schema says (missing key, foreign currency)."""
+
+
+@dataclass(frozen=True)
+class DirectoryEntry:
+    """What one row tells us about a user; merged into `directory` newest-first."""
+
+    user_id: str
+    email: str | None
+    name: str | None
+    deleted: bool | None
+    seen_on: date
+
+
+def flatten(obj: Mapping[str, Any], prefix: str = "") -> Row:
+    """`{"a": {"b": 1}}` → `{"a__b": 1}`; money → micro-cents; lists → JSON text; bools → 0/1."""
+    out: Row = {}
+    for key, value in obj.items():
+        if key in MONEY_FIELDS and not prefix:
+            out[f"{key}_microcents"] = None if value is None else cents_to_microcents(str(value))
+        else:
+            _into(out, f"{prefix}{key}", value)
+    return out
+
+
+def _into(out: Row, name: str, value: Any) -> None:
+    """One value into `out`, recursing into objects (exact type checks: this runs per field)."""
+    kind = type(value)
+    if kind is dict:
+        for key, inner in value.items():
+            _into(out, f"{name}__{key}", inner)
+    elif kind is bool:
+        out[name] = int(value)
+    elif kind is list or kind is tuple:
+        out[name] = json.dumps(value, sort_keys=True, default=str)
+    elif isinstance(value, Mapping):
+        for key, inner in value.items():
+            _into(out, f"{name}__{key}", inner)
+    else:
+        out[name] = value
+
+
+def is_active(row: Mapping[str, Any]) -> bool:
+    """Active = any product's message, session or commit count, or web searches, above zero."""
+    for column, value in row.items():
+        counted = column.endswith(_ACTIVE_SUFFIXES) or column == "web_search_count"
+        if counted and isinstance(value, int) and value > 0:
+            return True
+    return False
+
+
+def user_activity_row(day: date, raw: Mapping[str, Any]) -> tuple[Row, DirectoryEntry]:
+    """One `/users` row: keyed by `user.id`, email from `user.email_address`."""
+    body = dict(raw)
+    user = body.pop("user", None)
+    if not isinstance(user, Mapping) or not user.get("id"):
+        raise FlattenError("a /users row without user.id (grouped rows are not stored)")
+    row: Row = {"day": day.isoformat(), "user_id": user["id"], "email": user.get("email_address")}
+    row.update(flatten(body))
+    row["is_active"] = int(is_active(row))
+    entry = DirectoryEntry(user["id"], user.get("email_address"), None, None, day)
+    return row, entry
+
+
+def summary_row(raw: Mapping[str, Any]) -> tuple[date, Row]:
+    """One `/summaries` element; its day is the UTC date of `starting_at`."""
+    body = dict(raw)
+    day = _day_of(body.pop("starting_at"))
+    body.pop("ending_at", None)
+    row: Row = {"day": day.isoformat()}
+    row.update(flatten(body))
+    return day, row
+
+
+def engagement_row(day: date, raw: Mapping[str, Any]) -> Row:
+    """Projects, skills, connectors: flattened as they come, with the day in front."""
+    row: Row = {"day": day.isoformat()}
+    row.update(flatten(raw))
+    return row
+
+
+def per_user_row(day: date, raw: Mapping[str, Any]) -> tuple[Row, DirectoryEntry]:
+    """A `user_usage_report` / `user_cost_report` row grouped by product and model."""
+    body = dict(raw)
+    actor = body.pop("actor", None)
+    if not isinstance(actor, Mapping) or not actor.get("user_id"):
+        raise FlattenError("a per-user cost/usage row without actor.user_id")
+    body.pop("starting_at", None)
+    body.pop("ending_at", None)
+    row: Row = {"day": day.isoformat(), "user_id": actor["user_id"]}
+    row.update(_grouped(body, table_keys=PER_USER_KEYS, grouping=PER_USER_KEYS))
+    deleted = actor.get("deleted")
+    entry = DirectoryEntry(
+        actor["user_id"],
+        actor.get("email"),
+        actor.get("name"),
+        None if deleted is None else bool(deleted),
+        day,
+    )
+    return row, entry
+
+
+def bucket_rows(dataset: str, grouping: str, bucket: Mapping[str, Any]) -> list[Row]:
+    """One `1d` bucket of `usage_report`/`cost_report` fetched with one grouping set."""
+    day = _day_of(bucket["starting_at"])
+    keys = tuple(k for k in grouping.split(",") if k)
+    rows: list[Row] = []
+    for result in bucket.get("results") or ():
+        row: Row = {"day": day.isoformat(), "grouping": grouping}
+        row.update(_grouped(result, table_keys=BUCKET_KEYS[dataset], grouping=keys))
+        rows.append(row)
+    return rows
+
+
+def bucket_day(bucket: Mapping[str, Any]) -> date:
+    return _day_of(bucket["starting_at"])
+
+
+def _grouped(raw: Mapping[str, Any], *, table_keys: Iterable[str], grouping: Iterable[str]) -> Row:
+    body = dict(raw)
+    table_keys, grouping = tuple(table_keys), frozenset(grouping)
+    currency = body.pop("currency", None)
+    if currency not in (None, "USD"):
+        raise FlattenError(f"currency {currency!r} is not USD; the store holds USD micro-cents")
+    row: Row = {}
+    for key in GROUP_KEYS:
+        value = body.pop(key, None)
+        if key in table_keys:
+            row[key] = (NONE_KEY if value is None else str(value)) if key in grouping else ""
+        elif value is not None:
+            row[key] = value  # not grouped by us, yet set: keep it rather than lose it
+    row.update(flatten(body))
+    return row
+
+
+def _day_of(value: Any) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return datetime.fromisoformat(str(value).replace("Z", "+00:00")).date()

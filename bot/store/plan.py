@@ -1,0 +1,170 @@
+"""What a sync must fetch: the day ranges the API allows and the ledger still lacks.
+
+Engagement days are final once fetched, so only days missing from the ledger are planned.
+Cost/usage days are planned when missing or not yet final (`final = 0`: inside the 30-day revision
+window, or partial). The planner only reads the ledger; it never talks to the API, so a second sync
+right after the first plans zero engagement work without spending a request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+from sqlite_utils import Database
+
+from bot.analytics.windows import (
+    FIRST_DAY,
+    MAX_LOOKBACK_DAYS,
+    MAX_WINDOW_DAYS,
+    latest_engagement_day,
+)
+from bot.errors import InputError
+from bot.store.schema import DATASETS, DATASETS_ENGAGEMENT
+
+DEFAULT_LOOKBACK_DAYS = 90
+"""With no `since`, a sync reaches this far back (never before 2026-01-01)."""
+WINDOWED = frozenset({"summaries", "usage_buckets", "cost_buckets"})
+"""Datasets fetched over ≤31-day ranges; the others are fetched one day per request series."""
+
+
+class UnknownDatasetError(InputError):
+    """`--only` named a dataset the store does not have."""
+
+
+@dataclass(frozen=True, order=True)
+class Task:
+    """One unit of fetching and writing: `dataset` over the days `[start, end)`."""
+
+    dataset: str
+    start: date
+    end: date
+
+    @property
+    def days(self) -> tuple[date, ...]:
+        return tuple(_days(self.start, self.end - timedelta(days=1)))
+
+
+@dataclass(frozen=True)
+class DayRange:
+    """Inclusive first/last day one family of datasets covers in this sync."""
+
+    first: date
+    last: date
+
+
+@dataclass(frozen=True)
+class Plan:
+    tasks: tuple[Task, ...]
+    engagement: DayRange | None
+    cost: DayRange | None
+    skipped_final: dict[str, int] = field(default_factory=dict)
+    """Days inside the range that the ledger already holds as final, per dataset."""
+
+
+def check_datasets(only: Collection[str] | None) -> tuple[str, ...]:
+    """The datasets to sync, in schema order; unknown names are a usage error listing valid ones."""
+    if only is None:
+        return DATASETS
+    unknown = sorted(set(only) - set(DATASETS))
+    if unknown:
+        raise UnknownDatasetError(
+            f"Unknown dataset {', '.join(unknown)}; choose from: {', '.join(DATASETS)}."
+        )
+    return tuple(d for d in DATASETS if d in set(only))
+
+
+def day_ranges(
+    *, now: datetime, since: date | None, until: date | None
+) -> tuple[DayRange | None, DayRange | None]:
+    """(engagement range, cost range) for this sync, clamped to what the API serves."""
+    now = now.astimezone(UTC)
+    today = now.date()
+    if since is not None and until is not None and since > until:
+        raise InputError(f"--since {since} is after --until {until}.")
+    oldest = max(FIRST_DAY, today - timedelta(days=MAX_LOOKBACK_DAYS))
+    first = max(since or today - timedelta(days=DEFAULT_LOOKBACK_DAYS), oldest)
+    # `starting_at` must lie within 365 days of now: day D's midnight, not just its date.
+    cost_oldest = _ceil_day(now - timedelta(days=MAX_LOOKBACK_DAYS))
+    engagement_last = latest_engagement_day(today)
+    cost_last = today
+    if until is not None:
+        engagement_last, cost_last = min(until, engagement_last), min(until, cost_last)
+    engagement = DayRange(first, engagement_last) if first <= engagement_last else None
+    cost_first = max(first, cost_oldest)
+    cost = DayRange(cost_first, cost_last) if cost_first <= cost_last else None
+    return engagement, cost
+
+
+def make_plan(
+    db: Database,
+    *,
+    now: datetime,
+    since: date | None = None,
+    until: date | None = None,
+    only: Collection[str] | None = None,
+    engagement_last: date | None = None,
+) -> Plan:
+    """Tasks for every planned dataset-day, windowed datasets grouped in ≤31-day runs."""
+    datasets = check_datasets(only)
+    engagement, cost = day_ranges(now=now, since=since, until=until)
+    if engagement is not None and engagement_last is not None:
+        last = min(engagement.last, engagement_last)
+        engagement = DayRange(engagement.first, last) if engagement.first <= last else None
+    final = _final_days(db)
+    tasks: list[Task] = []
+    skipped: dict[str, int] = {}
+    for dataset in datasets:
+        span = engagement if dataset in DATASETS_ENGAGEMENT else cost
+        if span is None:
+            skipped[dataset] = 0
+            continue
+        days = list(_days(span.first, span.last))
+        needed = [d for d in days if d not in final.get(dataset, set())]
+        skipped[dataset] = len(days) - len(needed)
+        width = MAX_WINDOW_DAYS if dataset in WINDOWED else 1
+        tasks.extend(Task(dataset, a, b) for a, b in _windows(needed, width))
+    # Newest days first, datasets interleaved: an interrupted first sync of a long backlog still
+    # leaves the recent days every report asks about, and requests spread across endpoints.
+    order = {name: i for i, name in enumerate(DATASETS)}
+    tasks.sort(key=lambda t: (-t.start.toordinal(), order[t.dataset]))
+    return Plan(tuple(tasks), engagement, cost, skipped)
+
+
+def _final_days(db: Database) -> dict[str, set[date]]:
+    out: dict[str, set[date]] = {}
+    for dataset, day in db.execute("SELECT dataset, day FROM sync_ledger WHERE final = 1"):
+        out.setdefault(dataset, set()).add(date.fromisoformat(day))
+    return out
+
+
+def _windows(days: Iterable[date], width: int) -> Iterator[tuple[date, date]]:
+    """Runs of consecutive days, cut into `[start, end)` windows of at most `width` days."""
+    start: date | None = None
+    prev: date | None = None
+    for day in sorted(days):
+        if (
+            start is None
+            or prev is None
+            or day != prev + timedelta(days=1)
+            or ((day - start).days >= width)
+        ):
+            if start is not None and prev is not None:
+                yield start, prev + timedelta(days=1)
+            start = day
+        prev = day
+    if start is not None and prev is not None:
+        yield start, prev + timedelta(days=1)
+
+
+def _days(first: date, last: date) -> Iterator[date]:
+    day = first
+    while day <= last:
+        yield day
+        day += timedelta(days=1)
+
+
+def _ceil_day(moment: datetime) -> date:
+    midnight = datetime(moment.year, moment.month, moment.day, tzinfo=UTC)
+    return moment.date() if moment == midnight else moment.date() + timedelta(days=1)
