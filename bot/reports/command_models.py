@@ -1,0 +1,150 @@
+"""The typed `/claude-usage` commands that `parse_command` produces and `run_command` runs.
+
+One model per subcommand, discriminated by `name`. Each says whether it shows individual
+people's data (`per_user`), so the Slack layer can apply the admin rule before anything runs.
+`bot.reports.commands` re-exports all of them.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from bot.reports.periods import Period
+from bot.reports.types import Model, RankingKind, SpendBreakdown, TokenBreakdown
+
+DEFAULT_LIMIT = 10
+MAX_LIMIT = 100
+
+
+class CommandBase(Model):
+    share: bool = False
+
+    @property
+    def per_user(self) -> bool:
+        """True when the answer shows individual people's data (admins only)."""
+        return False
+
+
+class HelpCommand(CommandBase):
+    name: Literal["help"] = "help"
+    topic: str | None = None
+
+
+class TopSpendersCommand(CommandBase):
+    name: Literal["top-spenders"] = "top-spenders"
+    period: Period
+    by_list_price: bool = False
+    product: str | None = None
+    model: str | None = None
+    limit: int = DEFAULT_LIMIT
+
+    @property
+    def per_user(self) -> bool:
+        return True
+
+
+class SpendCommand(CommandBase):
+    name: Literal["spend"] = "spend"
+    period: Period
+    by: SpendBreakdown | None = None
+
+
+class TokensCommand(CommandBase):
+    name: Literal["tokens"] = "tokens"
+    period: Period
+    by: TokenBreakdown | None = None
+
+
+class AdoptionCommand(CommandBase):
+    name: Literal["adoption"] = "adoption"
+    period: Period
+
+
+class UserTarget(Model):
+    """Who `user` asks about, as typed. The Slack layer resolves `slack_id` to an email."""
+
+    raw: str
+    slack_id: str | None = None
+    email: str | None = None
+    user_id: str | None = None
+    """An Analytics user id (`user_…`) typed directly."""
+
+
+class UserCommand(CommandBase):
+    name: Literal["user"] = "user"
+    target: UserTarget
+    period: Period
+
+    @property
+    def per_user(self) -> bool:
+        return True
+
+    def with_email(self, email: str) -> UserCommand:
+        """This command with the target's email filled in (after resolving a Slack mention)."""
+        return self.model_copy(update={"target": self.target.model_copy(update={"email": email})})
+
+
+class RankingCommand(CommandBase):
+    name: RankingKind
+    period: Period
+    limit: int = DEFAULT_LIMIT
+
+
+class CompareCommand(CommandBase):
+    name: Literal["compare"] = "compare"
+    mode: Literal["week", "month", "period"]
+    period: Period
+    previous: Period
+
+    @property
+    def per_user(self) -> bool:
+        return True  # biggest movers name people
+
+
+class FinanceCommand(CommandBase):
+    name: Literal["finance"] = "finance"
+
+
+class StatusCommand(CommandBase):
+    name: Literal["status"] = "status"
+
+
+ReportCommand = Annotated[
+    TopSpendersCommand
+    | SpendCommand
+    | TokensCommand
+    | AdoptionCommand
+    | RankingCommand
+    | UserCommand
+    | CompareCommand
+    | FinanceCommand
+    | StatusCommand,
+    Field(discriminator="name"),
+]
+
+
+class ExportCommand(CommandBase):
+    name: Literal["export"] = "export"
+    report: ReportCommand
+
+    @property
+    def per_user(self) -> bool:
+        return self.report.per_user
+
+
+Command = Annotated[
+    HelpCommand
+    | TopSpendersCommand
+    | SpendCommand
+    | TokensCommand
+    | AdoptionCommand
+    | RankingCommand
+    | UserCommand
+    | CompareCommand
+    | FinanceCommand
+    | StatusCommand
+    | ExportCommand,
+    Field(discriminator="name"),
+]

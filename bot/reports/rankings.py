@@ -1,0 +1,138 @@
+"""Rankings of chat projects, skills and connectors over a period (`ranking`).
+
+The engagement endpoints are stored per day, and a daily `distinct_user_count` cannot be
+de-duplicated across days, so a period shows the peak single-day users and the user-days sum
+instead of inventing a distinct count. What is ranked on:
+
+    projects    messages sent in the project
+    skills      invocations when the organisation reports them, else sessions that used the skill
+    connectors  conversations + sessions that used the connector (reported on every surface)
+
+Optional API fields (skill invocations and spend, connector read/write calls) stay None when
+no day reported them, so "not available" never shows as 0.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any, Literal
+
+from sqlite_utils import Database
+
+from bot.reports import coverage
+from bot.reports.periods import Period
+from bot.reports.sql import day_list
+from bot.reports.types import Delta, Ranking, RankingKind, RankingRow
+from bot.store.freshness import read_freshness
+
+_OFFICE = ("excel", "powerpoint", "word", "outlook")
+
+
+def _nullable_sum(columns: Sequence[str]) -> str:
+    """Per-row sum of columns that is NULL only when every column is NULL (so sum() stays NULL)."""
+    all_null = " AND ".join(f"[{c}] IS NULL" for c in columns)
+    added = " + ".join(f"coalesce([{c}], 0)" for c in columns)
+    return f"sum(CASE WHEN {all_null} THEN NULL ELSE {added} END)"
+
+
+def _sessions(kind: str) -> str:
+    thing = "skill" if kind == "skills" else "connector"
+    return _nullable_sum(
+        [
+            f"chat_metrics__distinct_conversation_{thing}_used_count",
+            f"claude_code_metrics__distinct_session_{thing}_used_count",
+            f"cowork_metrics__distinct_session_{thing}_used_count",
+            *(f"office_metrics__{app}__distinct_session_{thing}_used_count" for app in _OFFICE),
+        ]
+    )
+
+
+_SELECT = {
+    "projects": (
+        "chat_projects",
+        "project_id",
+        "max(project_name)",
+        "sum(message_count) AS messages, sum(distinct_conversation_count) AS sessions, "
+        "NULL AS invocations, NULL AS spend, NULL AS list_spend",
+    ),
+    "skills": (
+        "skills",
+        "skill_name",
+        "coalesce(max(skill_display_name), skill_name)",
+        f"NULL AS messages, {_sessions('skills')} AS sessions, "
+        "sum(invocation_count) AS invocations, "
+        "sum(estimated_overage_spend_microcents) AS spend, "
+        "sum(attributed_list_price_microcents) AS list_spend",
+    ),
+    "connectors": (
+        "connectors",
+        "connector_name",
+        "connector_name",
+        f"NULL AS messages, {_sessions('connectors')} AS sessions, "
+        f"{_nullable_sum(['read_call_count', 'write_call_count', 'unclassified_call_count'])}"
+        " AS invocations, NULL AS spend, NULL AS list_spend",
+    ),
+}
+
+
+def ranking(db: Database, kind: RankingKind, period: Period, *, limit: int = 10) -> Ranking:
+    """The top `limit` projects, skills or connectors of `period`, with change vs before."""
+    table = _SELECT[kind][0]
+    found = coverage.require(db, table, period, f"{kind} data")
+    rows = _aggregate(db, kind, sorted(found.days))
+    ranked_by: Literal["messages", "invocations", "sessions"] = "sessions"
+    if kind == "projects":
+        ranked_by = "messages"
+    elif kind == "skills" and any(row["invocations"] is not None for row in rows.values()):
+        ranked_by = "invocations"
+    previous = coverage.aligned(db, table, found, period.previous())
+    before = _aggregate(db, kind, previous.days) if previous else None
+    scored = sorted(
+        ((key, row, row[ranked_by] or 0) for key, row in rows.items()),
+        key=lambda item: (-item[2], -(item[1]["user_days"] or 0), item[0]),
+    )
+    notes = coverage.notes(found, f"{kind} data")
+    notes += coverage.comparison_notes(found, previous, f"{kind} data")
+    if ranked_by == "sessions" and kind == "skills":
+        notes.append("Skill invocation counts are not reported; skills are ranked by sessions.")
+    return Ranking(
+        period=period,
+        freshness=read_freshness(db),
+        notes=tuple(notes),
+        kind=kind,
+        ranked_by=ranked_by,
+        limit=limit,
+        total_count=len(scored),
+        rows=tuple(
+            RankingRow(
+                rank=rank,
+                key=key,
+                name=row["name"] or key,
+                peak_daily_users=row["peak"],
+                user_days=row["user_days"],
+                messages=row["messages"],
+                sessions=row["sessions"],
+                invocations=row["invocations"],
+                spend_microcents=row["spend"],
+                list_spend_microcents=row["list_spend"],
+                score=score,
+                delta=None
+                if before is None
+                else Delta.of(score, (before.get(key) or {}).get(ranked_by) or 0),
+            )
+            for rank, (key, row, score) in enumerate(scored[:limit], start=1)
+        ),
+    )
+
+
+def _aggregate(db: Database, kind: str, days: Sequence[date]) -> dict[str, dict[str, Any]]:
+    table, key, name, metrics = _SELECT[kind]
+    marks, params = day_list(days)
+    rows = db.query(
+        f"SELECT {key} AS key, {name} AS name, max(distinct_user_count) AS peak, "  # noqa: S608
+        f"sum(distinct_user_count) AS user_days, {metrics} "
+        f"FROM [{table}] WHERE day IN ({marks}) GROUP BY {key}",
+        params,
+    )
+    return {str(row.pop("key")): row for row in rows}

@@ -1,0 +1,76 @@
+"""Turning per-day values and keyed totals into the shapes results carry: sparklines and slices.
+
+A sparkline always has at most 7 points whatever the period's length, so a chart or a unicode
+sparkline renders the same for `7d` and `last-month`: the days are cut into 7 near-equal
+consecutive buckets (the first buckets take the extra days) and each bucket is summed, or
+averaged for level metrics such as DAU, where a sum over days would mean nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+
+from bot.reports.labels import label_for
+from bot.reports.values import BreakdownRow
+
+SPARK_POINTS = 7
+
+
+def buckets(count: int, points: int = SPARK_POINTS) -> list[tuple[int, int]]:
+    """`[start, end)` index ranges cutting `count` items into at most `points` near-equal runs."""
+    if count <= 0:
+        return []
+    parts = min(points, count)
+    size, extra = divmod(count, parts)
+    out: list[tuple[int, int]] = []
+    start = 0
+    for index in range(parts):
+        end = start + size + (1 if index < extra else 0)
+        out.append((start, end))
+        start = end
+    return out
+
+
+def sparkline(values: Sequence[int], points: int = SPARK_POINTS) -> tuple[int, ...]:
+    """Sums of consecutive runs of `values` (money, tokens): exact integers."""
+    return tuple(sum(values[a:b]) for a, b in buckets(len(values), points))
+
+
+def spark_average(values: Sequence[int | float], points: int = SPARK_POINTS) -> tuple[int, ...]:
+    """Rounded averages of consecutive runs (DAU and other levels)."""
+    return tuple(round(sum(values[a:b]) / (b - a)) for a, b in buckets(len(values), points))
+
+
+def share_pct(part: int, whole: int) -> float | None:
+    """`part` as a percent of `whole`; None when `whole` is 0 (a share of nothing is undefined)."""
+    return None if whole == 0 else part / whole * 100
+
+
+def breakdown(
+    kind: str,
+    values: Mapping[str, int],
+    whole: int,
+    previous: Mapping[str, int] | None = None,
+) -> tuple[BreakdownRow, ...]:
+    """Slices largest first (ties by key), each with its share of `whole` and previous value."""
+    ordered = sorted(values.items(), key=lambda item: (-item[1], item[0]))
+    return tuple(
+        BreakdownRow(
+            key=key,
+            label=label_for(kind, key),
+            value=value,
+            share_pct=share_pct(value, whole),
+            previous=None if previous is None else previous.get(key, 0),
+        )
+        for key, value in ordered
+    )
+
+
+def sum_parts(parts: Mapping[date, Mapping[str, int]]) -> dict[str, int]:
+    """Per-day breakdowns added up over the days."""
+    out: dict[str, int] = {}
+    for day_parts in parts.values():
+        for key, value in day_parts.items():
+            out[key] = out.get(key, 0) + value
+    return out

@@ -1,0 +1,248 @@
+"""Spend reports: the biggest spenders (`top_spenders`) and organisation spend (`spend_series`).
+
+Two sources, on purpose (see the API reference, section 3): per-user rankings come from
+`user_cost`, which holds only usage attributable to a seat user; organisation totals come from
+`cost_buckets` grouping "" (the ungrouped total), which also counts API-key and automation
+traffic. Breakdowns come from the grouped sets, which the API caps at 100 groups per day, so any
+difference between a day's grouped sum and its total becomes an explicit "(other)" slice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from sqlite_utils import Database
+
+from bot.reports import coverage
+from bot.reports.labels import OTHER_KEY
+from bot.reports.people import identities
+from bot.reports.periods import Period
+from bot.reports.series import breakdown, share_pct, sparkline, sum_parts
+from bot.reports.sql import day_list
+from bot.reports.types import (
+    BreakdownRow,
+    Delta,
+    SeriesPoint,
+    SpendBreakdown,
+    SpenderRow,
+    SpendSeries,
+    TopSpenders,
+)
+from bot.store.freshness import read_freshness
+from bot.store.schema import GROUPING_COST_TYPE, GROUPING_PRODUCT_MODEL, GROUPING_TOTAL
+
+_BREAKDOWN_KEY = {
+    "product": (GROUPING_PRODUCT_MODEL, "product"),
+    "model": (GROUPING_PRODUCT_MODEL, "model"),
+    # Token costs are split by token type; web search and code execution stand on their own.
+    "cost-type": (
+        GROUPING_COST_TYPE,
+        "CASE WHEN cost_type = 'tokens' AND token_type NOT IN ('', '(none)') "
+        "THEN token_type ELSE cost_type END",
+    ),
+}
+
+
+def top_spenders(
+    db: Database,
+    period: Period,
+    *,
+    by_list_price: bool = False,
+    product: str | None = None,
+    model: str | None = None,
+    limit: int = 10,
+) -> TopSpenders:
+    """The `limit` biggest seat-user spenders of `period` (after filters), with totals for all."""
+    found = coverage.require(db, "user_cost", period, "per-user spend")
+    filters, filter_params = _filters(product, model)
+    order = "list_amount" if by_list_price else "amount"
+    rows = db.execute(
+        f"""
+        WITH per AS (
+            SELECT user_id, sum(amount_microcents) AS amount,
+                   sum(list_amount_microcents) AS list_amount, sum(requests) AS requests
+            FROM user_cost WHERE day BETWEEN ? AND ?{filters} GROUP BY user_id
+        ), spenders AS (SELECT * FROM per WHERE amount <> 0 OR list_amount <> 0)
+        SELECT user_id, amount, list_amount, requests,
+               count(*) OVER (), sum(amount) OVER (), sum(list_amount) OVER ()
+        FROM spenders ORDER BY {order} DESC, user_id LIMIT ?
+        """,  # noqa: S608 - only fixed fragments are interpolated
+        (period.start.isoformat(), period.end.isoformat(), *filter_params, limit),
+    ).fetchall()
+    total_count, total, list_total = (rows[0][4], rows[0][5], rows[0][6]) if rows else (0, 0, 0)
+    user_ids = [row[0] for row in rows]
+    previous = coverage.aligned(db, "user_cost", found, period.previous())
+    before = None
+    if previous is not None:
+        before = _user_amounts(db, previous.days, user_ids, order, (filters, filter_params))
+    people = identities(db, user_ids)
+    ranked_total = list_total if by_list_price else total
+    spenders = tuple(
+        SpenderRow(
+            rank=rank,
+            user_id=user_id,
+            email=people[user_id].email,
+            name=people[user_id].name,
+            amount_microcents=amount,
+            list_amount_microcents=list_amount,
+            share_pct=share_pct(list_amount if by_list_price else amount, ranked_total),
+            requests=requests,
+            delta=None
+            if before is None
+            else Delta.of(list_amount if by_list_price else amount, before.get(user_id, 0)),
+        )
+        for rank, (user_id, amount, list_amount, requests, *_) in enumerate(rows, start=1)
+    )
+    notes = coverage.notes(found, "per-user spend")
+    notes += coverage.comparison_notes(found, previous, "per-user spend") if rows else []
+    org_total = _org_total(db, period, product, model)
+    if org_total is not None and org_total > total:
+        notes.append(
+            "The organisation total also counts usage not tied to a seat (API keys, "
+            "automation), so it is higher than the sum over users."
+        )
+    if not rows:
+        notes.append("Nobody has spend in this period" + _filter_words(product, model) + ".")
+    return TopSpenders(
+        period=period,
+        freshness=read_freshness(db),
+        notes=tuple(notes),
+        rows=spenders,
+        by_list_price=by_list_price,
+        product=product,
+        model=model,
+        limit=limit,
+        total_count=total_count,
+        total_microcents=total,
+        list_total_microcents=list_total,
+        org_total_microcents=org_total,
+    )
+
+
+def spend_series(db: Database, period: Period, *, by: SpendBreakdown | None = None) -> SpendSeries:
+    """Organisation spend per day with its total, change vs the previous period and breakdown."""
+    found = coverage.require(db, "cost_buckets", period, "spend data")
+    days = sorted(found.days)
+    totals = daily_spend(db, days)
+    previous = coverage.aligned(db, "cost_buckets", found, period.previous())
+    previous_totals = daily_spend(db, previous.days) if previous else None
+    previous_total = None
+    if previous_totals is not None:
+        previous_total = sum(amount for amount, _ in previous_totals.values())
+    total = sum(amount for amount, _ in totals.values())
+    parts: dict[date, dict[str, int]] = {}
+    slices: tuple[BreakdownRow, ...] = ()
+    notes = coverage.notes(found, "spend data")
+    notes += coverage.comparison_notes(found, previous, "spend data")
+    if by is not None:
+        parts = _daily_parts(db, by, days, totals)
+        before = None
+        if previous is not None and previous_totals is not None:
+            before = sum_parts(_daily_parts(db, by, previous.days, previous_totals))
+        summed = sum_parts(parts)
+        slices = breakdown(by, summed, total, before)
+        if OTHER_KEY in summed:
+            notes.append(
+                "Some spend is not itemised by the API (it returns at most 100 groups a day); "
+                "it is shown as “Other”."
+            )
+    values = [totals[day][0] for day in days]
+    return SpendSeries(
+        period=period,
+        freshness=read_freshness(db),
+        notes=tuple(notes),
+        by=by,
+        points=tuple(
+            SeriesPoint(day=day, value=totals[day][0], parts=parts.get(day, {})) for day in days
+        ),
+        breakdown=slices,
+        total_microcents=total,
+        list_total_microcents=sum(listed for _, listed in totals.values()),
+        previous_total_microcents=previous_total,
+        change=Delta.of(total, previous_total),
+        sparkline=sparkline(values),
+    )
+
+
+def _filters(product: str | None, model: str | None) -> tuple[str, list[str]]:
+    clauses, params = "", []
+    if product is not None:
+        clauses += " AND product = ?"
+        params.append(product)
+    if model is not None:
+        clauses += " AND model = ?"
+        params.append(model)
+    return clauses, params
+
+
+def _filter_words(product: str | None, model: str | None) -> str:
+    words = [w for w in (product, model) if w is not None]
+    return f" for {' and '.join(words)}" if words else ""
+
+
+def _user_amounts(
+    db: Database,
+    days: Sequence[date],
+    user_ids: list[str],
+    column: str,
+    filters: tuple[str, list[str]],
+) -> dict[str, int]:
+    """Each user's spend (`column`: amount or list_amount) over `days`, for the ranked users."""
+    if not user_ids:
+        return {}
+    day_marks, day_params = day_list(days)
+    user_marks = ",".join("?" * len(user_ids))
+    rows = db.execute(
+        f"SELECT user_id, sum({column}_microcents) FROM user_cost "  # noqa: S608
+        f"WHERE user_id IN ({user_marks}) AND day IN ({day_marks}){filters[0]} GROUP BY user_id",
+        (*user_ids, *day_params, *filters[1]),
+    ).fetchall()
+    return {user_id: amount for user_id, amount in rows}
+
+
+def _org_total(db: Database, period: Period, product: str | None, model: str | None) -> int | None:
+    """Organisation spend from the bucketed report (same filters); None when not synced."""
+    if not coverage.coverage(db, "cost_buckets", period).any:
+        return None
+    filters, params = _filters(product, model)
+    grouping = GROUPING_TOTAL if not params else GROUPING_PRODUCT_MODEL
+    row = db.execute(
+        "SELECT coalesce(sum(amount_microcents), 0) FROM cost_buckets "  # noqa: S608
+        f"WHERE grouping = ? AND day BETWEEN ? AND ?{filters}",
+        (grouping, period.start.isoformat(), period.end.isoformat(), *params),
+    ).fetchone()
+    return int(row[0])
+
+
+def daily_spend(db: Database, days: Sequence[date]) -> dict[date, tuple[int, int]]:
+    """(amount, list amount) per synced day from the ungrouped total; 0 for days without rows."""
+    marks, params = day_list(days)
+    rows = db.execute(
+        "SELECT day, sum(amount_microcents), sum(list_amount_microcents) FROM cost_buckets "  # noqa: S608
+        f"WHERE grouping = ? AND day IN ({marks}) GROUP BY day",
+        (GROUPING_TOTAL, *params),
+    ).fetchall()
+    found = {date.fromisoformat(day): (amount, listed) for day, amount, listed in rows}
+    return {day: found.get(day, (0, 0)) for day in days}
+
+
+def _daily_parts(
+    db: Database, by: SpendBreakdown, days: Sequence[date], totals: dict[date, tuple[int, int]]
+) -> dict[date, dict[str, int]]:
+    """Spend per day and key; what the grouped rows miss of a day's total becomes `(other)`."""
+    grouping, key = _BREAKDOWN_KEY[by]
+    marks, params = day_list(days)
+    rows = db.execute(
+        f"SELECT day, {key} AS k, sum(amount_microcents) FROM cost_buckets "  # noqa: S608
+        f"WHERE grouping = ? AND day IN ({marks}) GROUP BY day, k",
+        (grouping, *params),
+    ).fetchall()
+    parts: dict[date, dict[str, int]] = {day: {} for day in days}
+    for day, k, amount in rows:
+        parts[date.fromisoformat(day)][k] = amount
+    for day, day_parts in parts.items():
+        rest = totals[day][0] - sum(day_parts.values())
+        if rest > 0:
+            day_parts[OTHER_KEY] = rest
+    return parts

@@ -1,0 +1,135 @@
+"""Token usage over a period (`token_series`), from the bucketed usage report.
+
+Totals come from `usage_buckets` grouping "" (the whole organisation); a token-type breakdown
+splits those same rows by column, so it always adds up. Product and model breakdowns come from
+the "product,model" grouping, which the API caps at 100 groups a day; whatever that misses of a
+day's total is shown as an explicit "(other)" slice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from sqlite_utils import Database
+
+from bot.reports import coverage
+from bot.reports.labels import OTHER_KEY
+from bot.reports.periods import Period
+from bot.reports.series import breakdown, sparkline, sum_parts
+from bot.reports.sql import day_list
+from bot.reports.types import BreakdownRow, Delta, SeriesPoint, TokenBreakdown, TokenSeries
+from bot.store.freshness import read_freshness
+from bot.store.schema import GROUPING_PRODUCT_MODEL, GROUPING_TOTAL, TOKEN_COLUMNS
+
+TOKEN_TYPE_KEYS = {
+    "uncached_input_tokens": "uncached_input_tokens",
+    "cache_read_input_tokens": "cache_read_input_tokens",
+    "cache_creation__ephemeral_5m_input_tokens": "cache_creation.ephemeral_5m_input_tokens",
+    "cache_creation__ephemeral_1h_input_tokens": "cache_creation.ephemeral_1h_input_tokens",
+    "output_tokens": "output_tokens",
+}
+"""Store column → the API's `token_type` spelling, used as the breakdown key."""
+
+_SUM_TOKENS = " + ".join(f"coalesce({column}, 0)" for column in TOKEN_COLUMNS)
+
+
+def token_series(db: Database, period: Period, *, by: TokenBreakdown | None = None) -> TokenSeries:
+    """Organisation tokens per day, total, requests, change vs the previous period, breakdown."""
+    found = coverage.require(db, "usage_buckets", period, "token usage")
+    days = sorted(found.days)
+    per_day = _daily_columns(db, days)
+    totals = {day: sum(columns[: len(TOKEN_COLUMNS)]) for day, columns in per_day.items()}
+    total = sum(totals.values())
+    previous = coverage.aligned(db, "usage_buckets", found, period.previous())
+    previous_total: int | None = None
+    previous_totals: dict[date, int] = {}
+    before: dict[date, tuple[int, ...]] = {}
+    if previous is not None:
+        before = _daily_columns(db, previous.days)
+        previous_totals = {day: sum(cols[: len(TOKEN_COLUMNS)]) for day, cols in before.items()}
+        previous_total = sum(previous_totals.values())
+    notes = coverage.notes(found, "token usage")
+    notes += coverage.comparison_notes(found, previous, "token usage")
+    parts: dict[date, dict[str, int]] = {}
+    slices: tuple[BreakdownRow, ...] = ()
+    if by == "token-type":
+        parts = {day: _by_column(columns) for day, columns in per_day.items()}
+        before_slices = None
+        if previous is not None:
+            before_slices = sum_parts({d: _by_column(c) for d, c in before.items()})
+        slices = breakdown(by, sum_parts(parts), total, before_slices)
+    elif by is not None:
+        parts = _grouped(db, by, days, totals)
+        before_slices = None
+        if previous is not None:
+            before_slices = sum_parts(_grouped(db, by, previous.days, previous_totals))
+        summed = sum_parts(parts)
+        slices = breakdown(by, summed, total, before_slices)
+        if OTHER_KEY in summed:
+            notes.append(
+                "Some usage is not itemised by the API (it returns at most 100 groups a day); "
+                "it is shown as “Other”."
+            )
+    return TokenSeries(
+        period=period,
+        freshness=read_freshness(db),
+        notes=tuple(notes),
+        by=by,
+        points=tuple(
+            SeriesPoint(day=day, value=totals[day], parts=parts.get(day, {})) for day in days
+        ),
+        breakdown=slices,
+        total_tokens=total,
+        requests=sum(columns[-1] for columns in per_day.values()),
+        previous_total_tokens=previous_total,
+        change=Delta.of(total, previous_total),
+        sparkline=sparkline([totals[day] for day in days]),
+    )
+
+
+def _daily_columns(db: Database, days: Sequence[date]) -> dict[date, tuple[int, ...]]:
+    """Per synced day: each token column summed, then requests (zeros for days without rows)."""
+    marks, params = day_list(days)
+    sums = ", ".join(f"coalesce(sum({column}), 0)" for column in (*TOKEN_COLUMNS, "requests"))
+    rows = db.execute(
+        f"SELECT day, {sums} FROM usage_buckets "  # noqa: S608
+        f"WHERE grouping = ? AND day IN ({marks}) GROUP BY day",
+        (GROUPING_TOTAL, *params),
+    ).fetchall()
+    found = {date.fromisoformat(row[0]): tuple(int(v) for v in row[1:]) for row in rows}
+    zero = (0,) * (len(TOKEN_COLUMNS) + 1)
+    return {day: found.get(day, zero) for day in days}
+
+
+def daily_tokens(db: Database, days: Sequence[date]) -> dict[date, int]:
+    """Total tokens per synced day (organisation-wide)."""
+    return {day: sum(cols[: len(TOKEN_COLUMNS)]) for day, cols in _daily_columns(db, days).items()}
+
+
+def _by_column(columns: tuple[int, ...]) -> dict[str, int]:
+    return {
+        TOKEN_TYPE_KEYS[name]: value
+        for name, value in zip(TOKEN_COLUMNS, columns, strict=False)
+        if value
+    }
+
+
+def _grouped(
+    db: Database, by: str, days: Sequence[date], totals: dict[date, int]
+) -> dict[date, dict[str, int]]:
+    key = "product" if by == "product" else "model"
+    marks, params = day_list(days)
+    rows = db.execute(
+        f"SELECT day, {key}, sum({_SUM_TOKENS}) FROM usage_buckets "  # noqa: S608
+        f"WHERE grouping = ? AND day IN ({marks}) GROUP BY day, {key}",
+        (GROUPING_PRODUCT_MODEL, *params),
+    ).fetchall()
+    parts: dict[date, dict[str, int]] = {day: {} for day in days}
+    for day, name, tokens in rows:
+        parts[date.fromisoformat(day)][name] = int(tokens)
+    for day, day_parts in parts.items():
+        rest = totals.get(day, 0) - sum(day_parts.values())
+        if rest > 0:
+            day_parts[OTHER_KEY] = rest
+    return parts

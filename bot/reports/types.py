@@ -1,0 +1,297 @@
+"""Typed results of every report: what the Slack layer, the CLI, the digest and tools render.
+
+Conventions shared by every model here:
+- Money is integer **micro-cents** (`*_microcents`, 1e-6 cent; `bot.store.money` formats it).
+  Floats never carry money; percentages and averages of counts are the only floats.
+- `None` means "not available" (not synced, not enabled for the organisation, or no previous
+  period to compare with) and must be shown as such, never as zero. A note says why.
+- Every report carries its `period`, the store's `freshness` and `notes`: plain sentences (no
+  markup) about missing or partial data, in the order they should be shown.
+- `kind` names the report so a renderer can dispatch on it (and `model_dump()` stays
+  self-describing). Models are frozen; shapes only ever change additively.
+- Keys (`product`, `model`, …) are the API's raw values; `label` is a readable name for display.
+  Both come from the API and must go through the mrkdwn escaper before reaching Slack.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from bot.reports.meta_types import DatasetStatus, Export, HelpResult, StatusReport
+from bot.reports.periods import Period
+from bot.reports.profile_types import (
+    ChatActivity,
+    CodeActivity,
+    CoworkActivity,
+    DesignActivity,
+    OfficeActivity,
+    UserIdentity,
+    UserProfile,
+)
+from bot.reports.values import BreakdownRow, Delta, Model, Report, SeriesPoint
+
+__all__ = [
+    "Adoption",
+    "BreakdownRow",
+    "ChatActivity",
+    "CodeActivity",
+    "CommandResult",
+    "Comparison",
+    "CoworkActivity",
+    "DatasetStatus",
+    "Delta",
+    "DesignActivity",
+    "Export",
+    "FinanceComparisons",
+    "HelpResult",
+    "Model",
+    "Mover",
+    "OfficeActivity",
+    "ProductActives",
+    "Ranking",
+    "RankingKind",
+    "RankingRow",
+    "Report",
+    "ReportResult",
+    "SeriesPoint",
+    "SpendBreakdown",
+    "SpendSeries",
+    "SpenderRow",
+    "StatusReport",
+    "TokenBreakdown",
+    "TokenSeries",
+    "TopSpenders",
+    "UserIdentity",
+    "UserProfile",
+]
+
+SpendBreakdown = Literal["product", "model", "cost-type"]
+TokenBreakdown = Literal["product", "model", "token-type"]
+RankingKind = Literal["projects", "skills", "connectors"]
+
+
+# --- spend ------------------------------------------------------------------------------------
+
+
+class SpenderRow(Model):
+    rank: int
+    user_id: str
+    email: str | None
+    name: str | None
+    amount_microcents: int
+    list_amount_microcents: int
+    share_pct: float | None
+    """Percent of the ranked total (`total_microcents`, or the list total when ranked by list)."""
+    requests: int | None
+    delta: Delta | None = None
+    """Spend (by the ranking price) vs the previous period; None when that period has no data."""
+
+
+class TopSpenders(Report):
+    kind: Literal["top_spenders"] = "top_spenders"
+    rows: tuple[SpenderRow, ...]
+    by_list_price: bool
+    product: str | None
+    model: str | None
+    limit: int
+    total_count: int
+    """Users with any spend (after filters); `total_count - len(rows)` are "and N more"."""
+    total_microcents: int
+    """Sum over all seat users with spend (after filters), not just the rows shown."""
+    list_total_microcents: int
+    org_total_microcents: int | None
+    """Organisation total for the same filters from the bucketed report, which also includes
+    non-seat (API key, automation) traffic; None when not synced."""
+
+    @property
+    def more_count(self) -> int:
+        return max(self.total_count - len(self.rows), 0)
+
+
+class SpendSeries(Report):
+    kind: Literal["spend"] = "spend"
+    by: SpendBreakdown | None
+    points: tuple[SeriesPoint, ...]
+    """One per day with spend data (value in micro-cents); days not yet synced are absent."""
+    breakdown: tuple[BreakdownRow, ...]
+    total_microcents: int
+    list_total_microcents: int
+    previous_total_microcents: int | None
+    change: Delta
+    sparkline: tuple[int, ...]
+    """Up to 7 points: the period's days summed into 7 near-equal consecutive buckets."""
+
+
+class TokenSeries(Report):
+    kind: Literal["tokens"] = "tokens"
+    by: TokenBreakdown | None
+    points: tuple[SeriesPoint, ...]
+    breakdown: tuple[BreakdownRow, ...]
+    total_tokens: int
+    requests: int
+    previous_total_tokens: int | None
+    change: Delta
+    sparkline: tuple[int, ...]
+
+
+# --- adoption ---------------------------------------------------------------------------------
+
+
+class ProductActives(Model):
+    """Active users of one product; fields are None while the API does not report them."""
+
+    product: str
+    label: str
+    daily: int | None
+    weekly: int | None
+    monthly: int | None
+    daily_avg: float | None
+
+
+class Adoption(Report):
+    kind: Literal["adoption"] = "adoption"
+    latest_day: date | None
+    dau: int | None
+    """Latest day's daily actives (and WAU/MAU: rolling 7/30-day windows ending that day)."""
+    wau: int | None
+    mau: int | None
+    dau_avg: float | None
+    wau_avg: float | None
+    mau_avg: float | None
+    seats: int | None
+    pending_invites: int | None
+    utilisation_pct: float | None
+    """MAU / assigned seats × 100 on the latest day; None when seats are not reported."""
+    products: tuple[ProductActives, ...]
+    active_users: int | None
+    """Distinct users active on any day of the period (from per-user activity)."""
+    new_users: int | None
+    """Active this period but not in the previous one (includes users coming back)."""
+    returning_users: int | None
+    """Active in both this period and the previous one."""
+    lapsed_users: int | None
+    """Active in the previous period but not in this one."""
+    dau_change: Delta | None
+    """Average DAU vs the previous period."""
+    mau_change: Delta | None
+    sparkline: tuple[int, ...]
+    """DAU, averaged into up to 7 buckets (rounded)."""
+    points: tuple[SeriesPoint, ...]
+    """DAU per day."""
+
+
+# --- projects / skills / connectors -----------------------------------------------------------
+
+
+class RankingRow(Model):
+    rank: int
+    key: str
+    """project_id, skill_name or connector_name."""
+    name: str
+    peak_daily_users: int | None
+    """Highest distinct-user count of any single day (daily rows cannot be de-duplicated)."""
+    user_days: int | None
+    """Sum of daily distinct users."""
+    messages: int | None
+    """Projects: messages sent in the project."""
+    sessions: int | None
+    """Conversations + sessions that used it, over every surface."""
+    invocations: int | None
+    """Skills: invocations. Connectors: tool calls (read + write + unclassified)."""
+    spend_microcents: int | None
+    """Skills: estimated overage spend, when the organisation has spend reporting."""
+    list_spend_microcents: int | None
+    """Skills: attributed list price."""
+    score: int
+    """The value ranked on (`Ranking.ranked_by`)."""
+    delta: Delta | None
+    """`score` vs the previous period; None when that period has no data."""
+
+
+class Ranking(Report):
+    kind: Literal["projects", "skills", "connectors"]
+    ranked_by: Literal["messages", "invocations", "sessions"]
+    rows: tuple[RankingRow, ...]
+    limit: int
+    total_count: int
+
+    @property
+    def more_count(self) -> int:
+        return max(self.total_count - len(self.rows), 0)
+
+
+# --- comparisons ------------------------------------------------------------------------------
+
+
+class Mover(Model):
+    user_id: str
+    email: str | None
+    name: str | None
+    current_microcents: int
+    previous_microcents: int
+    change_microcents: int
+
+
+class Comparison(Report):
+    """`period` vs `previous` (equal length for periods, calendar month vs month for months)."""
+
+    kind: Literal["compare"] = "compare"
+    mode: Literal["week", "month", "period"]
+    previous: Period
+    spend: Delta | None
+    """Organisation spend in micro-cents (None when the current period has no cost data)."""
+    tokens: Delta | None
+    dau_avg: Delta | None
+    wau: Delta | None
+    """Latest day of each period."""
+    mau: Delta | None
+    active_users: Delta | None
+    new_users: int | None
+    returning_users: int | None
+    lapsed_users: int | None
+    movers_up: tuple[Mover, ...]
+    movers_down: tuple[Mover, ...]
+    spend_sparkline: tuple[int, ...]
+    tokens_sparkline: tuple[int, ...]
+    dau_sparkline: tuple[int, ...]
+    previous_spend_sparkline: tuple[int, ...] = ()
+    previous_tokens_sparkline: tuple[int, ...] = ()
+    previous_dau_sparkline: tuple[int, ...] = ()
+
+
+class FinanceComparisons(Report):
+    """`period` is month-to-date through the latest day with cost data."""
+
+    kind: Literal["finance"] = "finance"
+    mtd: Delta | None
+    """Spend this month through day D vs last month through the same day of the month."""
+    mtd_previous_period: Period | None
+    projected_month_microcents: int | None
+    """MTD spend run-rated to the whole month (MTD / days elapsed × days in month)."""
+    yesterday_day: date | None
+    yesterday_microcents: int | None
+    trailing_avg_microcents: int | None
+    """Average daily spend over the 7 days before `yesterday_day`."""
+    yesterday_vs_avg: Delta | None
+    seats: int | None
+    mau: int | None
+    idle_seats: int | None
+    """Assigned seats − MAU (never below 0), on the latest day with a summary."""
+    seat_price_cents: int | None
+    idle_seat_cost_microcents: int | None
+    """Monthly cost of the idle seats; None unless a seat price is configured."""
+
+
+ReportResult = (
+    TopSpenders
+    | SpendSeries
+    | TokenSeries
+    | Adoption
+    | UserProfile
+    | Ranking
+    | Comparison
+    | FinanceComparisons
+    | StatusReport
+)
+CommandResult = ReportResult | Export | HelpResult
