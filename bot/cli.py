@@ -33,11 +33,13 @@ def _register() -> None:
     """Attach each feature's commands; each feature module owns its command bodies."""
     from bot.analytics.cli import register as register_analytics
     from bot.simulator.cli import register as register_simulator
+    from bot.slack.cli import register as register_slack
     from bot.store.cli import register as register_store
 
     register_simulator(app)
     register_analytics(app)
     register_store(app)
+    register_slack(app)
 
 
 @app.callback()

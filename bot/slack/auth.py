@@ -1,0 +1,199 @@
+"""Who may see what, decided in code before any report runs.
+
+    admins      `Settings.admins` plus, when set, the members of `Settings.admin_usergroup`
+                (read with `usergroups.users.list`, cached for a short TTL; fail closed)
+    non-admins  organisation-level answers (adoption, spend and token totals, rankings of projects,
+                skills and connectors, finance, status, help) and their OWN profile, matched by
+                the email Slack has for them (`users.info`)
+
+Refusals are one polite sentence naming who can see the answer. Sharing: an answer with per-user
+data goes to the channel only when an admin adds `--share` in one of `Settings.digest_channels`;
+everything else answers ephemerally unless `--share` is given.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.config import Settings
+from bot.errors import ClaudeUsageError, InputError
+from bot.reports.commands import Command, ExportCommand, UserCommand
+from bot.slack.mrkdwn import channel_link, is_subteam_id, is_user_id, mention
+
+log = logging.getLogger(__name__)
+
+ADMIN_TTL_SECONDS = 60.0
+EMAIL_TTL_SECONDS = 600.0
+SHOWN_ADMINS = 5
+
+
+class AccessDenied(ClaudeUsageError):
+    """The viewer may not see this answer; the message says who can."""
+
+
+@dataclass(frozen=True)
+class Viewer:
+    user_id: str
+    is_admin: bool
+    email: str | None
+
+
+class _TtlCache:
+    def __init__(self, ttl: float, clock: Callable[[], float]) -> None:
+        self.ttl, self.clock = ttl, clock
+        self._items: dict[str, tuple[float, object]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: str, load: Callable[[], object]) -> object:
+        with self._lock:
+            hit = self._items.get(key)
+            if hit is not None and self.clock() - hit[0] < self.ttl:
+                return hit[1]
+        value = load()
+        with self._lock:
+            self._items[key] = (self.clock(), value)
+        return value
+
+
+class Directory:
+    """Slack-side identity: admin membership and emails, cached briefly."""
+
+    def __init__(
+        self,
+        client: WebClient,
+        settings: Settings,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.client = client
+        self.static_admins = frozenset(a for a in settings.admins if is_user_id(a))
+        self.usergroup = settings.admin_usergroup
+        self._groups = _TtlCache(ADMIN_TTL_SECONDS, clock)
+        self._emails = _TtlCache(EMAIL_TTL_SECONDS, clock)
+
+    def _group_members(self) -> frozenset[str]:
+        if not self.usergroup:
+            return frozenset()
+        group = self.usergroup
+
+        def load() -> frozenset[str]:
+            try:
+                response = self.client.usergroups_users_list(usergroup=group)
+            except SlackApiError as exc:
+                log.warning("usergroups.users.list %s failed: %s", group, exc.response.get("error"))
+                return frozenset()  # fail closed: nobody is an admin through the group
+            users: list[str] = response.get("users") or []
+            return frozenset(u for u in users if is_user_id(u))
+
+        members = self._groups.get(group, load)
+        assert isinstance(members, frozenset)
+        return members
+
+    def admins(self) -> frozenset[str]:
+        return self.static_admins | self._group_members()
+
+    def email_of(self, user_id: str) -> str | None:
+        def load() -> str | None:
+            try:
+                response = self.client.users_info(user=user_id)
+            except SlackApiError as exc:
+                log.info("users.info %s failed: %s", user_id, exc.response.get("error"))
+                return None
+            profile = (response.get("user") or {}).get("profile") or {}
+            email = profile.get("email")
+            return email.lower() if isinstance(email, str) and email else None
+
+        email = self._emails.get(user_id, load)
+        return email if isinstance(email, str) else None
+
+    def viewer(self, user_id: str) -> Viewer:
+        return Viewer(
+            user_id=user_id, is_admin=user_id in self.admins(), email=self.email_of(user_id)
+        )
+
+    def admin_names(self) -> str:
+        """`<@U1>, <@U2>` (or the user group) for refusals; built only from validated IDs."""
+        shown = [mention(a) for a in sorted(self.static_admins)[:SHOWN_ADMINS]]
+        if self.usergroup and is_subteam_id(self.usergroup):
+            shown.append(f"<!subteam^{self.usergroup}>")
+        extra = len(self.static_admins) - SHOWN_ADMINS
+        if extra > 0:
+            shown.append(f"{extra} more")
+        return ", ".join(shown)
+
+
+def refusal(what: str, directory: Directory) -> str:
+    names = directory.admin_names()
+    who = (
+        f"Claude usage admins ({names})"
+        if names
+        else "Claude usage admins, and none are set up yet (CLAUDE_USAGE_ADMINS)"
+    )
+    return f"{what} is limited to {who}. You can still run `adoption`, `spend` or `user me`."
+
+
+def authorize(command: Command, viewer: Viewer, directory: Directory) -> Command:
+    """The command to run for `viewer` (a `user` target resolved to an email), or AccessDenied."""
+    if isinstance(command, ExportCommand) and not viewer.is_admin:
+        raise AccessDenied(refusal("Exporting reports", directory))
+    inner = command.report if isinstance(command, ExportCommand) else command
+    if isinstance(inner, UserCommand):
+        resolved = resolve_target(inner, viewer, directory)
+        if not viewer.is_admin and not _is_self(resolved, viewer):
+            raise AccessDenied(refusal("Other people's usage", directory))
+        if isinstance(command, ExportCommand):
+            return command.model_copy(update={"report": resolved})
+        return resolved
+    if inner.per_user and not viewer.is_admin:
+        what = "Per-user spend" if inner.name == "top-spenders" else "Per-user data"
+        raise AccessDenied(refusal(what, directory))
+    return command
+
+
+def resolve_target(command: UserCommand, viewer: Viewer, directory: Directory) -> UserCommand:
+    """Fill in the email of a mentioned person (`<@U…>`) from Slack's directory."""
+    target = command.target
+    if target.email or target.slack_id is None:
+        return command
+    email = (
+        viewer.email if target.slack_id == viewer.user_id else directory.email_of(target.slack_id)
+    )
+    if email is None:
+        raise InputError(
+            f"I can't see an email address for {mention(target.slack_id)} in Slack, so I can't "
+            "match them to Claude usage; try their email address instead."
+        )
+    return command.with_email(email)
+
+
+def _is_self(command: UserCommand, viewer: Viewer) -> bool:
+    target = command.target
+    if target.slack_id is not None:
+        return target.slack_id == viewer.user_id
+    return bool(viewer.email and target.email and target.email.lower() == viewer.email.lower())
+
+
+Visibility = Literal["ephemeral", "in_channel"]
+
+
+def visibility(
+    command: Command, viewer: Viewer, channel_id: str | None, settings: Settings
+) -> tuple[Visibility, str | None]:
+    """Where the answer goes, plus a sentence when `--share` was asked for but not allowed."""
+    if not command.share:
+        return "ephemeral", None
+    if not command.per_user:
+        return "in_channel", None
+    if viewer.is_admin and channel_id in settings.digest_channels:
+        return "in_channel", None
+    allowed = ", ".join(channel_link(c) for c in sorted(settings.digest_channels) if c[:1] in "CG")
+    where = f" in {allowed}" if allowed else " in a digest channel (none are configured)"
+    return "ephemeral", f"Only you can see this: admins can share per-user answers{where}."

@@ -1,0 +1,112 @@
+"""Block Kit answers: `render(result)` turns any report result into a `Message`.
+
+Builders are pure functions of the result (plus `today`, which decides whether a "Next" button
+makes sense). Every API-provided string goes through `bot.slack.mrkdwn.escape`; money comes from
+integer micro-cents through `bot.store.money.format_usd`.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from bot.reports.types import (
+    Adoption,
+    CommandResult,
+    Comparison,
+    Export,
+    FinanceComparisons,
+    HelpResult,
+    Ranking,
+    SpendSeries,
+    StatusReport,
+    TokenSeries,
+    TopSpenders,
+    UserProfile,
+)
+from bot.slack.blocks.adoption import render_adoption, render_compare
+from bot.slack.blocks.message import ACTION_PREFIX, Message
+from bot.slack.blocks.people import render_user
+from bot.slack.blocks.primitives import Block, context, section
+from bot.slack.blocks.rankings import render_export, render_help, render_ranking, render_status
+from bot.slack.blocks.spend import render_finance, render_spend, render_tokens, render_top_spenders
+from bot.slack.mrkdwn import escape
+
+__all__ = [
+    "ACTION_PREFIX",
+    "Block",
+    "Message",
+    "error_message",
+    "escape_sentence",
+    "render",
+    "text_message",
+]
+
+
+def render(result: CommandResult, *, today: date | None = None) -> Message:
+    """The Slack answer for one report result."""
+    match result:
+        case TopSpenders():
+            return render_top_spenders(result, today=today)
+        case SpendSeries():
+            return render_spend(result, today=today)
+        case TokenSeries():
+            return render_tokens(result, today=today)
+        case Adoption():
+            return render_adoption(result, today=today)
+        case UserProfile():
+            return render_user(result, today=today)
+        case Ranking():
+            return render_ranking(result, today=today)
+        case Comparison():
+            return render_compare(result)
+        case FinanceComparisons():
+            return render_finance(result)
+        case StatusReport():
+            return render_status(result)
+        case HelpResult():
+            return render_help(result)
+        case Export():
+            return render_export(result)
+    raise TypeError(f"no renderer for {type(result).__name__}")
+
+
+def text_message(sentence: str) -> Message:
+    """A one-sentence answer written by us (refusals, progress). Escaped: it may quote input."""
+    safe = escape_sentence(sentence)
+    return Message(text=safe, blocks=[section(safe)])
+
+
+def error_message(sentence: str, usage: str | None = None) -> Message:
+    """An error sentence (from `ClaudeUsageError`), optionally followed by usage hints."""
+    safe = escape_sentence(sentence)
+    blocks: list[Block] = [section(f":warning: {safe}")]
+    if usage:
+        blocks.append(context(escape_sentence("Try `/claude-usage help` for every subcommand.")))
+    return Message(text=safe, blocks=blocks)
+
+
+_OUR_TOKENS = re.compile(
+    r"(<@[UW][A-Z0-9]{2,20}>|<#[CG][A-Z0-9]{2,20}>|<!subteam\^S[A-Z0-9]{2,20}>"
+    r"|^:[a-z0-9_+-]{1,40}:)"
+)
+"""What stays live in our sentences: mentions of validated IDs, and a leading emoji shortcode."""
+
+
+def escape_sentence(sentence: str) -> str:
+    """A sentence we wrote (error, refusal, note) made safe for mrkdwn.
+
+    It may quote what a person typed inside backticks: the backticks stay (code formatting is
+    harmless) and everything else is escaped, including `<!channel>` and links. Mentions of
+    validated Slack IDs (`<@U…>`, `<#C…>`, `<!subteam^S…>`) that we built stay live, and so does
+    a leading emoji shortcode (`:hourglass_flowing_sand:`).
+    """
+    pieces = _OUR_TOKENS.split(sentence)
+    return "".join(p if i % 2 else _escape_ticks(p) for i, p in enumerate(pieces))
+
+
+def _escape_ticks(text: str) -> str:
+    parts = text.split("`")
+    if len(parts) % 2 == 0:  # unbalanced backticks: treat the whole text as plain
+        return escape(text)
+    return "`".join(escape(p, code=True) if i % 2 else escape(p) for i, p in enumerate(parts))

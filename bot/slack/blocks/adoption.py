@@ -1,0 +1,145 @@
+"""Answers about people using Claude: adoption and period comparisons."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.reports.types import Adoption, Comparison, Delta, Mover
+from bot.slack.blocks.format import Row, number, percent_of, sparkline, table_lines, usd
+from bot.slack.blocks.message import Message, frame, period_buttons, span
+from bot.slack.blocks.primitives import Block, code_sections, field, fields, section
+from bot.slack.blocks.spend import delta_text, person
+from bot.slack.mrkdwn import escape
+
+
+def _opt(value: int | float | None) -> str:
+    return "–" if value is None else number(value)
+
+
+def render_adoption(result: Adoption, *, today: date | None = None) -> Message:
+    latest = f" ({result.latest_day:%b %-d})" if result.latest_day else ""
+    items = [
+        field(f"Daily actives{latest}", _opt(result.dau)),
+        field("Weekly actives", _opt(result.wau)),
+        field("Monthly actives", _opt(result.mau)),
+        field("Seats", _opt(result.seats)),
+        field("Seat utilisation (MAU)", percent_of(result.utilisation_pct)),
+        field("Average DAU vs previous", _avg_delta(result.dau_avg, result.dau_change)),
+        field("Active in period", _opt(result.active_users)),
+        field(
+            "New · returning · lapsed",
+            " · ".join(
+                _opt(v) for v in (result.new_users, result.returning_users, result.lapsed_users)
+            ),
+        ),
+        field("Pending invites", _opt(result.pending_invites)),
+        field("DAU trend", escape(sparkline(result.sparkline)) or "–"),
+    ]
+    body: list[Block] = fields(items)
+    rows = [
+        Row(p.label or p.product, _opt(p.daily), (_opt(p.weekly), _opt(p.monthly)))
+        for p in result.products
+    ]
+    if rows:
+        body.append(section("*By product* (daily / weekly / monthly actives)"))
+        body += code_sections(table_lines(rows))
+    fallback = (
+        f"Adoption, {result.period.label}: {_opt(result.dau)} daily, "
+        f"{_opt(result.wau)} weekly, {_opt(result.mau)} monthly actives"
+    )
+    if result.seats is not None:
+        fallback += f" of {number(result.seats)} seats"
+    return frame(
+        title=f"Adoption · {result.period.label}",
+        subtitle=span(result.period),
+        body=body,
+        notes=result.notes,
+        freshness=result.freshness,
+        buttons=period_buttons("adoption", result.period, today=today),
+        fallback=fallback,
+    )
+
+
+def _avg_delta(avg: float | None, change: Delta | None) -> str:
+    if avg is None:
+        return "–"
+    return f"{number(avg)} ({delta_text(change)})" if change is not None else number(avg)
+
+
+def _mover_lines(movers: tuple[Mover, ...]) -> list[str]:
+    rows = [
+        Row(
+            person(m.name, m.email, m.user_id),
+            usd(m.current_microcents),
+            (f"{'+' if m.change_microcents >= 0 else '−'}{usd(abs(m.change_microcents))}",),
+        )
+        for m in movers
+    ]
+    return table_lines(rows)
+
+
+_TITLES = {"week": "This week vs last week", "month": "This month vs last month"}
+
+
+def render_compare(result: Comparison) -> Message:
+    title = _TITLES.get(result.mode, f"{result.period.label} vs {result.previous.label}")
+    items = [
+        field("Spend", _money_delta(result.spend)),
+        field("Tokens", _count_delta(result.tokens)),
+        field("Average DAU", _count_delta(result.dau_avg)),
+        field("Weekly actives", _count_delta(result.wau)),
+        field("Monthly actives", _count_delta(result.mau)),
+        field("Active users", _count_delta(result.active_users)),
+        field(
+            "New · returning · lapsed",
+            " · ".join(
+                _opt(v) for v in (result.new_users, result.returning_users, result.lapsed_users)
+            ),
+        ),
+        field(
+            "Spend trend (now / before)",
+            _spark_pair(result.spend_sparkline, result.previous_spend_sparkline),
+        ),
+        field(
+            "DAU trend (now / before)",
+            _spark_pair(result.dau_sparkline, result.previous_dau_sparkline),
+        ),
+    ]
+    body: list[Block] = fields(items)
+    if result.movers_up:
+        body.append(section("*Biggest increases in spend*"))
+        body += code_sections(_mover_lines(result.movers_up))
+    if result.movers_down:
+        body.append(section("*Biggest decreases in spend*"))
+        body += code_sections(_mover_lines(result.movers_down))
+    now = span(result.period) or result.period.label
+    dates = f"{now} vs {span(result.previous) or result.previous.label}"
+    return frame(
+        title=title,
+        subtitle=dates,
+        body=body,
+        notes=result.notes,
+        freshness=result.freshness,
+        fallback=f"{title}: spend {_money_delta(result.spend)}",
+    )
+
+
+def _money_delta(value: Delta | None) -> str:
+    if value is None:
+        return "–"
+    return f"{usd(int(value.current))} ({delta_text(value, money=True)})"
+
+
+def _count_delta(value: Delta | None) -> str:
+    if value is None:
+        return "–"
+    return f"{number(value.current)} ({delta_text(value)})"
+
+
+def _spark_pair(now: tuple[int, ...], before: tuple[int, ...]) -> str:
+    if not now:
+        return "–"
+    joint = sparkline([*before, *now]) if before else sparkline(now)
+    if before:
+        return escape(f"{joint[len(before) :]} / {joint[: len(before)]}")
+    return escape(joint)

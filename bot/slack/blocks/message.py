@@ -1,0 +1,122 @@
+"""A rendered answer (`Message`: blocks + notification text) and the frame every answer shares.
+
+The frame is: header, the report's own blocks, notes, "…and N more", the freshness line, then the
+buttons. Buttons carry the `/claude-usage` words they run in their `value`; the action listener
+parses and authorizes those words exactly like typed ones, so a button can never do more than
+typing would.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from bot.reports.periods import Period, parse_period, range_label
+from bot.slack.blocks.primitives import (
+    MAX_FALLBACK_TEXT,
+    Block,
+    actions,
+    button,
+    cap_blocks,
+    context,
+    header,
+)
+from bot.slack.mrkdwn import escape, truncate
+from bot.store.freshness import Freshness
+
+ACTION_PREFIX = "claude_usage."
+"""Every button's action_id starts with this; one action listener handles them all."""
+ACTION_MORE = ACTION_PREFIX + "more"
+ACTION_PREVIOUS = ACTION_PREFIX + "previous"
+ACTION_NEXT = ACTION_PREFIX + "next"
+ACTION_PERIOD = ACTION_PREFIX + "period"
+ACTION_RUN = ACTION_PREFIX + "run"
+ACTION_EXPORT = ACTION_PREFIX + "export"
+
+
+@dataclass(frozen=True)
+class Message:
+    """What Slack receives: `blocks` plus `text`, the plain fallback used in notifications."""
+
+    text: str
+    blocks: list[Block] = field(default_factory=list)
+
+    def payload(self) -> dict[str, Any]:
+        return {"text": self.text, "blocks": self.blocks}
+
+
+def period_arg(period: Period) -> str:
+    """The period as words `parse_period` reads back exactly."""
+    if period.start == period.end:
+        return period.start.isoformat()
+    return f"{period.start.isoformat()}..{period.end.isoformat()}"
+
+
+def shifted(period: Period, direction: int) -> Period:
+    step = timedelta(days=period.days * direction)
+    return Period.between(period.start + step, period.end + step)
+
+
+QUICK_PERIODS = (("7d", "7 days"), ("30d", "30 days"), ("last-month", "Last month"))
+
+
+def period_buttons(
+    words: str, period: Period, *, today: date | None, rest: str = ""
+) -> list[Block]:
+    """◀ Previous / Next ▶ and the usual periods, for a report run as `words <period> rest`."""
+    tail = f" {rest}" if rest else ""
+    prev = shifted(period, -1)
+    buttons = [button("◀ Previous", ACTION_PREVIOUS, f"{words} {period_arg(prev)}{tail}")]
+    nxt = shifted(period, 1)
+    if today is not None and nxt.end <= today:
+        label = "Next week ▶" if period.days == 7 else "Next ▶"
+        buttons.append(button(label, ACTION_NEXT, f"{words} {period_arg(nxt)}{tail}"))
+    for word, label in QUICK_PERIODS:
+        if today is not None:
+            quick = parse_period(word, today=today)
+            if (quick.start, quick.end) == (period.start, period.end):
+                continue
+        buttons.append(button(label, f"{ACTION_PERIOD}.{word}", f"{words} {word}{tail}"))
+    return buttons
+
+
+def span(period: Period) -> str:
+    """The period's dates, unless its label already is exactly that."""
+    dates = range_label(period.start, period.end)
+    return "" if dates == period.label else dates
+
+
+def more_line(shown: int, total: int) -> str:
+    left = max(total - shown, 0)
+    return f"…and {left:,} more" if left else ""
+
+
+def frame(
+    *,
+    title: str,
+    subtitle: str,
+    body: Sequence[Block],
+    notes: Sequence[str] = (),
+    more: str = "",
+    freshness: Freshness | None,
+    buttons: Sequence[Block] = (),
+    fallback: str,
+) -> Message:
+    """Assemble one answer. `title`/`subtitle`/`notes` are raw text (escaped here)."""
+    blocks: list[Block] = [header(title)]
+    if subtitle:
+        blocks.append(context(escape(subtitle)))
+    blocks.extend(body)
+    tail: list[Block] = []
+    if more:
+        tail.append(context(escape(more)))
+    if notes:
+        tail.append(context(*(escape(n) for n in notes)))
+    if freshness is not None:
+        tail.append(context(escape(freshness.sentence())))
+    if buttons:
+        tail.append(actions(buttons, block_id="claude_usage_buttons"))
+    capped = cap_blocks(blocks, limit=50 - len(tail))
+    return Message(text=truncate(escape(fallback), MAX_FALLBACK_TEXT), blocks=[*capped, *tail])

@@ -1,0 +1,218 @@
+"""Answers about money and tokens: top spenders, spend, tokens, finance."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.reports.types import (
+    BreakdownRow,
+    Delta,
+    FinanceComparisons,
+    SpendSeries,
+    TokenSeries,
+    TopSpenders,
+)
+from bot.slack.blocks.format import Row, count, delta, sparkline, table_lines, usd
+from bot.slack.blocks.message import (
+    ACTION_EXPORT,
+    ACTION_MORE,
+    ACTION_PERIOD,
+    Message,
+    frame,
+    more_line,
+    period_arg,
+    period_buttons,
+    span,
+)
+from bot.slack.blocks.primitives import Block, button, code_sections, field, fields, section
+from bot.slack.mrkdwn import escape
+
+MORE_STEP = 25
+MAX_LIMIT = 100
+
+
+def person(name: str | None, email: str | None, user_id: str) -> str:
+    """The raw display label for a person: name, else email, else the Analytics user id."""
+    return name or email or user_id
+
+
+def delta_text(value: Delta | None, *, money: bool = False) -> str:
+    if value is None or value.previous is None:
+        return "no previous data"
+    return delta(value.current, value.previous, money=money)
+
+
+def render_top_spenders(result: TopSpenders, *, today: date | None = None) -> Message:
+    price = "list price" if result.by_list_price else "billed spend"
+    filters = [f"ranked by {price}"]
+    if result.product:
+        filters.append(f"product {result.product}")
+    if result.model:
+        filters.append(f"model {result.model}")
+    total = result.list_total_microcents if result.by_list_price else result.total_microcents
+    summary = f"*{usd(total)}* across *{count(result.total_count)}* people with spend"
+    if result.org_total_microcents is not None:
+        summary += f"\nOrganisation total incl. API keys: {usd(result.org_total_microcents)}"
+    rows = []
+    for r in result.rows:
+        amount = r.list_amount_microcents if result.by_list_price else r.amount_microcents
+        change = ""
+        if r.delta is not None and r.delta.previous is not None:
+            change = delta(r.delta.current, r.delta.previous, money=True)
+        extras = (percent_note(r.share_pct), change)
+        rows.append(Row(person(r.name, r.email, r.user_id), usd(amount), extras))
+    body: list[Block] = [section(summary)]
+    body += code_sections(table_lines(rows)) if rows else [section("No spend in this period.")]
+    words = "top-spenders"
+    rest = " ".join(
+        part
+        for part in (
+            "--list" if result.by_list_price else "",
+            f"--product {result.product}" if result.product else "",
+            f"--model {result.model}" if result.model else "",
+        )
+        if part
+    )
+    limit_rest = f"{rest} --limit {result.limit}".strip()
+    buttons = period_buttons(words, result.period, today=today, rest=limit_rest)
+    if result.more_count and result.limit < MAX_LIMIT:
+        bigger = min(result.limit + MORE_STEP, MAX_LIMIT)
+        value = f"{words} {period_arg(result.period)} {rest} --limit {bigger}".replace("  ", " ")
+        buttons.append(button("Show more", ACTION_MORE, value))
+    buttons.append(
+        button("Export CSV", ACTION_EXPORT, f"export {words} {period_arg(result.period)}")
+    )
+    top = ", ".join(f"{row.label} {row.value}" for row in rows[:3])
+    return frame(
+        title=f"Top spenders · {result.period.label}",
+        subtitle=" · ".join(x for x in (_span(result), *filters) if x),
+        body=body,
+        notes=result.notes,
+        more=more_line(len(result.rows), result.total_count),
+        freshness=result.freshness,
+        buttons=buttons,
+        fallback=f"Top spenders, {result.period.label}: {usd(total)} in total. {top}",
+    )
+
+
+def percent_note(share_pct: float | None) -> str:
+    return "" if share_pct is None else f"{share_pct:.1f}%"
+
+
+def _span(result: SpendSeries | TokenSeries | TopSpenders | FinanceComparisons) -> str:
+    return span(result.period)
+
+
+def _breakdown_lines(rows: tuple[BreakdownRow, ...], *, money: bool) -> list[str]:
+    table = []
+    for r in rows:
+        value = usd(r.value) if money else count(r.value)
+        change = "" if r.previous is None else delta(r.value, r.previous, money=money)
+        table.append(Row(r.label or r.key, value, (percent_note(r.share_pct), change)))
+    return table_lines(table)
+
+
+def _by_buttons(
+    words: str, result: SpendSeries | TokenSeries, options: tuple[str, ...]
+) -> list[Block]:
+    arg = period_arg(result.period)
+    return [
+        button(f"By {o}", f"{ACTION_PERIOD}.by.{o}", f"{words} {arg} by {o}")
+        for o in options
+        if o != result.by
+    ]
+
+
+def render_spend(result: SpendSeries, *, today: date | None = None) -> Message:
+    items = [
+        field("Spend", usd(result.total_microcents)),
+        field("vs previous period", delta_text(result.change, money=True)),
+        field("At list price", usd(result.list_total_microcents)),
+        field("Trend", escape(sparkline(result.sparkline)) or "–"),
+    ]
+    body: list[Block] = fields(items)
+    if result.breakdown:
+        body.append(section(f"*By {escape(result.by or '')}*"))
+        body += code_sections(_breakdown_lines(result.breakdown, money=True))
+    rest = f"by {result.by}" if result.by else ""
+    buttons = period_buttons("spend", result.period, today=today, rest=rest)
+    buttons += _by_buttons("spend", result, ("product", "model", "cost-type"))
+    return frame(
+        title=f"Spend · {result.period.label}",
+        subtitle=_span(result),
+        body=body,
+        notes=result.notes,
+        freshness=result.freshness,
+        buttons=buttons,
+        fallback=(
+            f"Spend, {result.period.label}: {usd(result.total_microcents)} "
+            f"({delta_text(result.change, money=True)})"
+        ),
+    )
+
+
+def render_tokens(result: TokenSeries, *, today: date | None = None) -> Message:
+    items = [
+        field("Tokens", count(result.total_tokens)),
+        field("vs previous period", delta_text(result.change)),
+        field("Requests", count(result.requests)),
+        field("Trend", escape(sparkline(result.sparkline)) or "–"),
+    ]
+    body: list[Block] = fields(items)
+    if result.breakdown:
+        body.append(section(f"*By {escape(result.by or '')}*"))
+        body += code_sections(_breakdown_lines(result.breakdown, money=False))
+    rest = f"by {result.by}" if result.by else ""
+    buttons = period_buttons("tokens", result.period, today=today, rest=rest)
+    buttons += _by_buttons("tokens", result, ("product", "model", "token-type"))
+    return frame(
+        title=f"Tokens · {result.period.label}",
+        subtitle=_span(result),
+        body=body,
+        notes=result.notes,
+        freshness=result.freshness,
+        buttons=buttons,
+        fallback=(
+            f"Tokens, {result.period.label}: {count(result.total_tokens)} "
+            f"({delta_text(result.change)})"
+        ),
+    )
+
+
+def _opt_usd(value: int | None) -> str:
+    return "–" if value is None else usd(value)
+
+
+def _opt_count(value: int | None) -> str:
+    return "–" if value is None else count(value)
+
+
+def render_finance(result: FinanceComparisons) -> Message:
+    mtd = result.mtd
+    items = [
+        field("Month to date", "–" if mtd is None else usd(int(mtd.current))),
+        field("vs same days last month", delta_text(mtd, money=True)),
+        field("Projected month", _opt_usd(result.projected_month_microcents)),
+        field(
+            "Yesterday" + (f" ({result.yesterday_day:%b %-d})" if result.yesterday_day else ""),
+            _opt_usd(result.yesterday_microcents),
+        ),
+        field("7-day daily average", _opt_usd(result.trailing_avg_microcents)),
+        field("Yesterday vs average", delta_text(result.yesterday_vs_avg, money=True)),
+        field("Seats", _opt_count(result.seats)),
+        field("Monthly actives", _opt_count(result.mau)),
+        field("Idle seats", _opt_count(result.idle_seats)),
+        field("Idle seat cost / month", _opt_usd(result.idle_seat_cost_microcents)),
+    ]
+    fallback = "Finance, month to date: " + ("–" if mtd is None else usd(int(mtd.current)))
+    if mtd is not None:
+        fallback += f" ({delta_text(mtd, money=True)})"
+    return frame(
+        title="Finance · month to date",
+        subtitle=_span(result),
+        body=fields(items),
+        notes=result.notes,
+        freshness=result.freshness,
+        buttons=[],
+        fallback=fallback,
+    )

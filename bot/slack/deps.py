@@ -1,0 +1,122 @@
+"""What every listener needs, built once by `build_app` and passed down (no globals, no env).
+
+Deps.settings     the Settings the app was built from
+Deps.store        per-thread store connections (listeners run on worker threads)
+Deps.directory    Slack-side identity: admins (with the user group) and emails
+Deps.refresher    optional "sync the store first when it is stale" hook
+Deps.seen         retry/duplicate filter for Slack deliveries
+Deps.now          the clock (tests pin it)
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from sqlite_utils import Database
+
+from bot.config import Settings
+from bot.slack.auth import Directory
+
+
+class Refresher(Protocol):
+    """Brings the store up to date before a command runs, when it needs to."""
+
+    def is_stale(self, db: Database, today: date) -> bool: ...
+
+    def refresh(self, db: Database, today: date) -> None: ...
+
+
+class StoreAccess:
+    """One `Database` per thread on the same SQLite file (sqlite3 connections are thread-bound).
+
+    An in-memory or already thread-safe `Database` is shared behind a lock instead.
+    """
+
+    def __init__(self, db: Database, opener: Callable[[str], Database] | None = None) -> None:
+        self._given = db
+        self._path = _file_of(db)
+        self._opener = opener or _open
+        self._local = threading.local()
+        self._lock = threading.RLock()
+
+    @contextmanager
+    def connect(self) -> Iterator[Database]:
+        if self._path is None:
+            with self._lock:
+                yield self._given
+            return
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = self._opener(self._path)
+            self._local.db = db
+        yield db
+
+
+def _file_of(db: Database) -> str | None:
+    try:
+        rows = db.execute("PRAGMA database_list").fetchall()
+    except sqlite3.ProgrammingError:
+        return None
+    for _seq, name, path in rows:
+        if name == "main" and path:
+            return str(path)
+    return None
+
+
+def _open(path: str) -> Database:
+    from bot.store.schema import open_store
+
+    return open_store(path)
+
+
+class SeenFilter:
+    """Remembers delivery keys (event_id, trigger_id) for `ttl` seconds: a key seen twice is a
+    retry or duplicate and must not produce a second answer."""
+
+    def __init__(self, ttl: float = 900.0, limit: int = 50_000) -> None:
+        self.ttl, self.limit = ttl, limit
+        self._seen: OrderedDict[str, float] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def first_time(self, key: str, now: float | None = None) -> bool:
+        at = time.monotonic() if now is None else now
+        with self._lock:
+            while self._seen and (
+                len(self._seen) >= self.limit or at - next(iter(self._seen.values())) > self.ttl
+            ):
+                self._seen.popitem(last=False)
+            if key in self._seen:
+                return False
+            self._seen[key] = at
+            return True
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Deps:
+    settings: Settings
+    store: StoreAccess
+    directory: Directory
+    refresher: Refresher | None = None
+    now: Callable[[], datetime] = utc_now
+    seen: SeenFilter = field(default_factory=SeenFilter)
+
+    def today(self) -> date:
+        """Today in the configured timezone (what "yesterday" and `7d` are relative to)."""
+        try:
+            zone = ZoneInfo(self.settings.tz)
+        except (KeyError, ValueError):
+            zone = ZoneInfo("UTC")
+        return self.now().astimezone(zone).date()

@@ -1,0 +1,15 @@
+"""`register_listeners(app, deps)`: one module per Slack surface, each with a `register`."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from bot.slack.deps import Deps
+from bot.slack.listeners import actions, app_home, commands, dedupe
+
+
+def register_listeners(app: App, deps: Deps) -> None:
+    dedupe.register(app, deps)
+    commands.register(app, deps)
+    actions.register(app, deps)
+    app_home.register(app, deps)

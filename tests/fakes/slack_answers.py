@@ -1,0 +1,149 @@
+"""Answers of the fake Slack Web API, one function per method, shaped like Slack's payloads.
+
+Each takes the fake (its configured users, groups and recorded uploads), the parsed request body,
+a sequence number and a message timestamp, and returns the JSON body Slack would send.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from tests.fakes.slack_api import FakeSlack, SlackUser
+
+TEAM_ID = "T0FAKE0001"
+BOT_USER_ID = "U0BOT00001"
+BOT_ID = "B0BOT00001"
+
+
+def _auth_test(fake: FakeSlack, body: dict[str, Any], n: int, ts: str) -> dict[str, Any]:
+    return {
+        "ok": True,
+        "url": "https://fake-org.slack.com/",
+        "team": "Fake Org",
+        "user": "claude-usage",
+        "team_id": TEAM_ID,
+        "user_id": BOT_USER_ID,
+        "bot_id": BOT_ID,
+        "is_enterprise_install": False,
+    }
+
+
+def _post_message(fake: FakeSlack, body: dict[str, Any], n: int, ts: str) -> dict[str, Any]:
+    channel = str(body.get("channel", ""))
+    if not channel:
+        return {"ok": False, "error": "channel_not_found"}
+    message = {"type": "message", "text": body.get("text", ""), "user": BOT_USER_ID, "ts": ts}
+    return {"ok": True, "channel": channel, "ts": ts, "message": message}
+
+
+def _post_ephemeral(fake: FakeSlack, body: dict[str, Any], n: int, ts: str) -> dict[str, Any]:
+    if not body.get("channel") or not body.get("user"):
+        return {"ok": False, "error": "invalid_arguments"}
+    return {"ok": True, "message_ts": ts}
+
+
+def _update(fake: FakeSlack, body: dict[str, Any], n: int, ts: str) -> dict[str, Any]:
+    return {
+        "ok": True,
+        "channel": body.get("channel"),
+        "ts": body.get("ts"),
+        "text": body.get("text"),
+    }
+
+
+def _views_publish(fake: FakeSlack, body: dict[str, Any], n: int, ts: str) -> dict[str, Any]:
+    view = body.get("view")
+    view = json.loads(view) if isinstance(view, str) else view
+    if not isinstance(view, dict) or view.get("type") != "home" or not body.get("user_id"):
+        return {"ok": False, "error": "invalid_arguments"}
+    return {"ok": True, "view": {**view, "id": f"V{n:08d}", "team_id": TEAM_ID, "hash": ts}}
+
+
+def _user_payload(user: SlackUser) -> dict[str, Any]:
+    profile: dict[str, Any] = {"real_name": user.real_name, "display_name": user.name}
+    if user.email is not None:
+        profile["email"] = user.email
+    return {
+        "id": user.id,
+        "team_id": TEAM_ID,
+        "name": user.name,
+        "deleted": False,
+        "real_name": user.real_name,
+        "tz": "Europe/London",
+        "is_bot": user.is_bot,
+        "profile": profile,
+    }
+
+
+def _users_info(fake: FakeSlack, body: dict[str, Any], n: int, ts: str) -> dict[str, Any]:
+    user = fake.state.users.get(str(body.get("user", "")))
+    if user is None:
+        return {"ok": False, "error": "user_not_found"}
+    return {"ok": True, "user": _user_payload(user)}
+
+
+def _lookup_by_email(fake: FakeSlack, body: dict[str, Any], n: int, ts: str) -> dict[str, Any]:
+    email = str(body.get("email", "")).lower()
+    for user in fake.state.users.values():
+        if user.email is not None and user.email.lower() == email:
+            return {"ok": True, "user": _user_payload(user)}
+    return {"ok": False, "error": "users_not_found"}
+
+
+def _usergroup_users(fake: FakeSlack, body: dict[str, Any], n: int, ts: str) -> dict[str, Any]:
+    members = fake.state.usergroups.get(str(body.get("usergroup", "")))
+    if members is None:
+        return {"ok": False, "error": "no_such_subteam"}
+    return {"ok": True, "users": members}
+
+
+def _conversations_open(fake: FakeSlack, body: dict[str, Any], n: int, ts: str) -> dict[str, Any]:
+    users = str(body.get("users", ""))
+    if not users:
+        return {"ok": False, "error": "users_list_not_supplied"}
+    return {"ok": True, "channel": {"id": "D" + users.split(",")[0][1:], "is_im": True}}
+
+
+def _upload_url(fake: FakeSlack, body: dict[str, Any], n: int, ts: str) -> dict[str, Any]:
+    if not body.get("filename") or not body.get("length"):
+        return {"ok": False, "error": "invalid_arguments"}
+    file_id = f"F{n:08d}"
+    return {"ok": True, "upload_url": f"{fake.base_url}/upload/{file_id}", "file_id": file_id}
+
+
+def _complete_upload(fake: FakeSlack, body: dict[str, Any], n: int, ts: str) -> dict[str, Any]:
+    files = json.loads(str(body.get("files", "[]")))
+    uploaded = {r.path.rsplit("/", 1)[-1] for r in fake.requests("upload")}
+    if not files or any(f.get("id") not in uploaded for f in files):
+        return {"ok": False, "error": "file_not_found"}
+    return {
+        "ok": True,
+        "files": [
+            {"id": f["id"], "title": f.get("title", ""), "name": f.get("title")} for f in files
+        ],
+    }
+
+
+def _connections_open(fake: FakeSlack, body: dict[str, Any], n: int, ts: str) -> dict[str, Any]:
+    if fake.state.socket_url is None:
+        return {"ok": False, "error": "not_allowed_token_type"}
+    return {"ok": True, "url": fake.state.socket_url}
+
+
+ANSWERS: dict[str, Callable[[FakeSlack, dict[str, Any], int, str], dict[str, Any]]] = {
+    "auth.test": _auth_test,
+    "chat.postMessage": _post_message,
+    "chat.postEphemeral": _post_ephemeral,
+    "chat.update": _update,
+    "views.publish": _views_publish,
+    "users.info": _users_info,
+    "users.lookupByEmail": _lookup_by_email,
+    "usergroups.users.list": _usergroup_users,
+    "conversations.open": _conversations_open,
+    "files.getUploadURLExternal": _upload_url,
+    "files.completeUploadExternal": _complete_upload,
+    "apps.connections.open": _connections_open,
+}

@@ -1,0 +1,124 @@
+"""manifest.yaml declares exactly the command, scopes and events the code uses.
+
+PyYAML is not a dependency, so the manifest is read with a small parser for the YAML subset it
+uses (nested mappings, lists of scalars, lists of mappings, quoted or plain scalars, comments)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from bot.slack.listeners.commands import COMMAND
+from tests.fakes.slack_env import ADMIN, USER, SlackEnv
+
+pytest_plugins = ["tests.fakes.slack_fixtures"]
+
+ROOT = Path(__file__).resolve().parents[1]
+MANIFEST = ROOT / "manifest.yaml"
+
+# Slack's documented scope for each Web API method the app may call.
+METHOD_SCOPES = {
+    "auth.test": None,
+    "chat.postMessage": "chat:write",
+    "chat.postEphemeral": "chat:write",
+    "chat.update": "chat:write",
+    "views.publish": None,
+    "users.info": "users:read",
+    "users.lookupByEmail": "users:read.email",
+    "usergroups.users.list": "usergroups:read",
+    "conversations.open": "im:write",
+    "files.getUploadURLExternal": "files:write",
+    "files.completeUploadExternal": "files:write",
+    "response": None,
+    "upload": None,
+}
+
+
+def _scalar(text: str) -> Any:
+    text = text.strip()
+    if text[:1] in "\"'":
+        return text[1:-1]
+    return {"true": True, "false": False}.get(text, text)
+
+
+def parse_yaml_subset(source: str) -> Any:
+    lines = [
+        (len(raw) - len(raw.lstrip(" ")), raw.strip())
+        for raw in source.splitlines()
+        if raw.strip() and not raw.lstrip().startswith("#")
+    ]
+
+    def block(index: int, indent: int) -> tuple[Any, int]:
+        if lines[index][1].startswith("- "):
+            items: list[Any] = []
+            while index < len(lines) and lines[index][0] == indent and lines[index][1][:2] == "- ":
+                rest = lines[index][1][2:]
+                if re.match(r"^[\w.-]+:( |$)", rest):
+                    lines[index] = (indent + 2, rest)
+                    value, index = block(index, indent + 2)
+                    items.append(value)
+                else:
+                    items.append(_scalar(rest))
+                    index += 1
+            return items, index
+        mapping: dict[str, Any] = {}
+        while index < len(lines) and lines[index][0] == indent:
+            key, _, rest = lines[index][1].partition(":")
+            index += 1
+            if rest.strip():
+                mapping[key] = _scalar(rest)
+            elif index < len(lines) and lines[index][0] > indent:
+                mapping[key], index = block(index, lines[index][0])
+            else:
+                mapping[key] = None
+        return mapping, index
+
+    value, end = block(0, 0)
+    assert end == len(lines), f"unparsed manifest line: {lines[end]}"
+    return value
+
+
+def manifest() -> dict[str, Any]:
+    parsed = parse_yaml_subset(MANIFEST.read_text())
+    assert isinstance(parsed, dict)
+    return parsed
+
+
+def test_manifest_declares_the_slash_command() -> None:
+    (command,) = manifest()["features"]["slash_commands"]
+    assert command["command"] == COMMAND
+    assert command["should_escape"] is True
+    assert "top-spenders" in command["usage_hint"]
+    assert 175 <= len(manifest()["display_information"]["long_description"]) <= 4000
+
+
+def test_manifest_surfaces() -> None:
+    m = manifest()
+    assert m["features"]["app_home"]["home_tab_enabled"] is True
+    assert m["settings"]["interactivity"]["is_enabled"] is True
+    assert m["settings"]["socket_mode_enabled"] is True
+
+
+def test_manifest_events_match_the_listeners() -> None:
+    sources = "\n".join(p.read_text() for p in (ROOT / "bot/slack/listeners").glob("*.py"))
+    registered = set(re.findall(r'app\.event\("([a-z_.]+)"\)', sources))
+    assert set(manifest()["settings"]["event_subscriptions"]["bot_events"]) == registered
+
+
+def test_manifest_scopes_are_exactly_what_a_full_session_uses(slack_env: SlackEnv) -> None:
+    for words in ("top-spenders 7d", "export spend 7d", f"user <@{USER}>", "adoption"):
+        slack_env.ask(words)
+    slack_env.ask("user me", USER)
+    event = {"type": "app_home_opened", "user": ADMIN, "channel": "D0HOME", "tab": "home"}
+    slack_env.sender.event(event)
+    slack_env.fake.wait_for("views.publish")
+    slack_env.sender.action(
+        "spend 7d", user_id=ADMIN, action_id="claude_usage.run.0", from_home=True
+    )
+    slack_env.fake.wait_for("chat.postMessage")
+    methods = {r.method for r in slack_env.fake.requests()}
+    assert methods <= set(METHOD_SCOPES), methods - set(METHOD_SCOPES)
+    needed = {METHOD_SCOPES[m] for m in methods} - {None}
+    needed |= {"commands", "users:read.email"}  # the slash command; emails in users.info
+    assert set(manifest()["oauth_config"]["scopes"]["bot"]) == needed
