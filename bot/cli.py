@@ -35,11 +35,13 @@ def _register() -> None:
     from bot.simulator.cli import register as register_simulator
     from bot.slack.cli import register as register_slack
     from bot.store.cli import register as register_store
+    from bot.terminal_cli import register as register_terminal
 
     register_simulator(app)
     register_analytics(app)
     register_store(app)
     register_slack(app)
+    register_terminal(app)
 
 
 @app.callback()

@@ -75,6 +75,15 @@ def test_top_spenders_org_total_and_note(store: StoreBuilder) -> None:
     assert any("not tied to a seat" in note for note in result.notes)
 
 
+def test_top_spenders_by_list_price_compares_with_the_list_price_org_total(
+    store: StoreBuilder,
+) -> None:
+    store.cost(d("2026-11-18"), "500", list_cents="900")
+    result = top_spenders(store.db, WEEK, by_list_price=True)
+    assert result.org_total_microcents == mc("500")
+    assert result.org_list_total_microcents == mc("900")
+
+
 def test_top_spenders_outside_synced_days_raises(store: StoreBuilder) -> None:
     with pytest.raises(NoDataError, match="through Nov 24, 2026"):
         top_spenders(store.db, parse_period("today", today=TODAY))

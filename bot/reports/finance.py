@@ -85,7 +85,7 @@ def finance(
     if idle is not None and seat_price_cents is not None:
         idle_cost = idle * seat_price_cents * MICROCENTS_PER_CENT
     elif idle is not None:
-        notes.append("Set a seat price (CLAUDE_USAGE_SEAT_PRICE_CENTS) to cost idle seats.")
+        notes.append("Set a seat price (`CLAUDE_USAGE_SEAT_PRICE_CENTS`) to cost idle seats.")
     if seats is None:
         notes.append("Seat counts are not synced or not reported, so idle seats are not available.")
     return FinanceComparisons(

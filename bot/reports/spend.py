@@ -96,8 +96,10 @@ def top_spenders(
     )
     notes = coverage.notes(found, "per-user spend")
     notes += coverage.comparison_notes(found, previous, "per-user spend") if rows else []
-    org_total = _org_total(db, period, product, model)
-    if org_total is not None and org_total > total:
+    org_totals = _org_totals(db, period, product, model)
+    org_total, org_list_total = org_totals if org_totals is not None else (None, None)
+    ranked_org = org_list_total if by_list_price else org_total
+    if ranked_org is not None and ranked_org > (list_total if by_list_price else total):
         notes.append(
             "The organisation total also counts usage not tied to a seat (API keys, "
             "automation), so it is higher than the sum over users."
@@ -117,6 +119,7 @@ def top_spenders(
         total_microcents=total,
         list_total_microcents=list_total,
         org_total_microcents=org_total,
+        org_list_total_microcents=org_list_total,
     )
 
 
@@ -201,18 +204,21 @@ def _user_amounts(
     return {user_id: amount for user_id, amount in rows}
 
 
-def _org_total(db: Database, period: Period, product: str | None, model: str | None) -> int | None:
-    """Organisation spend from the bucketed report (same filters); None when not synced."""
+def _org_totals(
+    db: Database, period: Period, product: str | None, model: str | None
+) -> tuple[int, int] | None:
+    """Organisation (amount, list amount) from the bucketed report, same filters; None when
+    not synced."""
     if not coverage.coverage(db, "cost_buckets", period).any:
         return None
     filters, params = _filters(product, model)
     grouping = GROUPING_TOTAL if not params else GROUPING_PRODUCT_MODEL
     row = db.execute(
-        "SELECT coalesce(sum(amount_microcents), 0) FROM cost_buckets "  # noqa: S608
-        f"WHERE grouping = ? AND day BETWEEN ? AND ?{filters}",
+        "SELECT coalesce(sum(amount_microcents), 0), coalesce(sum(list_amount_microcents), 0) "  # noqa: S608
+        f"FROM cost_buckets WHERE grouping = ? AND day BETWEEN ? AND ?{filters}",
         (grouping, period.start.isoformat(), period.end.isoformat(), *params),
     ).fetchone()
-    return int(row[0])
+    return int(row[0]), int(row[1])
 
 
 def daily_spend(db: Database, days: Sequence[date]) -> dict[date, tuple[int, int]]:

@@ -103,6 +103,8 @@ class TopSpenders(Report):
     org_total_microcents: int | None
     """Organisation total for the same filters from the bucketed report, which also includes
     non-seat (API key, automation) traffic; None when not synced."""
+    org_list_total_microcents: int | None = None
+    """The same organisation total at list price."""
 
     @property
     def more_count(self) -> int:

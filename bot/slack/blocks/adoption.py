@@ -78,7 +78,7 @@ def _mover_lines(movers: tuple[Mover, ...]) -> list[str]:
     return table_lines(rows)
 
 
-_TITLES = {"week": "This week vs last week", "month": "This month vs last month"}
+_TITLES = {"week": "Last week vs the week before", "month": "Last month vs the month before"}
 
 
 def render_compare(result: Comparison) -> Message:

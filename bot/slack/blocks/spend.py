@@ -51,8 +51,11 @@ def render_top_spenders(result: TopSpenders, *, today: date | None = None) -> Me
         filters.append(f"model {result.model}")
     total = result.list_total_microcents if result.by_list_price else result.total_microcents
     summary = f"*{usd(total)}* across *{count(result.total_count)}* people with spend"
-    if result.org_total_microcents is not None:
-        summary += f"\nOrganisation total incl. API keys: {usd(result.org_total_microcents)}"
+    org_total = (
+        result.org_list_total_microcents if result.by_list_price else result.org_total_microcents
+    )
+    if org_total is not None:
+        summary += f"\nOrganisation total incl. API keys: {usd(org_total)}"
     rows = []
     for r in result.rows:
         amount = r.list_amount_microcents if result.by_list_price else r.amount_microcents

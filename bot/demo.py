@@ -1,0 +1,161 @@
+"""`claude-usage demo` / `make demo`: the whole product on one machine, with no keys.
+
+It starts the simulated Analytics API on a free loopback port, syncs a temporary store from it
+with the real client and sync, then opens a console that accepts the same `/claude-usage` lines as
+Slack. Without a TTY (CI, a pipe) it runs a scripted tour of every report and exits 0, so the demo
+itself is testable.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from pydantic import SecretStr
+from rich.console import Console
+from rich.rule import Rule
+from sqlite_utils import Database
+
+from bot.config import Settings
+from bot.simulator.config import SimConfig
+from bot.simulator.server import RunningSimulator, start_simulator
+from bot.store.cli import run_sync
+from bot.store.progress import auto_progress
+from bot.store.schema import open_store
+from bot.terminal import answer_line
+
+DEMO_HISTORY_DAYS = 62
+"""Enough for month-to-date against last month and every week-over-week comparison."""
+
+QUIT_WORDS = frozenset({"quit", "exit", "q", ":q"})
+
+
+def tour(top_email: str | None) -> list[str]:
+    """The scripted tour: every subcommand once, plus the two mistakes people make first."""
+    user = f"user {top_email} 30d" if top_email else "user nobody@example.com"
+    return [
+        "help",
+        "status",
+        "top-spenders 7d",
+        "top-spenders 30d --list --limit 5",
+        "top-spenders 7d --product claude_code --limit 5",
+        "spend 30d by product",
+        "spend last-week by cost-type",
+        "tokens 7d by model",
+        "adoption 30d",
+        user,
+        "projects 7d",
+        "skills 7d",
+        "connectors 7d",
+        "compare week",
+        "compare month",
+        "finance",
+        "export top-spenders 7d --limit 5",
+        "top-spenders banana",
+        "top-spenders 2025-01-01..2025-02-01",
+    ]
+
+
+def run_demo(
+    *,
+    users: int = 300,
+    seed: int = 7,
+    interactive: bool | None = None,
+    console: Console | None = None,
+    read_line: Callable[[str], str] = input,
+) -> int:
+    out = console or Console()
+    interactive = sys.stdin.isatty() if interactive is None else interactive
+    now = datetime.now(UTC)
+    config = SimConfig(users=users, seed=seed, days=DEMO_HISTORY_DAYS + 30)
+    with (
+        tempfile.TemporaryDirectory(prefix="claude-usage-demo-") as tmp,
+        start_simulator(config) as sim,
+    ):
+        settings = _settings(sim, Path(tmp) / "demo.db")
+        out.print(
+            f"[bold]claude-usage demo[/]: simulated Analytics API at {sim.base_url} "
+            f"({users} users, seed {seed}); store {settings.db_path}"
+        )
+        started = time.perf_counter()
+        report = run_sync(
+            settings,
+            since=(now - timedelta(days=DEMO_HISTORY_DAYS)).date(),
+            now=now,
+            progress=auto_progress(),
+        )
+        rows = sum(d.rows_written for d in report.datasets.values())
+        out.print(
+            f"Synced {rows:,} rows in {report.requests:,} requests "
+            f"({time.perf_counter() - started:.1f} s). Every answer below comes from the store.\n"
+        )
+        db = open_store(str(settings.db_path))
+        try:
+            if interactive:
+                _console_loop(db, settings, out, read_line)
+            else:
+                _run_tour(db, settings, out, tour(_top_email(db)))
+        finally:
+            db.close()
+    return 0
+
+
+def _settings(sim: RunningSimulator, db_path: Path) -> Settings:
+    return Settings(
+        analytics_base_url=sim.base_url,
+        analytics_api_key=SecretStr(sim.config.api_key),
+        db_path=db_path,
+    )
+
+
+def _top_email(db: Database) -> str | None:
+    row = db.execute(
+        "SELECT d.email FROM user_cost c JOIN directory d USING (user_id) "
+        "WHERE d.email IS NOT NULL GROUP BY c.user_id "
+        "ORDER BY sum(c.amount_microcents) DESC LIMIT 1"
+    ).fetchone()
+    return str(row[0]) if row else None
+
+
+def _answer(line: str, db: Database, settings: Settings, out: Console) -> None:
+    from bot.terminal import today_in
+
+    started = time.perf_counter()
+    answer = answer_line(line, db, today=today_in(settings), settings=settings)
+    elapsed_ms = (time.perf_counter() - started) * 1000
+    out.print(answer.text, markup=False, highlight=False, soft_wrap=True)
+    out.print(f"[dim]({elapsed_ms:.0f} ms from the store)[/]\n")
+
+
+def _run_tour(db: Database, settings: Settings, out: Console, lines: Iterable[str]) -> None:
+    for line in lines:
+        out.print(Rule(f"/claude-usage {line}", align="left"))
+        _answer(line, db, settings, out)
+
+
+def _console_loop(
+    db: Database, settings: Settings, out: Console, read_line: Callable[[str], str]
+) -> None:
+    out.print(
+        "Type a Slack command such as [bold]/claude-usage top-spenders 7d[/] (the "
+        "`/claude-usage` is optional), [bold]help[/] for every subcommand, [bold]tour[/] for a "
+        "guided run through them all, or [bold]quit[/]."
+    )
+    while True:
+        try:
+            line = read_line("claude-usage> ").strip()
+        except (EOFError, KeyboardInterrupt):
+            out.print()
+            return
+        if not line:
+            continue
+        if line.lower() in QUIT_WORDS:
+            return
+        if line.lower() == "tour":
+            _run_tour(db, settings, out, tour(_top_email(db)))
+            continue
+        _answer(line, db, settings, out)

@@ -1,0 +1,64 @@
+"""`/claude-usage` answered in a terminal: the same grammar, reports and Block Kit as Slack.
+
+The terminal user is the operator running the bot, so there is no authorization step here: the
+person at the keyboard already holds the store and the API key. Everything else is Slack's path —
+`parse_command` → `run_command` → `render` → `blocks_to_text` — so the console shows exactly what
+Slack would.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlite_utils import Database
+
+from bot.config import Settings
+from bot.console import answer_text
+from bot.errors import ClaudeUsageError
+from bot.reports.commands import CommandError, parse_command, run_command
+from bot.reports.types import Export
+from bot.slack.export import csv_bytes
+
+SLASH = "/claude-usage"
+
+
+@dataclass(frozen=True)
+class TerminalAnswer:
+    text: str
+    ok: bool
+    exit_code: int = 0
+
+
+def today_in(settings: Settings) -> date:
+    """ "Today" in the organisation's timezone (`CLAUDE_USAGE_TZ`), which "yesterday" depends on."""
+    return datetime.now(ZoneInfo(settings.tz)).date()
+
+
+def strip_slash(line: str) -> str:
+    """Accept `/claude-usage top-spenders 7d` as well as `top-spenders 7d`."""
+    text = line.strip()
+    if text.lower().startswith(SLASH):
+        text = text[len(SLASH) :]
+    return text.strip()
+
+
+def answer_line(line: str, db: Database, *, today: date, settings: Settings) -> TerminalAnswer:
+    """One line in, readable text out; errors become the sentence Slack would show."""
+    words = strip_slash(line) or "help"
+    try:
+        command = parse_command(words, today=today)
+        result = run_command(command, db, today=today, seat_price_cents=settings.seat_price_cents)
+    except CommandError as exc:
+        return TerminalAnswer(f"{exc}\n\n{exc.usage}".rstrip(), ok=False, exit_code=exc.exit_code)
+    except ClaudeUsageError as exc:
+        return TerminalAnswer(str(exc), ok=False, exit_code=exc.exit_code)
+    if isinstance(result, Export):
+        return TerminalAnswer(export_csv(result), ok=True)
+    return TerminalAnswer(answer_text(result, today=today), ok=True)
+
+
+def export_csv(export: Export) -> str:
+    """The CSV Slack would upload to the requester's DM, exact cents and all."""
+    return csv_bytes(export).decode("utf-8")
