@@ -16,7 +16,9 @@ def simulate(
     port: int = typer.Option(8765, "--port", help="TCP port to listen on (0 = any free port)."),
     host: str = typer.Option("127.0.0.1", "--host", help="Interface to bind."),
     users: int = typer.Option(300, "--users", min=1, help="Seat users in the synthetic org."),
-    days: int = typer.Option(120, "--days", min=1, help="Days of history."),
+    days: int = typer.Option(
+        365, "--days", min=1, help="Days of history (never before 2026-01-01)."
+    ),
     seed: int = typer.Option(7, "--seed", help="Seed of the synthetic org."),
     latency_ms: int = typer.Option(0, "--latency-ms", min=0, help="Delay added to each request."),
     fail_rate: float = typer.Option(0.0, "--fail-rate", min=0.0, max=1.0, help="Share of 5xx."),
