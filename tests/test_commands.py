@@ -26,6 +26,7 @@ from bot.reports.commands import (
     parse_command,
 )
 from bot.reports.periods import PeriodError
+from bot.slack.answer import expand_me
 
 TODAY = date(2026, 11, 25)
 
@@ -120,6 +121,18 @@ def test_user_targets(
     resolved = command.with_email("x@example.com")
     assert resolved.target.email == "x@example.com"
     assert resolved.target.raw == command.target.raw
+
+
+def test_user_help_offers_me_and_its_example_works_in_slack() -> None:
+    only = help_text("user")
+    assert "user <@someone|email|me> [period]" in only
+    assert "e.g. user me 30d" in only
+    # Slack expands `me` to the asker before parsing; the example must then parse as that person.
+    example = only.split("e.g. ", 1)[1].split(",", 1)[0]
+    command = parse(expand_me(example, "U0123ABC"))
+    assert isinstance(command, UserCommand)
+    assert command.target.slack_id == "U0123ABC"
+    assert (command.period.start, command.period.end) == (date(2026, 10, 26), date(2026, 11, 24))
 
 
 def test_compare_forms() -> None:

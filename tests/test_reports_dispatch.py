@@ -109,6 +109,89 @@ def test_export_keeps_exact_cents_and_defuses_formulas(store: StoreBuilder) -> N
     assert buffer.getvalue().splitlines()[1] == "2026-11-18,41280.000001"
 
 
+@pytest.mark.parametrize("kind", ["projects", "skills", "connectors"])
+def test_ranking_export_header_is_unique_and_names_what_is_ranked(
+    store: StoreBuilder, kind: str
+) -> None:
+    result = run_command(
+        parse_command(f"export {kind} 7d", today=TODAY),
+        store.db,
+        today=TODAY,
+        seat_price_cents=None,
+    )
+    assert isinstance(result, Export)
+    assert len(set(result.header)) == len(result.header), result.header
+    assert all(len(row) == len(result.header) for row in result.rows)
+    if kind == "projects":
+        (row,) = (dict(zip(result.header, r, strict=True)) for r in result.rows)
+        assert (row["key"], row["ranked_by"], row["score"], row["messages"]) == (
+            "p1",
+            "messages",
+            "2",
+            "2",
+        )
+        assert row["previous_score"] == "0"
+
+
+def _org_with_many_spenders(spenders: int, projects: int) -> StoreBuilder:
+    s = StoreBuilder()
+    for day in days("2026-10-20", "2026-11-24"):
+        s.synced("user_cost", day).synced("chat_projects", day)
+    rows = []
+    for i in range(spenders):
+        for day, model in ((d("2026-11-01"), "opus"), (d("2026-11-20"), "sonnet")):
+            micro = 1_000_000 * (i + 1) + i  # whole cents plus i micro-cents: sums stay exact
+            rows.append(
+                {
+                    "day": day.isoformat(),
+                    "user_id": f"u{i:04d}",
+                    "product": "chat",
+                    "model": model,
+                    "amount_microcents": micro,
+                    "list_amount_microcents": 2 * micro,
+                    "requests": 1,
+                }
+            )
+    rows.append({**rows[0], "user_id": "idle", "amount_microcents": 0, "list_amount_microcents": 0})
+    s.db.table("user_cost").insert_all(rows)
+    for i in range(projects):
+        s.project(d("2026-11-10"), f"p{i:04d}", f"Project {i}", message_count=i + 1)
+    return s
+
+
+def test_exports_carry_every_row_while_messages_stay_limited() -> None:
+    s = _org_with_many_spenders(spenders=150, projects=120)
+
+    def run(words: str) -> object:
+        return run_command(parse_command(words, today=TODAY), s.db, today=TODAY)
+
+    export = run("export top-spenders 30d")
+    assert isinstance(export, Export)
+    assert len(export.rows) == 150  # one row per user with spend; "idle" has none
+    column = {name: i for i, name in enumerate(export.header)}
+    assert len({r[column["user_id"]] for r in export.rows}) == 150
+    for name in ("amount", "list_amount"):
+        (stored,) = s.db.execute(
+            f"SELECT sum({name}_microcents) FROM user_cost "  # noqa: S608
+            "WHERE day BETWEEN '2026-10-26' AND '2026-11-24'"
+        ).fetchone()
+        exported = sum(Decimal(r[column[f"{name}_cents"]]) for r in export.rows)
+        assert exported * 1_000_000 == stored
+    assert [r[column["rank"]] for r in export.rows] == [str(i) for i in range(1, 151)]
+    projects = run("export projects 30d")
+    assert isinstance(projects, Export)
+    assert len(projects.rows) == 120
+    limited = run("export top-spenders 30d --limit 5")
+    assert isinstance(limited, Export)
+    assert len(limited.rows) == 5
+    message = run("top-spenders 30d --limit 100")
+    assert isinstance(message, TopSpenders)
+    assert (len(message.rows), message.total_count, message.more_count) == (100, 150, 50)
+    default = run("projects 30d")
+    assert isinstance(default, Ranking)
+    assert (len(default.rows), default.more_count) == (10, 110)
+
+
 def test_export_of_metric_reports(store: StoreBuilder) -> None:
     finance = run_command(
         parse_command("finance", today=TODAY), store.db, today=TODAY, seat_price_cents=250

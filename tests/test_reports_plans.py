@@ -76,6 +76,35 @@ def test_reports_never_scan_per_day_tables(store: StoreBuilder, words: str) -> N
     assert scans == []
 
 
+@pytest.mark.parametrize(
+    "words",
+    [
+        "top-spenders 30d",
+        "top-spenders 30d --product chat --list",
+        "export top-spenders 30d",
+        "compare week",
+        "compare month",
+        "adoption 30d",
+        "user ada@x.com 30d",
+    ],
+)
+def test_per_user_reports_do_not_sort_every_row(store: StoreBuilder, words: str) -> None:
+    """Summing each of 10k users over a month with GROUP BY / DISTINCT sorts every row of the
+    period in a temp B-tree (the cost of `top-spenders` and `compare`); these reports seek each
+    user's days through the (user_id, day, …) indexes instead (`bot.reports.sql.per_user`)."""
+    command = parse_command(words, today=TODAY)
+    found = plans(store.db, lambda: run_command(command, store.db, today=TODAY, seat_price_cents=1))
+    sorts = [
+        (sql, detail)
+        for sql, detail in found
+        if any(f"FROM {t}" in sql or f"FROM [{t}]" in sql for t in ("user_cost", "user_activity"))
+        and "user_id = '" not in sql  # one person's rows are few; sorting them is fine
+        and detail.startswith("USE TEMP B-TREE FOR")
+        and "ORDER BY" not in detail
+    ]
+    assert sorts == []
+
+
 def test_top_spenders_searches_user_cost_by_day_index(store: StoreBuilder) -> None:
     command = parse_command("top-spenders 30d", today=TODAY)
     found = plans(

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from bot.console import blocks_to_text
+from bot.reports.commands import ExportCommand, TopSpendersCommand, parse_command
 from bot.reports.periods import Period
 from bot.reports.types import (
     Adoption,
@@ -38,7 +39,7 @@ from bot.reports.types import (
 )
 from bot.slack.blocks import Message, error_message, escape_sentence, render
 from bot.slack.blocks.format import Row, delta, sparkline, table_lines
-from bot.slack.blocks.message import ACTION_MORE, ACTION_NEXT, ACTION_PREVIOUS
+from bot.slack.blocks.message import ACTION_EXPORT, ACTION_MORE, ACTION_NEXT, ACTION_PREVIOUS
 from bot.slack.blocks.primitives import MAX_BLOCKS, MAX_SECTION_TEXT, fields, header
 from bot.store.freshness import Freshness
 
@@ -184,6 +185,23 @@ def test_top_spenders_lists_escaped_names_money_and_more() -> None:
     assert ACTION_NEXT not in buttons  # the next 7 days end after today
     assert "Top spenders" in message.text
     assert "&lt;!channel&gt;" in message.text
+
+
+def test_export_button_keeps_the_filters_and_asks_for_every_row() -> None:
+    shown = top_spenders().model_copy(update={"product": "claude_code", "by_list_price": True})
+    buttons = {
+        e["action_id"]: e["value"]
+        for b in render(shown, today=TODAY).blocks
+        if b["type"] == "actions"
+        for e in b["elements"]
+    }
+    command = parse_command(buttons[ACTION_EXPORT], today=TODAY)
+    assert isinstance(command, ExportCommand)
+    assert command.every_row
+    report = command.report
+    assert isinstance(report, TopSpendersCommand)
+    assert (report.product, report.by_list_price) == ("claude_code", True)
+    assert (report.period.start, report.period.end) == (PERIOD.start, PERIOD.end)
 
 
 def test_a_hundred_rows_stay_within_limits() -> None:

@@ -19,7 +19,7 @@ from datetime import date
 
 from sqlite_utils import Database
 
-from bot.reports.sql import day_list
+from bot.reports.sql import day_range, users_cte
 
 
 @dataclass(frozen=True)
@@ -31,29 +31,36 @@ class ActiveSets:
     lapsed: int | None
 
 
+_ACTIVE = (
+    "EXISTS (SELECT 1 FROM user_activity WHERE user_id = users.id AND {days} AND is_active = 1)"
+)
+
+
 def active_sets(
     db: Database, current_days: Sequence[date], previous_days: Sequence[date] | None
 ) -> ActiveSets:
-    cur_marks, cur_params = day_list(current_days)
-    if not previous_days:
-        row = db.execute(
-            "SELECT count(DISTINCT user_id) FROM user_activity "  # noqa: S608
-            f"WHERE day IN ({cur_marks}) AND is_active = 1",
-            cur_params,
-        ).fetchone()
-        return ActiveSets(current=int(row[0]), previous=None, new=None, returning=None, lapsed=None)
-    prev_marks, prev_params = day_list(previous_days)
+    """Counted per user id (see `bot.reports.sql`): active on some current day, some previous
+    day, or both. Without previous days only `current` is known."""
+    if not current_days:
+        return ActiveSets(current=0, previous=None, new=None, returning=None, lapsed=None)
+    cur_range, cur_params = day_range(current_days)
+    prev, prev_params = "0", list[str]()
+    if previous_days:
+        prev_range, prev_params = day_range(previous_days)
+        prev = _ACTIVE.format(days=prev_range)
     current, previous, both = db.execute(
         f"""
-        WITH cur AS (SELECT DISTINCT user_id FROM user_activity
-                     WHERE day IN ({cur_marks}) AND is_active = 1),
-             prev AS (SELECT DISTINCT user_id FROM user_activity
-                      WHERE day IN ({prev_marks}) AND is_active = 1)
-        SELECT (SELECT count(*) FROM cur), (SELECT count(*) FROM prev),
-               (SELECT count(*) FROM cur JOIN prev USING (user_id))
+        WITH RECURSIVE {users_cte("user_activity")}, flags AS MATERIALIZED (
+            SELECT {_ACTIVE.format(days=cur_range)} AS cur, {prev} AS prev
+            FROM users WHERE id IS NOT NULL
+        )
+        SELECT coalesce(sum(cur), 0), coalesce(sum(prev), 0), coalesce(sum(cur AND prev), 0)
+        FROM flags
         """,  # noqa: S608 - placeholders only
         (*cur_params, *prev_params),
     ).fetchone()
+    if not previous_days:
+        return ActiveSets(current=current, previous=None, new=None, returning=None, lapsed=None)
     return ActiveSets(
         current=current,
         previous=previous,

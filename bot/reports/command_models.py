@@ -128,6 +128,9 @@ ReportCommand = Annotated[
 class ExportCommand(CommandBase):
     name: Literal["export"] = "export"
     report: ReportCommand
+    every_row: bool = True
+    """A CSV is for the whole list: top-spenders and rankings export every row, not the first
+    `report.limit` a message shows. False only when `--limit` was typed after `export`."""
 
     @property
     def per_user(self) -> bool:

@@ -93,7 +93,9 @@ def parse_command(text: str, *, today: date) -> Command:
             raise CommandError(
                 f"`{rest[0]}` cannot be exported; choose one of {backticked(EXPORTABLE)}."
             )
-        return ExportCommand(report=_report(inner, rest[1:], today), share=share)
+        report = _report(inner, rest[1:], today)
+        limited = any(w.lower().split("=", 1)[0] == "--limit" for w in rest[1:])
+        return ExportCommand(report=report, every_row=not limited, share=share)
     if sub not in SUBCOMMANDS:
         raise CommandError(f"`{words[0]}` is not a /claude-usage subcommand.")
     return _report(sub, rest, today).model_copy(update={"share": share})

@@ -24,7 +24,7 @@ from bot.reports.people import identities
 from bot.reports.periods import Period
 from bot.reports.series import spark_average, sparkline
 from bot.reports.spend import daily_spend
-from bot.reports.sql import day_list
+from bot.reports.sql import per_user
 from bot.reports.tokens import daily_tokens
 from bot.reports.types import Comparison, Delta, Mover
 from bot.store.freshness import read_freshness
@@ -143,17 +143,20 @@ def _movers(
     if not now.any or then is None:
         return (), ()
     start = now.period.start.isoformat()
-    marks, params = day_list([*then.days, *sorted(now.days)])
-    rows = db.execute(
-        f"""
-        SELECT user_id,
-               sum(CASE WHEN day >= ? THEN amount_microcents ELSE 0 END) AS cur,
-               sum(CASE WHEN day < ? THEN amount_microcents ELSE 0 END) AS prev
-        FROM user_cost WHERE day IN ({marks}) GROUP BY user_id
-        """,  # noqa: S608 - placeholders only
-        (start, start, *params),
-    ).fetchall()
-    changes = [(uid, cur, prev, cur - prev) for uid, cur, prev in rows if cur != prev]
+    rows = per_user(
+        db,
+        (
+            "sum(CASE WHEN day >= ? THEN amount_microcents ELSE 0 END)",
+            "sum(CASE WHEN day < ? THEN amount_microcents ELSE 0 END)",
+        ),
+        [*then.days, *now.days],
+        sum_params=(start, start),
+    )
+    changes = [
+        (uid, cur, prev, cur - prev)
+        for uid, (cur, prev) in rows
+        if cur is not None and prev is not None and cur != prev
+    ]
     rising = sorted((c for c in changes if c[3] > 0), key=lambda c: (-c[3], c[0]))[:limit]
     falling = sorted((c for c in changes if c[3] < 0), key=lambda c: (c[3], c[0]))[:limit]
     people = identities(db, [c[0] for c in (*rising, *falling)])

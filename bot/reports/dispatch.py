@@ -46,7 +46,13 @@ def run_command(
     if isinstance(command, HelpCommand):
         return HelpResult(text=help_text(command.topic), topic=command.topic)
     if isinstance(command, ExportCommand):
-        result = run_report(command.report, db, today=today, seat_price_cents=seat_price_cents)
+        result = run_report(
+            command.report,
+            db,
+            today=today,
+            seat_price_cents=seat_price_cents,
+            every_row=command.every_row,
+        )
         header, rows = export_rows(result)
         return Export(
             period=result.period,
@@ -62,8 +68,15 @@ def run_command(
 
 
 def run_report(
-    command: ReportCommand, db: Database, *, today: date, seat_price_cents: int | None = None
+    command: ReportCommand,
+    db: Database,
+    *,
+    today: date,
+    seat_price_cents: int | None = None,
+    every_row: bool = False,
 ) -> ReportResult:
+    """The report a command asks for. `every_row` (exports only) lifts the row limit of
+    top-spenders and rankings, so a CSV holds the whole list; messages keep `command.limit`."""
     if isinstance(command, TopSpendersCommand):
         return top_spenders(
             db,
@@ -71,7 +84,7 @@ def run_report(
             by_list_price=command.by_list_price,
             product=command.product,
             model=command.model,
-            limit=command.limit,
+            limit=None if every_row else command.limit,
         )
     if isinstance(command, SpendCommand):
         return spend_series(db, command.period, by=command.by)
@@ -80,7 +93,7 @@ def run_report(
     if isinstance(command, AdoptionCommand):
         return adoption(db, command.period)
     if isinstance(command, RankingCommand):
-        return ranking(db, command.name, command.period, limit=command.limit)
+        return ranking(db, command.name, command.period, limit=None if every_row else command.limit)
     if isinstance(command, UserCommand):
         target = command.target
         if target.email is None and target.user_id is None:

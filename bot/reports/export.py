@@ -144,11 +144,15 @@ def _series(result: SpendSeries | TokenSeries) -> Rows:
 
 
 def _ranking(result: Ranking) -> Rows:
+    """One row per project/skill/connector. `score` is the value ranked on and `ranked_by`
+    names it (messages, invocations or sessions), so the header is the same for every kind and
+    never repeats a column; `previous_score` is that value in the previous period."""
     header: tuple[str, ...] = (
         "rank",
         "key",
         "name",
-        result.ranked_by,
+        "ranked_by",
+        "score",
         "peak_daily_users",
         "user_days",
         "messages",
@@ -156,13 +160,14 @@ def _ranking(result: Ranking) -> Rows:
         "invocations",
         "spend_cents",
         "list_spend_cents",
-        f"previous_{result.ranked_by}",
+        "previous_score",
     )
     rows: list[tuple[str, ...]] = [
         (
             str(r.rank),
             text(r.key),
             text(r.name),
+            result.ranked_by,
             str(r.score),
             value(r.peak_daily_users),
             value(r.user_days),

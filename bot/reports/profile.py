@@ -27,7 +27,7 @@ from bot.reports.profile_types import (
     UserProfile,
 )
 from bot.reports.series import breakdown
-from bot.reports.sql import day_list
+from bot.reports.sql import day_list, per_user
 from bot.reports.types import BreakdownRow, Delta
 from bot.store.freshness import read_freshness
 from bot.store.schema import USER_ACTIVITY_METRICS
@@ -227,12 +227,7 @@ def _code(activity: dict[str, int | None]) -> CodeActivity:
 
 def _rank(db: Database, period: Period, amount: int) -> tuple[int, int]:
     """(rank among seat-user spenders of the period, number of spenders)."""
-    higher, spenders = db.execute(
-        """
-        WITH per AS (SELECT user_id, sum(amount_microcents) AS a FROM user_cost
-                     WHERE day BETWEEN ? AND ? GROUP BY user_id)
-        SELECT sum(a > ?), sum(a <> 0) FROM per
-        """,
-        (period.start.isoformat(), period.end.isoformat(), amount),
-    ).fetchone()
-    return int(higher or 0) + 1, int(spenders or 0)
+    per = [a for _, (a,) in per_user(db, ("sum(amount_microcents)",), period.each_day())]
+    higher = sum(1 for a in per if a is not None and a > amount)
+    spenders = sum(1 for a in per if a)
+    return higher + 1, spenders

@@ -76,8 +76,10 @@ _SELECT = {
 }
 
 
-def ranking(db: Database, kind: RankingKind, period: Period, *, limit: int = 10) -> Ranking:
-    """The top `limit` projects, skills or connectors of `period`, with change vs before."""
+def ranking(db: Database, kind: RankingKind, period: Period, *, limit: int | None = 10) -> Ranking:
+    """The top `limit` projects, skills or connectors of `period`, with change vs before.
+
+    `limit=None` ranks every one (exports); the result's `limit` is then the row count."""
     table = _SELECT[kind][0]
     found = coverage.require(db, table, period, f"{kind} data")
     rows = _aggregate(db, kind, sorted(found.days))
@@ -102,7 +104,7 @@ def ranking(db: Database, kind: RankingKind, period: Period, *, limit: int = 10)
         notes=tuple(notes),
         kind=kind,
         ranked_by=ranked_by,
-        limit=limit,
+        limit=len(scored) if limit is None else limit,
         total_count=len(scored),
         rows=tuple(
             RankingRow(

@@ -19,7 +19,7 @@ from bot.reports.labels import OTHER_KEY
 from bot.reports.people import identities
 from bot.reports.periods import Period
 from bot.reports.series import breakdown, share_pct, sparkline, sum_parts
-from bot.reports.sql import day_list
+from bot.reports.sql import day_list, per_user
 from bot.reports.types import (
     BreakdownRow,
     Delta,
@@ -51,34 +51,40 @@ def top_spenders(
     by_list_price: bool = False,
     product: str | None = None,
     model: str | None = None,
-    limit: int = 10,
+    limit: int | None = 10,
 ) -> TopSpenders:
-    """The `limit` biggest seat-user spenders of `period` (after filters), with totals for all."""
+    """The `limit` biggest seat-user spenders of `period` (after filters), with totals for all.
+
+    `limit=None` ranks every spender (exports); the result's `limit` is then the row count."""
     found = coverage.require(db, "user_cost", period, "per-user spend")
     filters, filter_params = _filters(product, model)
     order = "list_amount" if by_list_price else "amount"
-    rows = db.execute(
-        f"""
-        WITH per AS (
-            SELECT user_id, sum(amount_microcents) AS amount,
-                   sum(list_amount_microcents) AS list_amount, sum(requests) AS requests
-            FROM user_cost WHERE day BETWEEN ? AND ?{filters} GROUP BY user_id
-        ), spenders AS (SELECT * FROM per WHERE amount <> 0 OR list_amount <> 0)
-        SELECT user_id, amount, list_amount, requests,
-               count(*) OVER (), sum(amount) OVER (), sum(list_amount) OVER ()
-        FROM spenders ORDER BY {order} DESC, user_id LIMIT ?
-        """,  # noqa: S608 - only fixed fragments are interpolated
-        (period.start.isoformat(), period.end.isoformat(), *filter_params, limit),
-    ).fetchall()
-    total_count, total, list_total = (rows[0][4], rows[0][5], rows[0][6]) if rows else (0, 0, 0)
+    per = per_user(
+        db,
+        ("sum(amount_microcents)", "sum(list_amount_microcents)", "sum(requests)"),
+        found.days,
+        where=filters,
+        where_params=filter_params,
+    )
+    spenders = [
+        (user_id, int(amount or 0), int(list_amount or 0), requests)
+        for user_id, (amount, list_amount, requests) in per
+        if amount or list_amount  # None: no rows in the period
+    ]
+    total_count = len(spenders)
+    total = sum(s[1] for s in spenders)
+    list_total = sum(s[2] for s in spenders)
+    spenders.sort(key=lambda s: (-(s[2] if by_list_price else s[1]), s[0]))
+    rows = spenders if limit is None else spenders[:limit]
     user_ids = [row[0] for row in rows]
     previous = coverage.aligned(db, "user_cost", found, period.previous())
     before = None
     if previous is not None:
-        before = _user_amounts(db, previous.days, user_ids, order, (filters, filter_params))
+        wanted = None if limit is None else user_ids  # None: every user, no id list to bind
+        before = _user_amounts(db, previous.days, wanted, order, (filters, filter_params))
     people = identities(db, user_ids)
     ranked_total = list_total if by_list_price else total
-    spenders = tuple(
+    ranked = tuple(
         SpenderRow(
             rank=rank,
             user_id=user_id,
@@ -92,7 +98,7 @@ def top_spenders(
             if before is None
             else Delta.of(list_amount if by_list_price else amount, before.get(user_id, 0)),
         )
-        for rank, (user_id, amount, list_amount, requests, *_) in enumerate(rows, start=1)
+        for rank, (user_id, amount, list_amount, requests) in enumerate(rows, start=1)
     )
     notes = coverage.notes(found, "per-user spend")
     notes += coverage.comparison_notes(found, previous, "per-user spend") if rows else []
@@ -110,11 +116,11 @@ def top_spenders(
         period=period,
         freshness=read_freshness(db),
         notes=tuple(notes),
-        rows=spenders,
+        rows=ranked,
         by_list_price=by_list_price,
         product=product,
         model=model,
-        limit=limit,
+        limit=len(ranked) if limit is None else limit,
         total_count=total_count,
         total_microcents=total,
         list_total_microcents=list_total,
@@ -187,11 +193,17 @@ def _filter_words(product: str | None, model: str | None) -> str:
 def _user_amounts(
     db: Database,
     days: Sequence[date],
-    user_ids: list[str],
+    user_ids: list[str] | None,
     column: str,
     filters: tuple[str, list[str]],
 ) -> dict[str, int]:
-    """Each user's spend (`column`: amount or list_amount) over `days`, for the ranked users."""
+    """Each user's spend (`column`: amount or list_amount) over `days`, for the ranked users
+    (`None`: every user)."""
+    if user_ids is None:
+        every = per_user(
+            db, (f"sum({column}_microcents)",), days, where=filters[0], where_params=filters[1]
+        )
+        return {user_id: amount for user_id, (amount,) in every if amount is not None}
     if not user_ids:
         return {}
     day_marks, day_params = day_list(days)

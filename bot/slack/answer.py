@@ -13,15 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from bot.errors import ClaudeUsageError
-from bot.reports.commands import (
-    MAX_LIMIT,
-    Command,
-    CommandError,
-    ExportCommand,
-    RankingCommand,
-    TopSpendersCommand,
-    parse_command,
-)
+from bot.reports.commands import Command, CommandError, ExportCommand, parse_command
 from bot.reports.types import CommandResult, Export
 from bot.slack.auth import Visibility, authorize, visibility
 from bot.slack.blocks import Message, error_message, escape_sentence, render, text_message
@@ -54,17 +46,6 @@ def expand_me(text: str, user_id: str) -> str:
     return _ME.sub(lambda m: f"{m.group(1)}<@{user_id}>", text, count=1)
 
 
-def full_export(command: Command, words: str) -> Command:
-    """An export without `--limit` carries as many rows as a report can give, not the 10 a
-    message shows: a CSV is for the whole list."""
-    if not isinstance(command, ExportCommand) or "--limit" in words.lower():
-        return command
-    if isinstance(command.report, TopSpendersCommand | RankingCommand):
-        report = command.report.model_copy(update={"limit": MAX_LIMIT})
-        return command.model_copy(update={"report": report})
-    return command
-
-
 def answer(
     deps: Deps,
     *,
@@ -94,7 +75,7 @@ def _answer(
 ) -> Answer:
     today = deps.today()
     words = expand_me(text.strip() or "help", user_id)
-    command = full_export(parse_command(words, today=today), words)
+    command = parse_command(words, today=today)  # an export carries every row (`every_row`)
     viewer = deps.directory.viewer(user_id)
     command = authorize(command, viewer, deps.directory)
     with deps.store.connect() as db:

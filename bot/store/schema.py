@@ -300,6 +300,34 @@ def m001_initial(db: Database) -> None:
     db.table("directory").create_index(["email"])
 
 
+@migrations()
+def m002_per_user_indexes(db: Database) -> None:
+    """Per-user questions read each user's days straight from an index (`bot.reports.sql`).
+
+    Summing 10k users over a month with `GROUP BY user_id` (or `DISTINCT user_id`) sorted every
+    row of the period in a temp B-tree. An index ordered by user and day that holds every column
+    the reports read lets them seek each user's day range instead, never touching the table.
+    Each leads with (user_id, day), so it replaces m001's (user_id, day) index of that table.
+    """
+    db.table("user_cost").create_index(
+        [
+            "user_id",
+            "day",
+            "product",
+            "model",
+            "amount_microcents",
+            "list_amount_microcents",
+            "requests",
+        ],
+        index_name="idx_user_cost_by_user",
+    )
+    db.execute("DROP INDEX IF EXISTS idx_user_cost_user_id_day")
+    db.table("user_activity").create_index(
+        ["user_id", "day", "is_active"], index_name="idx_user_activity_by_user"
+    )
+    db.execute("DROP INDEX IF EXISTS idx_user_activity_user_id_day")
+
+
 def open_store(path: str) -> Database:
     """Open (creating if needed) the store at `path` in WAL mode, with every migration applied.
 

@@ -82,9 +82,8 @@ def render_top_spenders(result: TopSpenders, *, today: date | None = None) -> Me
         bigger = min(result.limit + MORE_STEP, MAX_LIMIT)
         value = f"{words} {period_arg(result.period)} {rest} --limit {bigger}".replace("  ", " ")
         buttons.append(button("Show more", ACTION_MORE, value))
-    buttons.append(
-        button("Export CSV", ACTION_EXPORT, f"export {words} {period_arg(result.period)}")
-    )
+    export = f"export {words} {period_arg(result.period)} {rest}".strip()  # filters, no limit
+    buttons.append(button("Export CSV", ACTION_EXPORT, export))
     top = ", ".join(f"{row.label} {row.value}" for row in rows[:3])
     return frame(
         title=f"Top spenders · {result.period.label}",
