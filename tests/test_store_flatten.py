@@ -21,7 +21,7 @@ from bot.store.schema import NONE_KEY, USER_ACTIVITY_METRICS, open_store
 DAY = date(2026, 3, 2)
 
 
-def _user(**metrics: int) -> dict[str, object]:
+def _user(last_activity_date: str | None = None, **metrics: int) -> dict[str, object]:
     office = {"message_count": 0, "distinct_session_count": 0, "skills_used_count": 0}
     return {
         "user": {"id": "user_01", "email_address": "ada@example.com"},
@@ -36,7 +36,7 @@ def _user(**metrics: int) -> dict[str, object]:
         },
         "cowork_metrics": {"message_count": 0, "file_edit_count": None},
         "office_metrics": {"excel": office, "word": {**office, "distinct_session_count": 0}},
-        "last_activity_date": "2026-03-02",
+        "last_activity_date": last_activity_date,
     }
 
 
@@ -64,6 +64,14 @@ def test_is_active_counts_messages_sessions_commits_and_web_searches(
 ) -> None:
     row, _ = user_activity_row(DAY, _user(**metrics))
     assert row["is_active"] == active
+
+
+def test_the_apis_last_activity_date_marks_a_user_without_counters_active() -> None:
+    """Claude in Chrome has no counter in /users; the API still says the user was active."""
+    row, _ = user_activity_row(DAY, _user(last_activity_date="2026-03-02"))
+    assert row["is_active"] == 1
+    row, _ = user_activity_row(DAY, _user(last_activity_date="2026-02-27"))
+    assert row["is_active"] == 0
 
 
 def test_lines_of_code_alone_do_not_make_a_user_active() -> None:

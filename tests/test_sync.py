@@ -19,7 +19,6 @@ from sqlite_utils import Database
 from bot.analytics.client import AnalyticsClient
 from bot.analytics.errors import AuthenticationError, PermissionDeniedError
 from bot.analytics.retry import RetryPolicy
-from bot.simulator.profiles import CHROME
 from bot.simulator.server import RunningSimulator
 from bot.store.fetch import GROUPINGS
 from bot.store.money import cents_to_microcents
@@ -116,18 +115,11 @@ def assert_matches_simulator(db: Database, sim: RunningSimulator, now: datetime)
                 db, dataset, "count(*), coalesce(sum(is_active), 0)", day_text, ""
             )
             assert rows == len(org.active_users(day)), where
-            assert active == len(org.active_users(day)) - len(chrome_only(sim, day)), where
+            assert active == len(org.active_users(day)), where
         elif dataset == "summaries":
             (dau,) = _total(db, dataset, "daily_active_user_count", day_text, "")
             assert dau == org.summary_counts(day)["daily"], where
     return len(recorded)
-
-
-def chrome_only(sim: RunningSimulator, day: date) -> list[int]:
-    """Users whose only surface that day was Claude in Chrome: the simulator counts them in DAU,
-    but `/users` has no Chrome metric, so `is_active` (messages, sessions, commits, web searches)
-    cannot see them. Reported to the lead; the tests pin the difference down exactly."""
-    return [u for u in sim.org.active_users(day) if sim.org.products_on(u, day) == CHROME]
 
 
 def assert_cost_finality(db: Database, sim: RunningSimulator, now: datetime) -> None:
@@ -170,8 +162,8 @@ def test_full_sync_matches_the_simulator_exactly(db: Database, sim: RunningSimul
     checked = assert_matches_simulator(db, sim, NOW)
     assert checked == 5 * engagement_days + 4 * cost_days
     assert_cost_finality(db, sim, NOW)
-    # DAU from per-user rows agrees with the API's own summaries, day by day (up to the users
-    # active only in Claude in Chrome, which /users rows cannot show).
+    # DAU from per-user rows agrees with the API's own summaries, day by day, including users
+    # active only in Claude in Chrome (no counter in /users; `last_activity_date` says so).
     dau = db.execute(
         "SELECT s.day, s.daily_active_user_count, count(u.user_id), "
         "coalesce(sum(u.is_active), 0) FROM summaries s "
@@ -180,7 +172,7 @@ def test_full_sync_matches_the_simulator_exactly(db: Database, sim: RunningSimul
     assert len(dau) == engagement_days
     for day_text, summary_dau, rows, active in dau:
         assert summary_dau == rows, day_text
-        assert summary_dau - active == len(chrome_only(sim, date.fromisoformat(day_text)))
+        assert summary_dau == active, day_text
     # The directory knows every user seen, with emails from /users and names from cost actors.
     (missing_names,) = db.execute(
         "SELECT count(*) FROM directory WHERE user_id IN (SELECT user_id FROM user_cost) "

@@ -95,7 +95,15 @@ def _into(out: Row, name: str, value: Any) -> None:
 
 
 def is_active(row: Mapping[str, Any]) -> bool:
-    """Active = any product's message, session or commit count, or web searches, above zero."""
+    """Active = the API says the user had activity that day, or a counter shows it.
+
+    `last_activity_date` equal to the row's day is the API's own word ("token consumption on the
+    day", which is what `/summaries` DAU counts): it covers surfaces with no counter in `/users`,
+    such as Claude in Chrome. Where an org has that field switched off, any product's message,
+    session or commit count, or web searches, above zero is the evidence we have.
+    """
+    if row.get("day") is not None and row.get("last_activity_date") == row.get("day"):
+        return True
     for column, value in row.items():
         counted = column.endswith(_ACTIVE_SUFFIXES) or column == "web_search_count"
         if counted and isinstance(value, int) and value > 0:
