@@ -7,7 +7,6 @@ users, whose email is null, last); when sorted by email only the requested page 
 
 from __future__ import annotations
 
-import copy
 from datetime import date
 from typing import Any
 
@@ -15,7 +14,7 @@ from bot.simulator import params as qp
 from bot.simulator.activity import UserDay
 from bot.simulator.context import RequestContext, page_slice
 from bot.simulator.errors import invalid
-from bot.simulator.metrics import aggregate, gate, zero_metrics
+from bot.simulator.metrics import aggregate, copy_tree, gate, zero_metrics
 from bot.simulator.scope import row_groups, user_mask
 from bot.simulator.windows import DayWindow, engagement_window
 
@@ -69,7 +68,7 @@ def _user_days(
 
 def _metrics_of(days: list[tuple[int, dict[str, Any]]], single: bool) -> dict[str, Any]:
     if single and len(days) == 1:
-        return copy.deepcopy(days[0][1])
+        return copy_tree(days[0][1])
     return aggregate([m for _, m in days])
 
 
