@@ -7,7 +7,8 @@ One simulated Analytics API (its own process, loopback HTTP only) serves every p
 
 1. full sync of `--days` days into an empty store (`run_sync`, what `claude-usage sync` runs);
 2. a second sync right after: engagement days are final, so it must send 0 engagement requests
-   and only re-fetch the cost/usage days the API may still revise;
+   and only re-fetch the cost/usage days the API may still revise — none while the export
+   watermark (`data_refreshed_at`) has not moved: then it costs one probe request;
 3. warm-store answers: `top-spenders 30d` and `compare week` through `parse_command` +
    `run_command` (what Slack runs), median and max of `--runs`, with 0 API requests;
 4. the naive baseline: the same two answers recomputed straight from the API with the
@@ -482,6 +483,12 @@ def print_sync(title: str, run: SyncRun) -> None:
 
 
 def print_refetch(run: SyncRun) -> None:
+    if run.report.probe_requests:
+        print(
+            f"    watermark probe: {run.report.probe_requests} request, export "
+            f"{run.report.probed_watermark or 'unknown (probe failed)'}; "
+            f"{run.report.days_skipped_unchanged} revisable days skipped as unchanged"
+        )
     for dataset in DATASETS_COST:
         entry = run.report.datasets[dataset]
         if entry.days_fetched:
@@ -656,17 +663,19 @@ def main() -> int:
         print_sync("    resumed sync", resume.resumed)
         skipped_ok = True
         print("    per dataset: ledger before → after; the resumed run must fetch exactly the")
-        print("    missing days plus the committed days that are still revisable (not final):")
+        print("    missing days plus the committed days that are still revisable (not final)")
+        print("    and were fetched under an older export watermark than the API serves now:")
         for dataset in (*DATASETS_ENGAGEMENT, *DATASETS_COST):
             entry = resume.resumed.report.datasets[dataset]
             had, final = resume.before.get(dataset, (0, 0))
             now_has = resume.after.get(dataset, (0, 0))[0]
-            expected = now_has - final
+            expected = now_has - final - entry.days_skipped_unchanged
             ok = entry.days_skipped_final == final and entry.days_fetched == expected
             skipped_ok = skipped_ok and ok
             print(
                 f"    {dataset:<13} {had:3d} ({final:3d} final) → {now_has:3d}; fetched "
                 f"{entry.days_fetched:3d} = {now_has - had} missing + {had - final} revisable "
+                f"- {entry.days_skipped_unchanged} unchanged "
                 f"{'ok' if ok else 'UNEXPECTED'}, {entry.requests:,} requests"
             )
         if not skipped_ok:
@@ -675,8 +684,8 @@ def main() -> int:
         extra = resume.killed_after + resumed_requests - need
         print(
             f"    killed + resumed runs: {resume.killed_after + resumed_requests:,} requests, "
-            f"{extra:+,} vs one full sync (pages in flight at the kill, and committed "
-            "cost/usage days that are still revisable, are fetched again)"
+            f"{extra:+,} vs one full sync (pages in flight at the kill are fetched again; "
+            "committed revisable days only if the export watermark moved, plus its probe)"
         )
         summary.append(
             [

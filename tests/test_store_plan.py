@@ -129,3 +129,41 @@ def test_newest_days_come_first_with_datasets_interleaved(db: Database) -> None:
         Task("users", date(2026, 3, 12), date(2026, 3, 13)),
         Task("user_cost", date(2026, 3, 12), date(2026, 3, 13)),
     )
+
+
+def test_revisable_days_fetched_under_the_current_export_are_skipped(db: Database) -> None:
+    """Stored watermark ≥ the probe's: skip; older, or none recorded: re-fetch; final: skip."""
+    mark = datetime(2026, 3, 15, 12, tzinfo=UTC)
+    start = date(2026, 3, 10)
+
+    def row(i: int, refreshed: str | None, final: int = 0) -> dict[str, object]:
+        return {
+            "dataset": "cost_buckets",
+            "day": (start + timedelta(days=i)).isoformat(),
+            "fetched_at": "x",
+            "data_refreshed_at": refreshed,
+            "final": final,
+            "row_count": 0,
+        }
+
+    db.table("sync_ledger").insert_all(
+        [
+            row(0, "2026-03-15T12:00:00Z"),  # the current export: unchanged
+            row(1, "2026-03-15T16:00:00Z"),  # newer than the probe saw: unchanged too
+            row(2, "2026-03-15T08:00:00Z"),  # an older export: re-fetch
+            row(3, None),  # no watermark recorded: re-fetch
+            row(4, "2026-03-15T12:00:00Z", final=1),
+            {**row(0, None), "dataset": "summaries", "final": 1},  # engagement: untouched
+        ]
+    )
+    only = ["summaries", "cost_buckets"]
+    plan = make_plan(db, now=NOW, since=start, until=None, only=only, unchanged_at=mark)
+    assert sorted(t for t in plan.tasks if t.dataset == "cost_buckets") == [
+        Task("cost_buckets", date(2026, 3, 12), date(2026, 3, 14)),
+        Task("cost_buckets", date(2026, 3, 15), date(2026, 3, 16)),
+    ]
+    assert plan.skipped_unchanged == {"summaries": 0, "cost_buckets": 2}
+    assert plan.skipped_final == {"summaries": 1, "cost_buckets": 1}
+    without = make_plan(db, now=NOW, since=start, until=None, only=only)
+    assert sum(len(t.days) for t in without.tasks if t.dataset == "cost_buckets") == 5
+    assert without.skipped_unchanged == {"summaries": 0, "cost_buckets": 0}

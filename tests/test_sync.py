@@ -189,6 +189,7 @@ def test_full_sync_matches_the_simulator_exactly(db: Database, sim: RunningSimul
 def test_second_sync_fetches_no_engagement_and_only_revisable_cost_days(
     db: Database, sim: RunningSimulator
 ) -> None:
+    """With the export unchanged, only the probe; `refetch_revisable` re-fetches as before."""
     run(db, sim, NOW)
     revisable = {
         day for (d, day), (final, _) in ledger(db).items() if d == "user_cost" and not final
@@ -198,14 +199,30 @@ def test_second_sync_fetches_no_engagement_and_only_revisable_cost_days(
     report = run(db, sim, NOW)
     assert report.ok
     assert engagement_requests(sim) == 0
+    assert served(sim) == {PREFIX + "cost_report": 1}  # the watermark probe, nothing else
+    assert report.requests == report.probe_requests == 1
+    assert report.probed_watermark == sim.org.watermark(NOW)
+    for name in DATASETS_COST:
+        assert report.datasets[name].days_fetched == 0, name
+        assert report.datasets[name].days_skipped_unchanged == len(revisable), name
+    assert report.datasets["user_cost"].days_skipped_final > 0
+    assert report.datasets["users"].days_skipped_final > 0
+    assert_matches_simulator(db, sim, NOW)
+
+    sim.reset_counts()
+    forced = run(db, sim, NOW, refetch_revisable=True)
+    assert forced.ok
+    assert engagement_requests(sim) == 0
     counts = served(sim)
     assert counts.get(PREFIX + "user_cost_report") == len(revisable)
     assert counts.get(PREFIX + "user_usage_report") == len(revisable)
     assert counts.get(PREFIX + "cost_report") == 3  # one ≤31-day window × three grouping sets
     assert counts.get(PREFIX + "usage_report") == 2
-    assert report.datasets["user_cost"].days_fetched == len(revisable)
-    assert report.datasets["user_cost"].days_skipped_final > 0
-    assert report.datasets["users"].days_skipped_final > 0
+    assert sum(counts.values()) == 2 * len(revisable) + 5  # no probe
+    assert forced.probe_requests == 0
+    assert forced.datasets["user_cost"].days_fetched == len(revisable)
+    assert forced.datasets["user_cost"].days_skipped_unchanged == 0
+    assert forced.datasets["user_cost"].days_skipped_final > 0
     assert_matches_simulator(db, sim, NOW)
 
 

@@ -123,3 +123,25 @@ def test_status_of_an_empty_store_and_of_a_filled_one(tmp_path: Path) -> None:
     assert "data_refreshed_at: 2026-03-15 12:00:00Z" in text
     assert "last sync: 2026-03-15 12:00:00Z" in text
     db.close()
+
+
+def test_sync_refresh_refetches_revisable_days_without_probing(
+    make_simulator: MakeSim, tmp_path: Path
+) -> None:
+    sim: RunningSimulator = make_simulator(users=10, days=10, now=None)
+    today = datetime.now(UTC).date()
+    env = {
+        "CLAUDE_USAGE_DB": str(tmp_path / "store.db"),
+        "CLAUDE_ANALYTICS_BASE_URL": sim.base_url,
+        "CLAUDE_ANALYTICS_API_KEY": sim.config.api_key,
+    }
+    since = (today - timedelta(days=4)).isoformat()
+    first = _cli("sync", "--since", since, "--only", "users,user_cost", env=env)
+    assert first.returncode == 0, first.stderr
+    sim.reset_counts()
+    again = _cli("sync", "--since", since, "--only", "users,user_cost", "--refresh", env=env)
+    assert again.returncode == 0, again.stderr
+    assert "skipped (unchanged)" in again.stdout.splitlines()[0]
+    # Every cost day is still revisable: all 5 re-fetched (10 users: one page each), no probe,
+    # and the final engagement days are not asked for again.
+    assert sim.request_counts() == {"/v1/organizations/analytics/user_cost_report": 5}

@@ -5,6 +5,11 @@ The child is a separate Python process running the same entry point as `claude-u
 Kill points are chosen by a seeded RNG and reached by watching the simulator's request counter
 (observable progress), never by sleeping a fixed time. After every kill, each (dataset, day) in the
 ledger must equal the simulator's truth and no table may hold rows of an unrecorded day.
+
+Once a run has completed the store, a plain sync at the same clock has nothing left to do but the
+watermark probe (the export has not moved), so later rounds run with `refetch_revisable=True`:
+they re-fetch the revisable cost/usage days, and a kill then lands while committed days are being
+replaced — the old snapshot of each day must survive it whole.
 """
 
 from __future__ import annotations
@@ -28,7 +33,10 @@ from datetime import date, datetime
 from bot.config import Settings
 from bot.store.cli import run_sync
 report = run_sync(
-    Settings(), since=date.fromisoformat(sys.argv[1]), now=datetime.fromisoformat(sys.argv[2])
+    Settings(),
+    since=date.fromisoformat(sys.argv[1]),
+    now=datetime.fromisoformat(sys.argv[2]),
+    refetch_revisable=sys.argv[3:] == ["refresh"],
 )
 sys.exit(0 if report.ok else 3)
 """
@@ -36,7 +44,7 @@ KILLS = 4
 DEADLINE_S = 30.0
 
 
-def _start(sim: RunningSimulator, db_path: Path) -> subprocess.Popen[bytes]:
+def _start(sim: RunningSimulator, db_path: Path, *, refresh: bool) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
         "CLAUDE_USAGE_DB": str(db_path),
@@ -44,6 +52,7 @@ def _start(sim: RunningSimulator, db_path: Path) -> subprocess.Popen[bytes]:
         "CLAUDE_ANALYTICS_API_KEY": sim.config.api_key,
     }
     args = [sys.executable, "-c", CHILD, sim.org.start.isoformat(), NOW.isoformat()]
+    args += ["refresh"] if refresh else []
     return subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
@@ -81,15 +90,17 @@ def test_sigkill_at_random_points_never_leaves_a_half_written_day(
     rng = random.Random(20261120)
     kills = 0
     sizes = []
+    refresh = False
     for _ in range(KILLS + 3):
         if kills == KILLS:
             break
         sim.reset_counts()
-        child = _start(sim, db_path)
+        child = _start(sim, db_path, refresh=refresh)
         if _kill_after(sim, child, rng.randint(5, 150)):
             kills += 1
         else:
             assert child.returncode == 0, child.stderr.read() if child.stderr else ""
+            refresh = True  # the store is complete: only a forced re-fetch has work to kill
         if child.stdout:
             child.stdout.close()
         if child.stderr:

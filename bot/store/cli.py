@@ -35,6 +35,7 @@ def run_sync(
     only: Collection[str] | None = None,
     now: datetime | None = None,
     progress: SyncProgress | None = None,
+    refetch_revisable: bool = False,
 ) -> SyncReport:
     """Open the store and the client from `settings` and sync; `now` fixes the clock for both."""
     datasets = check_datasets(only)  # a typo fails before any file or connection is opened
@@ -44,7 +45,14 @@ def run_sync(
         db = open_store(str(settings.db_path))
         try:
             return sync(
-                db, client, now=moment, since=since, until=until, only=datasets, progress=progress
+                db,
+                client,
+                now=moment,
+                since=since,
+                until=until,
+                only=datasets,
+                progress=progress,
+                refetch_revisable=refetch_revisable,
             )
         finally:
             db.close()
@@ -79,6 +87,13 @@ def sync_command(
         str | None,
         typer.Option("--only", help="Comma-separated datasets, e.g. users,user_cost."),
     ] = None,
+    refresh: Annotated[
+        bool,
+        typer.Option(
+            "--refresh",
+            help="Re-fetch every revisable cost/usage day even if the API's export has not moved.",
+        ),
+    ] = False,
 ) -> None:
     """Fill the store: fetch days that are missing or still revisable."""
     datasets = _datasets(only)
@@ -89,6 +104,7 @@ def sync_command(
         until=_day(until, "--until"),
         only=datasets,
         progress=auto_progress(),
+        refetch_revisable=refresh,
     )
     typer.echo(render_report(report))
     if report.failures:
@@ -119,14 +135,23 @@ def render_report(report: SyncReport) -> str:
             str(r.rows_written),
             str(r.requests),
             str(r.days_skipped_final),
+            str(r.days_skipped_unchanged),
             str(len(r.failures)) if r.failures else "",
         ]
         for r in report.datasets.values()
     ]
-    head = ["dataset", "days fetched", "final", "rows", "requests", "skipped (final)", "failed"]
+    head = [
+        "dataset", "days fetched", "final", "rows", "requests", "skipped (final)",
+        "skipped (unchanged)", "failed",
+    ]  # fmt: skip
     lines = [table(head, rows)]
     if report.data_refreshed_at is not None:
         lines.append(f"data_refreshed_at: {_ts(report.data_refreshed_at)}")
+    if report.days_skipped_unchanged:
+        lines.append(
+            f"{report.days_skipped_unchanged} revisable days not re-fetched: the API's export has "
+            "not changed since they were fetched (`sync --refresh` re-fetches them anyway)"
+        )
     for failure in report.failures:
         lines.append(f"failed: {failure.dataset} {failure.start}..{failure.end}: {failure.error}")
     return "\n".join(lines)

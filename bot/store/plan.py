@@ -2,8 +2,11 @@
 
 Engagement days are final once fetched, so only days missing from the ledger are planned.
 Cost/usage days are planned when missing or not yet final (`final = 0`: inside the 30-day revision
-window, or partial). The planner only reads the ledger; it never talks to the API, so a second sync
-right after the first plans zero engagement work without spending a request.
+window, or partial) — unless the caller passes the export watermark the API serves now
+(`unchanged_at`, see watermark.py) and the day was fetched under that export or a newer one: the
+API would return the same numbers, so such a day is skipped as unchanged. Its `final` flag stays
+as stored, which is right: finality is judged by the watermark, and that has not moved. The
+planner only reads the ledger; it never talks to the API.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from bot.analytics.windows import (
     latest_engagement_day,
 )
 from bot.errors import InputError
-from bot.store.schema import DATASETS, DATASETS_ENGAGEMENT
+from bot.store.schema import DATASETS, DATASETS_COST, DATASETS_ENGAGEMENT
 
 DEFAULT_LOOKBACK_DAYS = 90
 """With no `since`, a sync reaches this far back (never before 2026-01-01)."""
@@ -61,6 +64,8 @@ class Plan:
     cost: DayRange | None
     skipped_final: dict[str, int] = field(default_factory=dict)
     """Days inside the range that the ledger already holds as final, per dataset."""
+    skipped_unchanged: dict[str, int] = field(default_factory=dict)
+    """Revisable cost/usage days not re-fetched: the export that served them is still current."""
 
 
 def check_datasets(only: Collection[str] | None) -> tuple[str, ...]:
@@ -105,31 +110,41 @@ def make_plan(
     until: date | None = None,
     only: Collection[str] | None = None,
     engagement_last: date | None = None,
+    unchanged_at: datetime | None = None,
 ) -> Plan:
-    """Tasks for every planned dataset-day, windowed datasets grouped in ≤31-day runs."""
+    """Tasks for every planned dataset-day, windowed datasets grouped in ≤31-day runs.
+
+    `unchanged_at`: the API's current cost/usage watermark; revisable days fetched under it (or a
+    newer one) are skipped. None (no probe, or it failed) re-fetches every revisable day.
+    """
     datasets = check_datasets(only)
     engagement, cost = day_ranges(now=now, since=since, until=until)
     if engagement is not None and engagement_last is not None:
         last = min(engagement.last, engagement_last)
         engagement = DayRange(engagement.first, last) if engagement.first <= last else None
     final = _final_days(db)
+    current = _unchanged_days(db, unchanged_at) if unchanged_at is not None else {}
     tasks: list[Task] = []
     skipped: dict[str, int] = {}
+    unchanged: dict[str, int] = {}
     for dataset in datasets:
         span = engagement if dataset in DATASETS_ENGAGEMENT else cost
+        skipped[dataset] = unchanged[dataset] = 0
         if span is None:
-            skipped[dataset] = 0
             continue
         days = list(_days(span.first, span.last))
         needed = [d for d in days if d not in final.get(dataset, set())]
         skipped[dataset] = len(days) - len(needed)
+        fresh = current.get(dataset, set())
+        unchanged[dataset] = sum(1 for d in needed if d in fresh)
+        needed = [d for d in needed if d not in fresh]
         width = MAX_WINDOW_DAYS if dataset in WINDOWED else 1
         tasks.extend(Task(dataset, a, b) for a, b in _windows(needed, width))
     # Newest days first, datasets interleaved: an interrupted first sync of a long backlog still
     # leaves the recent days every report asks about, and requests spread across endpoints.
     order = {name: i for i, name in enumerate(DATASETS)}
     tasks.sort(key=lambda t: (-t.start.toordinal(), order[t.dataset]))
-    return Plan(tuple(tasks), engagement, cost, skipped)
+    return Plan(tuple(tasks), engagement, cost, skipped, unchanged)
 
 
 def _final_days(db: Database) -> dict[str, set[date]]:
@@ -137,6 +152,27 @@ def _final_days(db: Database) -> dict[str, set[date]]:
     for dataset, day in db.execute("SELECT dataset, day FROM sync_ledger WHERE final = 1"):
         out.setdefault(dataset, set()).add(date.fromisoformat(day))
     return out
+
+
+def _unchanged_days(db: Database, watermark: datetime) -> dict[str, set[date]]:
+    """Revisable cost/usage days whose stored watermark is `watermark` or newer.
+
+    Compared as datetimes, not strings: the ledger's text is whatever `writers._iso` produced.
+    """
+    out: dict[str, set[date]] = {}
+    rows = db.execute(
+        "SELECT dataset, day, data_refreshed_at FROM sync_ledger "
+        "WHERE final = 0 AND data_refreshed_at IS NOT NULL"
+    )
+    for dataset, day, refreshed in rows:
+        if dataset in DATASETS_COST and _instant(refreshed) >= watermark:
+            out.setdefault(dataset, set()).add(date.fromisoformat(day))
+    return out
+
+
+def _instant(text: str) -> datetime:
+    moment = datetime.fromisoformat(text)
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
 def _windows(days: Iterable[date], width: int) -> Iterator[tuple[date, date]]:

@@ -1,13 +1,17 @@
 """Incremental, crash-safe sync: the API → the SQLite snapshot store.
 
-    plan (ledger says what is missing or revisable)
+    probe (one request: has the cost/usage export moved since revisable days were fetched?)
+      → plan (ledger says what is missing, or revisable and fetched under an older export)
       → fetch tasks concurrently on the client's threads (each task complete, in memory)
       → write each finished task on this thread, one transaction with its ledger rows
 
 The ledger (`sync_ledger`) is the unit of truth: a `(dataset, day)` row is written in the same
 transaction as that day's data, so killing the process at any instant leaves every day either
 absent (no ledger row, no data rows) or complete. Re-running resumes: engagement days already in
-the ledger are final and never re-requested; cost/usage days are re-fetched while revisable.
+the ledger are final and never re-requested; cost/usage days are re-fetched while revisable, but
+only once the API's export watermark (`data_refreshed_at`) has moved past the one they were
+fetched under — the same export serves the same numbers. `refetch_revisable=True` (`sync
+--refresh`) skips the probe and re-fetches every revisable day regardless.
 
 Errors: an authentication or permission error aborts the sync (everything already committed stays);
 any other failure of one task (after the client's retries) is recorded and the rest continue.
@@ -34,8 +38,9 @@ from bot.errors import InputError
 from bot.store.fetch import Fetched, fetch_task
 from bot.store.flatten import FlattenError
 from bot.store.money import MoneyPrecisionError
-from bot.store.plan import DayRange, Plan, Task, check_datasets, make_plan
+from bot.store.plan import DayRange, Plan, Task, check_datasets, day_ranges, make_plan
 from bot.store.progress import LogProgress, SyncProgress
+from bot.store.watermark import probe_watermark, worth_probing
 from bot.store.writers import write_batch
 
 log = logging.getLogger(__name__)
@@ -55,6 +60,8 @@ class DatasetReport:
     rows_written: int = 0
     requests: int = 0
     days_skipped_final: int = 0
+    days_skipped_unchanged: int = 0
+    """Revisable days not re-fetched because the export that served them is still current."""
     days_unavailable: int = 0
     """Engagement days the API said are not published yet (not an error)."""
     failures: list[TaskFailure] = field(default_factory=list)
@@ -79,6 +86,14 @@ class SyncReport:
     datasets: dict[str, DatasetReport]
     data_refreshed_at: datetime | None = None
     latest_engagement_day: date | None = None
+    probe_requests: int = 0
+    """Watermark probes sent (0 or 1); counted in `requests`."""
+    probed_watermark: datetime | None = None
+    """The export watermark the probe read; None if no probe was sent or it failed."""
+
+    @property
+    def days_skipped_unchanged(self) -> int:
+        return sum(r.days_skipped_unchanged for r in self.datasets.values())
 
     @property
     def failures(self) -> list[TaskFailure]:
@@ -86,7 +101,7 @@ class SyncReport:
 
     @property
     def requests(self) -> int:
-        return sum(r.requests for r in self.datasets.values())
+        return self.probe_requests + sum(r.requests for r in self.datasets.values())
 
     @property
     def ok(self) -> bool:
@@ -108,14 +123,24 @@ def sync(
     until: date | None = None,
     only: Collection[str] | None = None,
     progress: SyncProgress | None = None,
+    refetch_revisable: bool = False,
 ) -> SyncReport:
-    """Bring the store up to date for `[since, until]` (defaults: last 90 days → newest day)."""
+    """Bring the store up to date for `[since, until]` (defaults: last 90 days → newest day).
+
+    `refetch_revisable`: re-fetch every revisable cost/usage day even if the export has not moved.
+    """
     if now.tzinfo is None:
         raise InputError("sync needs a timezone-aware `now`.")
     now = now.astimezone(UTC)
     datasets = check_datasets(only)
-    plan = make_plan(db, now=now, since=since, until=until, only=datasets)
+    probes, watermark = 0, None
+    _, cost = day_ranges(now=now, since=since, until=until)
+    if not refetch_revisable and cost is not None and worth_probing(db, datasets):
+        probes, watermark = 1, probe_watermark(client, now)
+    plan = make_plan(db, now=now, since=since, until=until, only=datasets, unchanged_at=watermark)
     report = _empty_report(plan, now, datasets)
+    report.probe_requests, report.probed_watermark = probes, watermark
+    report.data_refreshed_at = watermark
     sink = progress or LogProgress()
     sink.start(len(plan.tasks))
     try:
@@ -127,7 +152,12 @@ def sync(
 
 def _empty_report(plan: Plan, now: datetime, datasets: tuple[str, ...]) -> SyncReport:
     reports = {
-        d: DatasetReport(d, days_skipped_final=plan.skipped_final.get(d, 0)) for d in datasets
+        d: DatasetReport(
+            d,
+            days_skipped_final=plan.skipped_final.get(d, 0),
+            days_skipped_unchanged=plan.skipped_unchanged.get(d, 0),
+        )
+        for d in datasets
     }
     return SyncReport(now, plan.engagement, plan.cost, reports)
 
