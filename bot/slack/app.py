@@ -67,15 +67,8 @@ def build_app(
     HTTP mode requires `SLACK_SIGNING_SECRET`: every request's signature and timestamp are
     checked before anything runs. Socket mode does not use it (Slack authenticates the socket).
     """
+    secret = signing_secret(settings, socket_mode=socket_mode)
     web = client or make_client(settings)
-    secret = (
-        settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
-    )
-    if not secret and not socket_mode:
-        raise ClaudeUsageError(
-            "SLACK_SIGNING_SECRET is not set; HTTP mode cannot verify requests without it "
-            "(or set SLACK_APP_TOKEN to use socket mode)."
-        )
     app = App(
         client=web,
         signing_secret=secret,
