@@ -10,6 +10,7 @@ lets the client split a long period into adjacent windows instead of failing. Ev
 from __future__ import annotations
 
 import datetime as dt
+from typing import TypeVar
 
 from bot.analytics.errors import DateRangeError
 
@@ -110,37 +111,33 @@ def check_cost_window(start: dt.datetime, end: dt.datetime, *, now: dt.datetime)
         )
 
 
-def split_days(
-    start: dt.date, end: dt.date, *, max_days: int = MAX_WINDOW_DAYS
-) -> list[tuple[dt.date, dt.date]]:
-    """Adjacent `[a, b)` day windows of at most `max_days` covering `[start, end)` exactly."""
-    if end <= start:
-        return []
+_Moment = TypeVar("_Moment", dt.date, dt.datetime)
+
+
+def _adjacent(start: _Moment, end: _Moment, max_days: int) -> list[tuple[_Moment, _Moment]]:
+    """Adjacent `[a, b)` windows of at most `max_days` covering `[start, end)` exactly."""
     step = dt.timedelta(days=max_days)
-    windows: list[tuple[dt.date, dt.date]] = []
+    windows: list[tuple[_Moment, _Moment]] = []
     cursor = start
     while cursor < end:
         nxt = min(cursor + step, end)
         windows.append((cursor, nxt))
         cursor = nxt
     return windows
+
+
+def split_days(
+    start: dt.date, end: dt.date, *, max_days: int = MAX_WINDOW_DAYS
+) -> list[tuple[dt.date, dt.date]]:
+    """Adjacent `[a, b)` day windows of at most `max_days` covering `[start, end)` exactly."""
+    return _adjacent(start, end, max_days)
 
 
 def split_instants(
     start: dt.datetime, end: dt.datetime, *, max_days: int = MAX_WINDOW_DAYS
 ) -> list[tuple[dt.datetime, dt.datetime]]:
     """Adjacent `[a, b)` UTC windows of at most `max_days` covering `[start, end)` exactly."""
-    start, end = to_utc(start), to_utc(end)
-    if end <= start:
-        return []
-    step = dt.timedelta(days=max_days)
-    windows: list[tuple[dt.datetime, dt.datetime]] = []
-    cursor = start
-    while cursor < end:
-        nxt = min(cursor + step, end)
-        windows.append((cursor, nxt))
-        cursor = nxt
-    return windows
+    return _adjacent(to_utc(start), to_utc(end), max_days)
 
 
 def cost_windows(

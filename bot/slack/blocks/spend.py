@@ -126,58 +126,57 @@ def _by_buttons(
 
 
 def render_spend(result: SpendSeries, *, today: date | None = None) -> Message:
+    headline = usd(result.total_microcents)
+    change = delta_text(result.change, money=True)
     items = [
-        field("Spend", usd(result.total_microcents)),
-        field("vs previous period", delta_text(result.change, money=True)),
+        field("Spend", headline),
+        field("vs previous period", change),
         field("At list price", usd(result.list_total_microcents)),
         field("Trend", escape(sparkline(result.sparkline)) or "–"),
     ]
-    body: list[Block] = fields(items)
-    if result.breakdown:
-        body.append(section(f"*By {escape(result.by or '')}*"))
-        body += code_sections(_breakdown_lines(result.breakdown, money=True))
-    rest = f"by {result.by}" if result.by else ""
-    buttons = period_buttons("spend", result.period, today=today, rest=rest)
-    buttons += _by_buttons("spend", result, ("product", "model", "cost-type"))
-    return frame(
-        title=f"Spend · {result.period.label}",
-        subtitle=_span(result),
-        body=body,
-        notes=result.notes,
-        freshness=result.freshness,
-        buttons=buttons,
-        fallback=(
-            f"Spend, {result.period.label}: {usd(result.total_microcents)} "
-            f"({delta_text(result.change, money=True)})"
-        ),
+    return _series(
+        "spend", result, items, ("product", "model", "cost-type"), f"{headline} ({change})", today
     )
 
 
 def render_tokens(result: TokenSeries, *, today: date | None = None) -> Message:
+    headline = count(result.total_tokens)
+    change = delta_text(result.change)
     items = [
-        field("Tokens", count(result.total_tokens)),
-        field("vs previous period", delta_text(result.change)),
+        field("Tokens", headline),
+        field("vs previous period", change),
         field("Requests", count(result.requests)),
         field("Trend", escape(sparkline(result.sparkline)) or "–"),
     ]
+    return _series(
+        "tokens", result, items, ("product", "model", "token-type"), f"{headline} ({change})", today
+    )
+
+
+def _series(
+    kind: str,
+    result: SpendSeries | TokenSeries,
+    items: list[str],
+    by_choices: tuple[str, ...],
+    summary: str,
+    today: date | None,
+) -> Message:
+    """Spend and tokens share one shape: headline fields, an optional breakdown, buttons."""
     body: list[Block] = fields(items)
     if result.breakdown:
         body.append(section(f"*By {escape(result.by or '')}*"))
-        body += code_sections(_breakdown_lines(result.breakdown, money=False))
+        body += code_sections(_breakdown_lines(result.breakdown, money=kind == "spend"))
     rest = f"by {result.by}" if result.by else ""
-    buttons = period_buttons("tokens", result.period, today=today, rest=rest)
-    buttons += _by_buttons("tokens", result, ("product", "model", "token-type"))
+    buttons = period_buttons(kind, result.period, today=today, rest=rest)
+    buttons += _by_buttons(kind, result, by_choices)
     return frame(
-        title=f"Tokens · {result.period.label}",
+        title=f"{kind.capitalize()} · {result.period.label}",
         subtitle=_span(result),
         body=body,
         notes=result.notes,
         freshness=result.freshness,
         buttons=buttons,
-        fallback=(
-            f"Tokens, {result.period.label}: {count(result.total_tokens)} "
-            f"({delta_text(result.change)})"
-        ),
+        fallback=f"{kind.capitalize()}, {result.period.label}: {summary}",
     )
 
 
