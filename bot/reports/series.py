@@ -8,10 +8,10 @@ averaged for level metrics such as DAU, where a sum over days would mean nothing
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 
-from bot.reports.labels import label_for
+from bot.reports.labels import OTHER_KEY, label_for
 from bot.reports.values import BreakdownRow
 
 SPARK_POINTS = 7
@@ -65,6 +65,21 @@ def breakdown(
         )
         for key, value in ordered
     )
+
+
+def parts_with_other(
+    rows: Iterable[tuple[str, str, int]], days: Sequence[date], totals: Mapping[date, int]
+) -> dict[date, dict[str, int]]:
+    """Grouped `(day, key, value)` rows as per-day breakdowns; what they miss of each day's total
+    becomes `(other)`, since the bucketed endpoints itemise at most 100 groups a day."""
+    parts: dict[date, dict[str, int]] = {day: {} for day in days}
+    for day_text, key, value in rows:
+        parts[date.fromisoformat(day_text)][key] = int(value)
+    for day, day_parts in parts.items():
+        rest = totals.get(day, 0) - sum(day_parts.values())
+        if rest > 0:
+            day_parts[OTHER_KEY] = rest
+    return parts
 
 
 def sum_parts(parts: Mapping[date, Mapping[str, int]]) -> dict[str, int]:

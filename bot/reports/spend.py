@@ -18,7 +18,7 @@ from bot.reports import coverage
 from bot.reports.labels import OTHER_KEY
 from bot.reports.people import identities
 from bot.reports.periods import Period
-from bot.reports.series import breakdown, share_pct, sparkline, sum_parts
+from bot.reports.series import breakdown, parts_with_other, share_pct, sparkline, sum_parts
 from bot.reports.sql import day_list, per_user
 from bot.reports.types import (
     BreakdownRow,
@@ -256,11 +256,4 @@ def _daily_parts(
         f"WHERE grouping = ? AND day IN ({marks}) GROUP BY day, k",
         (grouping, *params),
     ).fetchall()
-    parts: dict[date, dict[str, int]] = {day: {} for day in days}
-    for day, k, amount in rows:
-        parts[date.fromisoformat(day)][k] = amount
-    for day, day_parts in parts.items():
-        rest = totals[day][0] - sum(day_parts.values())
-        if rest > 0:
-            day_parts[OTHER_KEY] = rest
-    return parts
+    return parts_with_other(rows, days, {day: amount for day, (amount, _) in totals.items()})

@@ -16,7 +16,7 @@ from sqlite_utils import Database
 from bot.reports import coverage
 from bot.reports.labels import OTHER_KEY
 from bot.reports.periods import Period
-from bot.reports.series import breakdown, sparkline, sum_parts
+from bot.reports.series import breakdown, parts_with_other, sparkline, sum_parts
 from bot.reports.sql import day_list
 from bot.reports.types import BreakdownRow, Delta, SeriesPoint, TokenBreakdown, TokenSeries
 from bot.store.freshness import read_freshness
@@ -125,11 +125,4 @@ def _grouped(
         f"WHERE grouping = ? AND day IN ({marks}) GROUP BY day, {key}",
         (GROUPING_PRODUCT_MODEL, *params),
     ).fetchall()
-    parts: dict[date, dict[str, int]] = {day: {} for day in days}
-    for day, name, tokens in rows:
-        parts[date.fromisoformat(day)][name] = int(tokens)
-    for day, day_parts in parts.items():
-        rest = totals.get(day, 0) - sum(day_parts.values())
-        if rest > 0:
-            day_parts[OTHER_KEY] = rest
-    return parts
+    return parts_with_other(rows, days, totals)
