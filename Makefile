@@ -24,7 +24,7 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix bot tools tests bench
 
 typecheck: $(STAMP)
-	$(BIN)/mypy bot tools
+	$(BIN)/mypy bot tools tests
 
 test: lint typecheck
 	$(BIN)/pytest -q

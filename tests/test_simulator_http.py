@@ -10,7 +10,7 @@ import pytest
 from bot.simulator.server import RunningSimulator
 from tests.sim_fixtures import API_PREFIX, api_client
 
-USERS = {"date": "2026-11-17", "limit": 5}
+USERS: dict[str, str | int] = {"date": "2026-11-17", "limit": 5}
 
 
 def _assert_envelope(response: httpx.Response, status: int, error_type: str) -> str:
@@ -101,10 +101,11 @@ def test_same_request_gives_same_bytes(make_simulator: Callable[..., RunningSimu
     for _ in range(2):
         sim = make_simulator()
         with api_client(sim) as client:
-            for path, params in (
+            requests: tuple[tuple[str, dict[str, str | int]], ...] = (
                 ("/users", {"date": "2026-11-17", "limit": 7}),
                 ("/cost_report", {"starting_at": "2026-11-01T00:00:00Z", "group_by[]": "model"}),
-            ):
+            )
+            for path, params in requests:
                 bodies.append(client.get(path, params=params).content)
     assert bodies[:2] == bodies[2:]
 

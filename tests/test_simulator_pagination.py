@@ -14,7 +14,9 @@ from bot.simulator.config import SimConfig
 from bot.simulator.server import RunningSimulator, start_simulator
 from tests.sim_fixtures import SIM_NOW, api_client
 
-Params = list[tuple[str, str]]
+Params = list[tuple[str, str | int | float | bool | None]]
+"""httpx's own query-parameter item type (its list parameter is invariant)."""
+Query = dict[str, str | int]
 
 
 @pytest.fixture(scope="module")
@@ -138,7 +140,7 @@ def test_forged_cursor_is_400(client: httpx.Client, cursor: str) -> None:
 def test_expired_cursor_is_410(make_simulator: Callable[..., RunningSimulator]) -> None:
     sim = make_simulator(cursor_ttl_seconds=60)
     with api_client(sim) as client:
-        params = {
+        params: Query = {
             "starting_at": "2026-11-01T00:00:00Z",
             "ending_at": "2026-11-10T00:00:00Z",
             "limit": 2,
@@ -160,7 +162,7 @@ def test_range_mode_today_is_fixed_by_the_first_page(
 ) -> None:
     sim = make_simulator(cursor_ttl_seconds=10 * 86400)
     with api_client(sim) as client:
-        params = {"starting_date": "2026-10-01", "limit": 3}
+        params: Query = {"starting_date": "2026-10-01", "limit": 3}
         whole = client.get("/users", params={**params, "limit": 1000}).json()["data"]
         first = client.get("/users", params=params).json()
         sim.set_now(SIM_NOW + timedelta(days=5))  # "today" moves: more days become available

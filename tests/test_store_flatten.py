@@ -21,7 +21,10 @@ from bot.store.schema import NONE_KEY, USER_ACTIVITY_METRICS, open_store
 DAY = date(2026, 3, 2)
 
 
-def _user(last_activity_date: str | None = None, **metrics: int) -> dict[str, object]:
+def _user(
+    metrics: dict[str, int] | None = None, last_activity_date: str | None = None
+) -> dict[str, object]:
+    metrics = metrics or {}
     office = {"message_count": 0, "distinct_session_count": 0, "skills_used_count": 0}
     return {
         "user": {"id": "user_01", "email_address": "ada@example.com"},
@@ -41,7 +44,7 @@ def _user(last_activity_date: str | None = None, **metrics: int) -> dict[str, ob
 
 
 def test_nested_objects_flatten_with_double_underscores_matching_schema_columns() -> None:
-    row, entry = user_activity_row(DAY, _user(chat=4))
+    row, entry = user_activity_row(DAY, _user({"chat": 4}))
     assert row["day"] == "2026-03-02"
     assert row["user_id"] == "user_01"
     assert row["email"] == "ada@example.com"
@@ -62,7 +65,7 @@ def test_nested_objects_flatten_with_double_underscores_matching_schema_columns(
 def test_is_active_counts_messages_sessions_commits_and_web_searches(
     metrics: dict[str, int], active: int
 ) -> None:
-    row, _ = user_activity_row(DAY, _user(**metrics))
+    row, _ = user_activity_row(DAY, _user(metrics))
     assert row["is_active"] == active
 
 
