@@ -1,4 +1,5 @@
-# claude-usage-bot: the Slack app plus its scheduler. Slim, non-root, with a health check.
+# claude-usage-bot: the Slack app (socket or HTTP mode). Slim, non-root, with a health check on
+# /healthz, which `serve` answers on PORT in both modes.
 FROM python:3.11-slim AS build
 WORKDIR /src
 COPY pyproject.toml README.md ./

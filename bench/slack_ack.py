@@ -155,10 +155,11 @@ def slack_process(conn: Connection) -> None:
 
 def app_process(kind: str, sim_url: str, slack_api_url: str, conn: Connection) -> None:
     factory = ours if kind == "ours" else naive_app
-    settings = settings_for(slack_api_url, sim_url)
-    refresher = SyncRefresher(settings, now=lambda: NOW, since_days=2)
     with tempfile.TemporaryDirectory() as tmp:
-        app = factory(settings, str(Path(tmp) / "store.db"), refresher)
+        path = Path(tmp) / "store.db"
+        settings = settings_for(slack_api_url, sim_url).model_copy(update={"db_path": path})
+        refresher = SyncRefresher(settings, now=lambda: NOW, since_days=2)
+        app = factory(settings, str(path), refresher)
         with ServerThread(create_http_app(app)) as server:
             conn.send(server.url)
             conn.recv()

@@ -32,10 +32,10 @@ def version() -> None:
 def _register() -> None:
     """Attach each feature's commands; each feature module owns its command bodies."""
     from bot.analytics.cli import register as register_analytics
+    from bot.console.cli import register as register_terminal
     from bot.simulator.cli import register as register_simulator
     from bot.slack.cli import register as register_slack
     from bot.store.cli import register as register_store
-    from bot.terminal_cli import register as register_terminal
 
     register_simulator(app)
     register_analytics(app)
@@ -54,5 +54,7 @@ def main() -> None:
     try:
         app()  # click handles its own usage errors (exit 2) and --help
     except ClaudeUsageError as exc:
-        typer.echo(f"error: {exc}", err=True)
+        from bot.console.sanitize import clean  # an API message may quote API text
+
+        typer.echo(f"error: {clean(exc)}", err=True)
         sys.exit(exc.exit_code)

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from bot.errors import ClaudeUsageError
 
 DEFAULT_MODEL = "claude-sonnet-5-5"
 """A current Sonnet the installed anthropic SDK does not mark deprecated (4.5 ends 2026-11-30)."""
@@ -63,7 +66,11 @@ class Settings(BaseSettings):
         default=frozenset(),
         validation_alias=AliasChoices("CLAUDE_USAGE_DIGEST_CHANNELS", "digest_channels"),
     )
-    tz: str = Field(default="UTC", validation_alias=AliasChoices("CLAUDE_USAGE_TZ", "tz"))
+    tz: str = Field(
+        default="UTC",
+        validation_alias=AliasChoices("CLAUDE_USAGE_TZ", "tz"),
+        description="IANA time zone for digest schedules; report days are always UTC days.",
+    )
     seat_price_cents: int | None = Field(
         default=None,
         validation_alias=AliasChoices("CLAUDE_USAGE_SEAT_PRICE_CENTS", "seat_price_cents"),
@@ -78,7 +85,34 @@ class Settings(BaseSettings):
             return frozenset(part.strip() for part in value.split(",") if part.strip())
         return value
 
+    @field_validator("tz")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        name = value.strip()
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"CLAUDE_USAGE_TZ {value!r} is not a time zone; use an IANA name such as "
+                "Europe/Berlin, America/New_York or UTC"
+            ) from None
+        return name
+
     @field_validator("slack_api_url")
     @classmethod
     def _trailing_slash(cls, value: str) -> str:
         return value if value.endswith("/") else value + "/"
+
+
+class ConfigError(ClaudeUsageError):
+    """The environment holds a value the bot cannot use; the message names it."""
+
+
+def load_settings() -> Settings:
+    """`Settings()` from the environment, with a bad value reported as one sentence per problem
+    (what the CLI prints) instead of pydantic's multi-line report."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = [str(error["msg"]).removeprefix("Value error, ") for error in exc.errors()]
+        raise ConfigError("; ".join(problems) + ".") from None

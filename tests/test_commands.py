@@ -26,7 +26,6 @@ from bot.reports.commands import (
     parse_command,
 )
 from bot.reports.periods import PeriodError
-from bot.slack.answer import expand_me
 
 TODAY = date(2026, 11, 25)
 
@@ -127,11 +126,16 @@ def test_user_help_offers_me_and_its_example_works_in_slack() -> None:
     only = help_text("user")
     assert "user <@someone|email|me> [period]" in only
     assert "e.g. user me 30d" in only
-    # Slack expands `me` to the asker before parsing; the example must then parse as that person.
+    # `me` is part of the grammar; the surface resolves it to the asker.
     example = only.split("e.g. ", 1)[1].split(",", 1)[0]
-    command = parse(expand_me(example, "U0123ABC"))
+    command = parse(example)
     assert isinstance(command, UserCommand)
-    assert command.target.slack_id == "U0123ABC"
+    assert command.target.me
+    assert command.target.living
+    shared = parse("--share user me 30d")  # --share is allowed anywhere, even before `user`
+    assert isinstance(shared, UserCommand)
+    assert shared.share
+    assert shared.target.me
     assert (command.period.start, command.period.end) == (date(2026, 10, 26), date(2026, 11, 24))
 
 

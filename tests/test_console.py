@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.console import blocks_to_text, mrkdwn_to_text
+from bot.console.render import blocks_to_text, mrkdwn_to_text
 from bot.slack.blocks.primitives import actions, button, context, divider, fields, header, section
 from bot.slack.mrkdwn import escape
 
@@ -49,7 +49,7 @@ def test_unknown_blocks_are_skipped() -> None:
 
 
 def test_answer_text_is_render_then_blocks_to_text() -> None:
-    from bot.console import answer_text
+    from bot.console.render import answer_text
     from bot.reports.types import HelpResult
 
     text = answer_text(HelpResult(text="Usage: /claude-usage <subcommand>\n  help   this list"))

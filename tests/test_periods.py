@@ -62,11 +62,39 @@ def test_month_ends_in_2026() -> None:
     assert span("last-week", date(2026, 3, 2)) == ("2026-02-23", "2026-03-01", 7)
 
 
-def test_previous_is_equal_length_and_adjacent() -> None:
-    p = parse_period("last-month", today=WED).previous()
-    assert (p.start, p.end, p.days) == (date(2026, 8, 31), date(2026, 9, 30), 31)
-    week = parse_period("this-week", today=WED).previous()
-    assert (week.start, week.end) == (date(2026, 11, 20), date(2026, 11, 22))
+def test_previous_moves_by_the_periods_unit() -> None:
+    """Calendar months compare with the previous calendar month, weeks with the same weekdays,
+    month to date with the same days of last month; N-day periods with the N days before."""
+    p = parse_period("last-month", today=WED).previous()  # October → all of September
+    assert (p.start, p.end, p.days) == (date(2026, 9, 1), date(2026, 9, 30), 30)
+    week = parse_period("this-week", today=WED).previous()  # Mon–Wed → Mon–Wed a week earlier
+    assert (week.start, week.end) == (date(2026, 11, 16), date(2026, 11, 18))
+    mtd = parse_period("mtd", today=date(2026, 3, 31)).previous()  # clipped to February
+    assert (mtd.start, mtd.end) == (date(2026, 2, 1), date(2026, 2, 28))
+    mtd = parse_period("mtd", today=WED).previous()
+    assert (mtd.start, mtd.end) == (date(2026, 10, 1), date(2026, 10, 25))
+    days = parse_period("30d", today=WED).previous()
+    assert (days.start, days.end, days.days) == (date(2026, 9, 26), date(2026, 10, 25), 30)
+
+
+def test_paging_moves_whole_calendar_months_and_weeks() -> None:
+    september = parse_period("2026-09-01..2026-09-30", today=WED)
+    assert september.unit == "month"
+    assert september.label == "September 2026"
+    nxt = september.shifted(1)
+    assert (nxt.start, nxt.end, nxt.label) == (
+        date(2026, 10, 1),
+        date(2026, 10, 31),
+        "October 2026",
+    )
+    prev = parse_period("last-month", today=WED).shifted(-1)
+    assert (prev.start, prev.end) == (date(2026, 9, 1), date(2026, 9, 30))
+    back = parse_period("mtd", today=WED).shifted(-1)  # from month to date: all of October
+    assert (back.start, back.end) == (date(2026, 10, 1), date(2026, 10, 31))
+    week = parse_period("this-week", today=WED).shifted(-1)
+    assert (week.start, week.end) == (date(2026, 11, 16), date(2026, 11, 22))
+    assert span("2026-10") == ("2026-10-01", "2026-10-31", 31)
+    assert span("2026-11") == ("2026-11-01", "2026-11-25", 25)  # the running month, to today
 
 
 def test_period_rejects_reversed_dates() -> None:

@@ -85,10 +85,11 @@ def test_today_is_left_out_of_month_to_date(store: StoreBuilder) -> None:
     assert result.period.end == d("2026-11-24")
     assert result.mtd is not None
     assert result.mtd.current == mc("262")
-    assert any("stops at yesterday" in n for n in result.notes)
-    first = finance(store.db, today=date(2026, 11, 1))
-    assert first.mtd is not None
-    assert first.mtd.current == mc("10")
+    first = finance(store.db, today=date(2026, 11, 1))  # only today, still coming in
+    assert first.mtd is None
+    assert first.projected_month_microcents is None
+    assert any("November has no complete day yet" in n for n in first.notes)
+    assert first.yesterday_day == date(2026, 10, 31)
 
 
 def test_no_spend_at_all_raises() -> None:

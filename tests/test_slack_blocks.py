@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from bot.console import blocks_to_text
+from bot.console.render import blocks_to_text
 from bot.reports.commands import ExportCommand, TopSpendersCommand, parse_command
 from bot.reports.periods import Period
 from bot.reports.types import (
@@ -247,7 +247,7 @@ def test_spend_series_with_breakdown_and_sparkline() -> None:
     assert "Claude Code" in text
     assert "new" in text
     assert "Nov 23 may still be revised." in text
-    assert "Data: activity through Nov 20, 2026" in text
+    assert "Data (UTC days): activity through Nov 20, 2026" in text
 
 
 def test_tokens_and_none_previous() -> None:

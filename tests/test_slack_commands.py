@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 
-from bot.console import blocks_to_text
+from bot.console.render import blocks_to_text
 from bot.reports.commands import parse_command
 from bot.reports.dispatch import run_command
 from bot.reports.usage import SUBCOMMANDS
@@ -155,9 +155,30 @@ def test_share_elsewhere_stays_ephemeral_and_says_where_it_could_go(slack_env: S
     assert "<#C0DIGEST01>" in reply.blocks[-1]["elements"][0]["text"]
 
 
-def test_org_level_share_is_allowed_for_anyone(slack_env: SlackEnv) -> None:
-    reply = slack_env.ask("adoption 7d --share", USER, channel_id=GENERAL)
-    assert reply.body["response_type"] == "in_channel"
+def test_org_spend_is_shared_only_by_an_admin_in_a_digest_channel(slack_env: SlackEnv) -> None:
+    """The README's rule holds for every answer: organisation spend posted into a public or
+    Slack Connect channel is as much a leak as per-user data."""
+    for words in ("finance --share", "adoption 7d --share", "spend 7d --share"):
+        reply = slack_env.ask(words, USER, channel_id=GENERAL)
+        assert reply.body["response_type"] == "ephemeral", words
+        note = reply.blocks[-1]["elements"][0]["text"]
+        assert "Only you can see this: Claude usage admins can share answers in <#C0DIGEST01>" in (
+            note
+        )
+        reply = slack_env.ask(words, USER, channel_id="C0DIGEST01")  # not an admin
+        assert reply.body["response_type"] == "ephemeral", words
+        reply = slack_env.ask(words, ADMIN, channel_id=GENERAL)  # an admin, wrong channel
+        assert reply.body["response_type"] == "ephemeral", words
+        reply = slack_env.ask(words, ADMIN, channel_id="C0DIGEST01")
+        assert reply.body["response_type"] == "in_channel", words
+
+
+def test_share_user_me_works_wherever_share_is_typed(slack_env: SlackEnv) -> None:
+    for words in ("--share user me 7d", "user me --share 7d", "user me 7d --share"):
+        reply = slack_env.ask(words, USER, channel_id=GENERAL)
+        assert reply.body["response_type"] == "ephemeral"
+        assert ":warning:" not in reply.text, reply.text
+        assert ", last 7 days: $" in reply.text, reply.text  # the asker's own profile
 
 
 def test_show_more_button_replaces_the_ephemeral_answer(slack_env: SlackEnv) -> None:

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from bot.console import blocks_to_text
+from bot.console.render import blocks_to_text
 from tests.fakes.slack_env import ADMIN, USER, SlackEnv
 
 pytest_plugins = ["tests.fakes.slack_fixtures"]
@@ -36,7 +36,7 @@ def test_admin_home_has_kpis_freshness_and_every_report(slack_env: SlackEnv) -> 
     assert "Spend, last 7 days: $" in text
     assert "vs the 7 days before" in text
     assert "Monthly actives" in text
-    assert "Data: activity through" in text
+    assert "Data (UTC days): activity through" in text
     assert buttons(view)["Top spenders"] == "top-spenders 7d"
     assert len(view["blocks"]) <= 100
 

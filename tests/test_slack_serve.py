@@ -106,7 +106,7 @@ def served(tmp_path: Path, synced_store_path: Path) -> Iterator[tuple[str, FakeS
 
 def test_http_mode_serves_signed_commands_and_healthz(served: tuple[str, FakeSlack]) -> None:
     url, fake = served
-    assert httpx.get(url + "/healthz").json() == {"ok": True}
+    assert httpx.get(url + "/healthz").json() == {"ok": True, "mode": "http"}
     sender = SlackSender(url, SECRET, fake.base_url)
     try:
         response, key = sender.command("help", user_id=ADMIN)

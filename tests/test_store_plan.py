@@ -157,7 +157,8 @@ def test_revisable_days_fetched_under_the_current_export_are_skipped(db: Databas
         ]
     )
     only = ["summaries", "cost_buckets"]
-    plan = make_plan(db, now=NOW, since=start, until=None, only=only, unchanged_at=mark)
+    marks = {"cost_buckets": mark}
+    plan = make_plan(db, now=NOW, since=start, until=None, only=only, unchanged_at=marks)
     assert sorted(t for t in plan.tasks if t.dataset == "cost_buckets") == [
         Task("cost_buckets", date(2026, 3, 12), date(2026, 3, 14)),
         Task("cost_buckets", date(2026, 3, 15), date(2026, 3, 16)),

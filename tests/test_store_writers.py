@@ -56,11 +56,34 @@ def test_refetching_a_day_replaces_its_rows_and_ledger_row(db: Database) -> None
 
 def test_a_failing_write_leaves_the_previous_snapshot_whole(db: Database) -> None:
     write_batch(db, Batch("user_cost", (D1,), [_cost(D1, "a", 1)], frozenset()), fetched_at=AT)
-    duplicate = [_cost(D1, "a", 7), _cost(D1, "b", 8), _cost(D1, "b", 9)]
-    with pytest.raises(Exception, match="UNIQUE"):
-        write_batch(db, Batch("user_cost", (D1,), duplicate, frozenset({D1})), fetched_at=AT)
+    broken = [_cost(D1, "a", 7), {**_cost(D1, "b", 8), "amount_microcents": None}]
+    with pytest.raises(Exception, match="NOT NULL"):
+        write_batch(db, Batch("user_cost", (D1,), broken, frozenset({D1})), fetched_at=AT)
     assert list(db.execute("SELECT user_id, amount_microcents FROM user_cost")) == [("a", 1)]
     assert _ledger(db) == [("user_cost", "2026-03-01", 0, 1)]
+
+
+def test_rows_repeating_a_key_are_merged_not_refused(db: Database) -> None:
+    """A day with the same skill (or cost group) twice is stored, its counts summed: refusing it
+    would fail that day on every sync for ever."""
+    skills = [
+        {"day": D1.isoformat(), "skill_name": "pdf", "distinct_user_count": 2,
+         "invocation_count": 5, "share_status": "private"},
+        {"day": D1.isoformat(), "skill_name": "pdf", "distinct_user_count": 1,
+         "invocation_count": None, "share_status": "organization"},
+        {"day": D1.isoformat(), "skill_name": "xlsx", "distinct_user_count": 4},
+    ]  # fmt: skip
+    assert write_batch(db, Batch("skills", (D1,), skills, frozenset({D1})), fetched_at=AT) == 2
+    rows = list(
+        db.execute(
+            "SELECT skill_name, distinct_user_count, invocation_count, share_status FROM skills "
+            "ORDER BY skill_name"
+        )
+    )
+    assert rows == [("pdf", 3, 5, "private"), ("xlsx", 4, None, None)]
+    costs = [_cost(D1, "a", 7), _cost(D1, "a", 8)]
+    write_batch(db, Batch("user_cost", (D1,), costs, frozenset({D1})), fetched_at=AT)
+    assert list(db.execute("SELECT user_id, amount_microcents FROM user_cost")) == [("a", 15)]
 
 
 def test_rows_outside_the_batch_days_are_refused(db: Database) -> None:
@@ -93,8 +116,11 @@ def test_directory_keeps_the_newest_value_and_fills_gaps_from_older_sightings(
     }
     later = date(2026, 3, 9)
     write(later, DirectoryEntry("u1", None, "Deleted User", True, later))
-    assert db.table("directory").get("u1")["email"] == "new@example.com"
+    # Deleted, and the API withdrew the address: it is not kept (it may be reassigned).
+    assert db.table("directory").get("u1")["email"] is None
     assert db.table("directory").get("u1")["deleted"] == 1
+    write(D2, DirectoryEntry("u1", "new@example.com", None, None, D2))  # an older sighting
+    assert db.table("directory").get("u1")["email"] is None
 
 
 def test_opening_an_existing_store_again_keeps_its_data(tmp_path: Path) -> None:

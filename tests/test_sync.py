@@ -30,6 +30,7 @@ NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 HISTORY_DAYS = 45
 ENGAGEMENT_PATHS = ("users", "summaries", "apps/chat/projects", "skills", "connectors")
 PREFIX = "/v1/organizations/analytics/"
+COST_ENDPOINTS = ("cost_report", "usage_report", "user_cost_report", "user_usage_report")
 
 MakeSim = Callable[..., RunningSimulator]
 
@@ -199,8 +200,9 @@ def test_second_sync_fetches_no_engagement_and_only_revisable_cost_days(
     report = run(db, sim, NOW)
     assert report.ok
     assert engagement_requests(sim) == 0
-    assert served(sim) == {PREFIX + "cost_report": 1}  # the watermark probe, nothing else
-    assert report.requests == report.probe_requests == 1
+    # One watermark probe per cost/usage endpoint, nothing else.
+    assert served(sim) == {PREFIX + e: 1 for e in COST_ENDPOINTS}
+    assert report.requests == report.probe_requests == 4
     assert report.probed_watermark == sim.org.watermark(NOW)
     for name in DATASETS_COST:
         assert report.datasets[name].days_fetched == 0, name

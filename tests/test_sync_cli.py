@@ -9,10 +9,10 @@ import sys
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from bot.reports.status import status as store_status
 from bot.simulator.server import RunningSimulator
 from bot.store.cli import render_status
 from bot.store.schema import DATASETS, open_store
-from bot.store.status import store_status
 from bot.store.writers import Batch, write_batch
 from tests.test_sync import MakeSim
 
@@ -102,7 +102,7 @@ def test_sync_then_status_against_the_simulator(make_simulator: MakeSim, tmp_pat
 def test_status_of_an_empty_store_and_of_a_filled_one(tmp_path: Path) -> None:
     path = str(tmp_path / "s.db")
     db = open_store(path)
-    empty = render_status(path, store_status(db))
+    empty = render_status(path, store_status(db, today=date(2026, 3, 15)))
     assert "last sync: never" in empty
     assert "No data synced yet." in empty
     at = datetime(2026, 3, 15, 12, tzinfo=UTC)
@@ -110,9 +110,9 @@ def test_status_of_an_empty_store_and_of_a_filled_one(tmp_path: Path) -> None:
     row = {"day": d1.isoformat(), "user_id": "u", "product": "", "model": "",
            "amount_microcents": 5, "list_amount_microcents": 5}  # fmt: skip
     write_batch(db, Batch("user_cost", (d1, d2), [row], frozenset({d1}), at), fetched_at=at)
-    status = store_status(db)
+    status = store_status(db, today=date(2026, 3, 15))
     (cost,) = [d for d in status.datasets if d.dataset == "user_cost"]
-    assert (cost.first_day, cost.last_day, cost.days_final, cost.days_revisable, cost.rows) == (
+    assert (cost.first_day, cost.last_day, cost.final_days, cost.revisable_days, cost.rows) == (
         d1,
         d2,
         1,

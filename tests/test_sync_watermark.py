@@ -22,6 +22,7 @@ from bot.store.cli import render_report
 from bot.store.schema import DATASETS_COST, open_store
 from bot.store.sync import sync
 from tests.test_sync import (
+    COST_ENDPOINTS,
     HISTORY_DAYS,
     NOW,
     PREFIX,
@@ -63,9 +64,9 @@ def test_unchanged_export_costs_one_probe_and_no_per_user_request(
     report = run(db, sim, NOW + timedelta(hours=1))  # 13:00: still the 12:00 export
     assert report.ok, report.failures
     counts = served(sim)
-    assert all(counts.get(path, 0) == 0 for path in PER_USER)
+    assert all(counts.get(path, 0) == 1 for path in PER_USER)  # the probes, no page
     assert engagement_requests(sim) == 0
-    assert counts == {PREFIX + "cost_report": 1}
+    assert counts == {PREFIX + e: 1 for e in COST_ENDPOINTS}  # one probe per endpoint
     assert report.data_refreshed_at == sim.org.watermark(NOW)
     assert ledger(db) == before
     assert_matches_simulator(db, sim, NOW)
@@ -86,10 +87,10 @@ def test_a_moved_watermark_refetches_the_revisable_days_exactly(
     report = run(db, sim, later)
     assert report.ok, report.failures
     counts = served(sim)
-    assert counts.get(PREFIX + "user_cost_report") == len(revisable)
-    assert counts.get(PREFIX + "user_usage_report") == len(revisable)
+    assert counts.get(PREFIX + "user_cost_report") == 1 + len(revisable)  # probe + days
+    assert counts.get(PREFIX + "user_usage_report") == 1 + len(revisable)
     assert counts.get(PREFIX + "cost_report") == 1 + 3  # probe + one window × three groupings
-    assert counts.get(PREFIX + "usage_report") == 2
+    assert counts.get(PREFIX + "usage_report") == 1 + 2
     assert engagement_requests(sim) == 0
     for name in DATASETS_COST:
         assert report.datasets[name].days_fetched == len(revisable), name
@@ -151,9 +152,12 @@ def test_a_failed_probe_falls_back_to_refetching(
     sim.reset_counts()
     report = run(db, sim, NOW)
     assert report.ok, report.failures
-    assert report.probed_watermark is None
-    assert report.datasets["user_cost"].days_fetched == len(revisable)
-    assert served(sim).get(PREFIX + "user_cost_report") == len(revisable)
+    # Each endpoint is probed on its own: only cost_report's days fall back to a re-fetch.
+    assert set(report.probed_watermarks) == {"usage_buckets", "user_cost", "user_usage"}
+    assert report.datasets["cost_buckets"].days_fetched == len(revisable)
+    assert report.datasets["user_cost"].days_fetched == 0
+    assert report.datasets["user_cost"].days_skipped_unchanged == len(revisable)
+    assert served(sim).get(PREFIX + "user_cost_report") == 1  # the probe alone
     assert_matches_simulator(db, sim, NOW)
 
 

@@ -18,7 +18,7 @@ from pydantic import SecretStr
 from rich.console import Console
 
 from bot.config import Settings
-from bot.demo import run_demo, tour
+from bot.console.demo import run_demo, tour
 from bot.simulator.server import RunningSimulator
 from bot.slack.answer import GENERIC_ERROR
 from bot.store.cli import run_sync
@@ -55,7 +55,7 @@ def test_command_prints_the_report_as_slack_shows_it(synced_store: Path) -> None
     assert done.returncode == 0, done.stderr
     assert "Top spenders · last 7 days" in done.stdout
     assert " 1. " in done.stdout
-    assert "Data: activity through" in done.stdout
+    assert "Data (UTC days): activity through" in done.stdout
 
 
 def test_command_explains_the_2026_limit_and_the_period_grammar(synced_store: Path) -> None:

@@ -24,7 +24,8 @@ from bot.analytics.errors import InvalidParameterError, MissingApiKeyError
 from bot.analytics.output import print_table, rows_as_json
 from bot.analytics.pagination import Paged
 from bot.analytics.params import ARRAY_NAMES
-from bot.config import Settings
+from bot.config import Settings, load_settings
+from bot.console.sanitize import json_safe
 from bot.errors import InputError
 
 ENDPOINTS: dict[str, str] = {
@@ -135,7 +136,7 @@ def run(
             raise MissingApiKeyError()
         pages = list(paged.pages()) if all_pages else [paged.first_page()]
     if as_json:
-        typer.echo(json.dumps(rows_as_json(pages), ensure_ascii=False, indent=2))
+        typer.echo(json_safe(json.dumps(rows_as_json(pages), ensure_ascii=False, indent=2)))
     else:
         print_table(canonical, pages, complete=all_pages)
 
@@ -160,4 +161,4 @@ def register(app: typer.Typer) -> None:
         ] = False,
     ) -> None:
         """One raw Analytics API call (`--all` follows every page)."""
-        run(Settings(), endpoint, param or [], all_pages=all_pages, as_json=as_json)
+        run(load_settings(), endpoint, param or [], all_pages=all_pages, as_json=as_json)

@@ -3,6 +3,8 @@
 JSON is what the API sent (unset optional keys stay absent, money stays the exact decimal string)
 so it can be piped into other tools. The table flattens nested metrics into dotted columns and
 hides columns that are empty on every row, because the raw rows are far wider than a terminal.
+Every cell and column name is API text, so it is cleaned and given to rich as `Text`, never as
+markup (see `bot.console.sanitize`).
 """
 
 from __future__ import annotations
@@ -13,6 +15,9 @@ from typing import Any
 from pydantic import BaseModel
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
+
+from bot.console.sanitize import clean
 
 MAX_COLUMNS = 10
 
@@ -61,11 +66,11 @@ def print_table(endpoint: str, pages: Sequence[Any], *, complete: bool) -> None:
             if value is not None and key not in columns:
                 columns.append(key)
     shown = columns[:MAX_COLUMNS]
-    table = Table(title=f"{endpoint}: {len(rows)} rows", show_lines=False)
+    table = Table(title=Text(f"{endpoint}: {len(rows)} rows"), show_lines=False)
     for column in shown:
-        table.add_column(column, overflow="fold")
+        table.add_column(Text(clean(column)), overflow="fold")
     for row in rows:
-        table.add_row(*("" if row.get(c) is None else str(row.get(c)) for c in shown))
+        table.add_row(*(Text("" if row.get(c) is None else clean(row.get(c))) for c in shown))
     console.print(table)
     notes: list[str] = []
     if any(c.endswith(("amount", "spend", "list_price")) for c in shown):
@@ -78,4 +83,4 @@ def print_table(endpoint: str, pages: Sequence[Any], *, complete: bool) -> None:
     if not complete and pages and getattr(pages[-1], "next_page", None):
         notes.append("more pages exist: add --all to fetch them")
     for note in notes:
-        console.print(note, highlight=False)
+        console.print(note, highlight=False, markup=False)

@@ -66,7 +66,12 @@ def adoption(db: Database, period: Period) -> Adoption:
     dau_avg = average(rows, "daily_active_user_count")
     before_dau = average(before, "daily_active_user_count")
     before_mau = before[-1].get("monthly_active_user_count") if before else None
-    dau_series = [row.get("daily_active_user_count") or 0 for row in rows]
+    # A day whose DAU the API did not report has no point: never a 0 in exports or charts.
+    reported = [
+        (date.fromisoformat(row["day"]), row["daily_active_user_count"])
+        for row in rows
+        if row.get("daily_active_user_count") is not None
+    ]
     return Adoption(
         period=period,
         freshness=read_freshness(db),
@@ -88,11 +93,8 @@ def adoption(db: Database, period: Period) -> Adoption:
         lapsed_users=people[3],
         dau_change=Delta.of(dau_avg, before_dau) if dau_avg is not None else None,
         mau_change=Delta.of(mau, before_mau) if mau is not None else None,
-        sparkline=spark_average(dau_series),
-        points=tuple(
-            SeriesPoint(day=date.fromisoformat(row["day"]), value=value)
-            for row, value in zip(rows, dau_series, strict=True)
-        ),
+        sparkline=spark_average([value for _, value in reported]),
+        points=tuple(SeriesPoint(day=day, value=value) for day, value in reported),
     )
 
 

@@ -70,6 +70,13 @@ class UserTarget(Model):
     email: str | None = None
     user_id: str | None = None
     """An Analytics user id (`user_…`) typed directly."""
+    me: bool = False
+    """`user me`: the asker, whom the surface resolves from its own identity (Slack user)."""
+
+    @property
+    def living(self) -> bool:
+        """A Slack identity (`me`, a mention) is a living person: never a deleted account."""
+        return self.me or self.slack_id is not None
 
 
 class UserCommand(CommandBase):

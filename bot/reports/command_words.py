@@ -129,6 +129,8 @@ class Args:
                 "`/claude-usage user ada@example.com`."
             )
         raw = self.words.pop(0)
+        if raw.lower() == "me":
+            return UserTarget(raw=raw, me=True)
         if match := _MENTION.match(raw):
             return UserTarget(raw=raw, slack_id=match.group(1))
         if match := _MAILTO.match(raw):
@@ -148,8 +150,10 @@ class Args:
 
     def period(self, today: date, *, allowed: bool = True) -> Period:
         word = self.positional()
-        if word is not None and not allowed:
-            raise CommandError(f"`{self.sub}` takes no period or arguments (got `{word}`).")
+        if not allowed:
+            if word is not None:
+                raise CommandError(f"`{self.sub}` takes no period or arguments (got `{word}`).")
+            return Period(start=today, end=today, label="today")  # unused; never parsed
         return parse_period(word or DEFAULT_PERIOD, today=today)
 
 

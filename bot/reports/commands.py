@@ -16,7 +16,7 @@ Authorization is not decided here, but each command says whether it needs per-us
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from bot.reports.command_models import (
     DEFAULT_LIMIT,
@@ -40,7 +40,7 @@ from bot.reports.command_models import (
 from bot.reports.command_words import DEFAULT_PERIOD, Args, backticked, tokens
 from bot.reports.dispatch import run_command
 from bot.reports.export import export_rows
-from bot.reports.periods import Period, parse_period
+from bot.reports.periods import parse_period
 from bot.reports.usage import EXPORTABLE, SUBCOMMANDS, USAGE, CommandError, help_text
 
 __all__ = [
@@ -135,15 +135,9 @@ def _compare(args: Args, today: date) -> CompareCommand:
     word = args.positional()
     if word is None or word.lower() == "week":
         current = parse_period("last-week", today=today)
-        week = timedelta(days=7)
-        previous = Period(
-            start=current.start - week, end=current.end - week, label="the week before"
-        )
-        return CompareCommand(mode="week", period=current, previous=previous)
+        return CompareCommand(mode="week", period=current, previous=current.previous())
     if word.lower() == "month":
         current = parse_period("last-month", today=today)
-        end = current.start.replace(day=1) - timedelta(days=1)
-        previous = Period(start=end.replace(day=1), end=end, label=f"{end:%B %Y}")
-        return CompareCommand(mode="month", period=current, previous=previous)
+        return CompareCommand(mode="month", period=current, previous=current.previous())
     current = parse_period(word, today=today)
     return CompareCommand(mode="period", period=current, previous=current.previous())

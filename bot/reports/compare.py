@@ -105,7 +105,8 @@ def compare(
 
 
 def _dau_spark(rows: Sequence[dict[str, object]]) -> tuple[int, ...]:
-    return spark_average([int(str(r.get("daily_active_user_count") or 0)) for r in rows])
+    values = [r.get("daily_active_user_count") for r in rows]
+    return spark_average([v for v in values if isinstance(v, int)])  # unreported days: no bar
 
 
 def _total_delta(now: Sequence[int] | None, then: Sequence[int] | None) -> Delta | None:

@@ -97,11 +97,22 @@ def run_report(
     if isinstance(command, UserCommand):
         target = command.target
         if target.email is None and target.user_id is None:
+            if target.me:
+                raise CommandError(
+                    "`me` means the person asking in Slack; here, give an email address "
+                    "instead, e.g. `user name@example.com`."
+                )
             raise CommandError(
                 f"I can't look up {target.raw} without their email address; "
                 "try `/claude-usage user name@example.com`."
             )
-        return user_profile(db, command.period, email=target.email, user_id=target.user_id)
+        return user_profile(
+            db,
+            command.period,
+            email=target.email,
+            user_id=target.user_id,
+            living_only=target.living,
+        )
     if isinstance(command, CompareCommand):
         return compare(db, command.period, command.previous, mode=command.mode)
     if isinstance(command, FinanceCommand):

@@ -1,11 +1,17 @@
-"""The finance view (`finance`): month to date, yesterday against its week, and idle seats.
+"""The finance view (`finance`): month to date, a projection, yesterday against its week, seats.
 
-* Month to date runs through the latest whole day of this month with cost data (D; today only
-  on the 1st, when there is nothing else) and is compared with last month's days 1…D (clipped
-  to last month's length), so a month is never compared with a longer stretch of the one
-  before. The projection run-rates MTD to the whole month.
-* "Yesterday" is today − 1 when synced, else the latest synced cost day before today (a note says
-  so); it is compared with the average day of the 7 calendar days before it that are synced.
+* Days are the API's UTC days and today (still filling in) never counts. Month to date runs
+  through the latest complete day of this month with cost data (D) and is compared with last
+  month's days 1…D (clipped to last month's length), so a month is never compared with a longer
+  stretch of the one before. On the 1st there is no complete day yet, and the answer says so
+  instead of showing $0 and −100 %.
+* The projection says what it stands on. Two figures exist: month to date run-rated over the
+  complete days (MTD / D × days in month), and month to date plus the trailing 28-day daily
+  average for the days left. A young month (fewer than `STEADY_DAYS` complete days) uses the
+  trailing rate, which is steadier than one or two days; later the month's own rate is used.
+  A note gives the basis and the other figure.
+* "Yesterday" is the last complete UTC day when synced, else the latest synced day before today
+  (a note says so); it is compared with the average day of the 7 days before it that are synced.
 * Idle seats are assigned seats − MAU on the latest summary day; they are costed only when a
   monthly seat price (in cents) is configured, never guessed.
 
@@ -25,29 +31,31 @@ from bot.reports.periods import Period, day_label
 from bot.reports.spend import daily_spend
 from bot.reports.types import Delta, FinanceComparisons
 from bot.store.freshness import read_freshness
-from bot.store.money import MICROCENTS_PER_CENT
+from bot.store.money import MICROCENTS_PER_CENT, format_usd
+
+STEADY_DAYS = 7
+"""Complete days a month needs before its own run rate is trusted over the trailing rate."""
+TRAILING_DAYS = 28
 
 
 def finance(
     db: Database, *, today: date, seat_price_cents: int | None = None
 ) -> FinanceComparisons:
-    """Anchored on `today` (the caller's timezone), not on a period: see the module docstring."""
-    month = Period(start=today.replace(day=1), end=today, label="month to date")
+    """Anchored on `today` (the current UTC day), not on a period: see the module docstring."""
     synced = _synced_cost_days(db, today)
     if not synced:
         raise NoDataError("No spend data has been synced yet, so there is nothing to compare.")
     notes: list[str] = []
-    this_month = sorted(day for day in synced if month.contains(day))
-    if len(this_month) > 1 and this_month[-1] == today:
-        this_month.pop()  # today is still filling in; compare whole days
-        notes.append("Today's spend is still coming in, so month to date stops at yesterday.")
-    mtd = previous_period = projected = None
-    period = month
+    first = today.replace(day=1)
+    this_month = sorted(day for day in synced if first <= day < today)
+    mtd = previous_period = projected = alternative = None
+    basis: str | None = None
+    period = Period(start=first, end=today, label="month to date", unit="month")
     if this_month:
         through = this_month[-1]
-        period = Period(start=month.start, end=through, label="month to date")
+        period = Period(start=first, end=through, label="month to date", unit="month")
         current = sum(amount for amount, _ in daily_spend(db, this_month).values())
-        previous_period = _same_days_last_month(through)
+        previous_period = period.previous()
         before = coverage.coverage(db, "cost_buckets", previous_period)
         previous = None
         if before.any:
@@ -55,12 +63,17 @@ def finance(
         else:
             notes.append("Last month's spend is not synced, so month to date has no comparison.")
         mtd = Delta.of(current, previous)
-        days_in_month = calendar.monthrange(through.year, through.month)[1]
-        projected = _rounded(current * days_in_month, through.day)
+        projected, alternative, basis = _projection(db, synced, current, this_month, through)
+        notes.append(basis)
         if len(this_month) < through.day:
             notes.append("Some days of this month are not synced; month to date is understated.")
-        if through < today:
+        if through < today - timedelta(days=1):
             notes.append(f"Spend this month is synced through {day_label(through)}.")
+    elif today.day == 1:
+        notes.append(
+            f"{today:%B} has no complete day yet: today ({day_label(today)}, UTC) is still "
+            "coming in, so there is no month to date."
+        )
     else:
         notes.append("No spend is synced yet for this month.")
 
@@ -71,12 +84,8 @@ def finance(
         if day != yesterday:
             notes.append(f"Yesterday's spend is not synced yet; showing {day_label(day)}.")
         day_amount = daily_spend(db, [day])[day][0]
-        week = [day - timedelta(days=n) for n in range(1, 8)]
-        week_synced = [d for d in week if d in synced]
-        if week_synced:
-            total = sum(a for a, _ in daily_spend(db, week_synced).values())
-            trailing = _rounded(total, len(week_synced))
-        else:
+        trailing = _average(db, synced, day, 7)
+        if trailing is None:
             notes.append("No spend is synced for the 7 days before, so there is no average.")
 
     seats, mau = _seats(db, today)
@@ -95,6 +104,8 @@ def finance(
         mtd=mtd,
         mtd_previous_period=previous_period,
         projected_month_microcents=projected,
+        projection_basis=basis,
+        alternative_projection_microcents=alternative,
         yesterday_day=day,
         yesterday_microcents=day_amount,
         trailing_avg_microcents=trailing,
@@ -107,20 +118,49 @@ def finance(
     )
 
 
+def _projection(
+    db: Database, synced: set[date], mtd: int, this_month: list[date], through: date
+) -> tuple[int, int | None, str]:
+    """(projection, the other projection, the sentence saying which and why)."""
+    days_in_month = calendar.monthrange(through.year, through.month)[1]
+    complete = len(this_month)
+    run_rate = _rounded(mtd * days_in_month, through.day)
+    daily = _average(db, synced, through + timedelta(days=1), TRAILING_DAYS)
+    trailing = None if daily is None else mtd + daily * (days_in_month - through.day)
+    days = "1 complete day" if complete == 1 else f"{complete} complete days"
+    if trailing is not None and daily is not None and complete < STEADY_DAYS:
+        return (
+            trailing,
+            run_rate,
+            (
+                f"Projection: month to date plus the trailing {TRAILING_DAYS}-day average "
+                f"({format_usd(daily)}/day) for the rest of the month, because the month has only "
+                f"{days}; its own run rate would give {format_usd(run_rate)}."
+            ),
+        )
+    other = "" if trailing is None else f"; the trailing {TRAILING_DAYS}-day rate gives "
+    other += "" if trailing is None else format_usd(trailing)
+    return run_rate, trailing, f"Projection: the month's run rate over {days}{other}."
+
+
+def _average(db: Database, synced: set[date], before: date, span: int) -> int | None:
+    """Average daily spend over the synced days among the `span` days before `before`."""
+    window = [before - timedelta(days=n) for n in range(1, span + 1)]
+    found = [d for d in window if d in synced]
+    if not found:
+        return None
+    total = sum(a for a, _ in daily_spend(db, found).values())
+    return _rounded(total, len(found))
+
+
 def _synced_cost_days(db: Database, today: date) -> set[date]:
-    """Synced `cost_buckets` days from 40 days before today through today."""
+    """Synced `cost_buckets` days from 70 days before today through today (enough for the
+    trailing 28 days before the 1st of last month's comparison)."""
     rows = db.execute(
         "SELECT day FROM sync_ledger WHERE dataset = 'cost_buckets' AND day BETWEEN ? AND ?",
-        ((today - timedelta(days=40)).isoformat(), today.isoformat()),
+        ((today - timedelta(days=70)).isoformat(), today.isoformat()),
     ).fetchall()
     return {date.fromisoformat(row[0]) for row in rows}
-
-
-def _same_days_last_month(through: date) -> Period:
-    """Days 1 … `through.day` of the previous month, clipped to that month's length."""
-    end_of_last = through.replace(day=1) - timedelta(days=1)
-    end = end_of_last.replace(day=min(through.day, end_of_last.day))
-    return Period(start=end_of_last.replace(day=1), end=end, label=f"{end:%B} 1–{end.day}")
 
 
 def _seats(db: Database, today: date) -> tuple[int | None, int | None]:

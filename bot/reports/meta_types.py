@@ -22,11 +22,37 @@ class DatasetStatus(Model):
     last_fetched_at: datetime | None
 
 
+class SyncHealth(Model):
+    """How syncing is going, from `sync_runs` (see `bot.store.runs`)."""
+
+    last_ok_at: datetime | None = None
+    """The last sync that brought the store up to date, whatever it wrote."""
+    last_attempt_at: datetime | None = None
+    last_outcome: str | None = None
+    """ok, partial, failed or running."""
+    consecutive_failures: int = 0
+    error_kind: str | None = None
+    """credentials, unavailable or other: the newest failure since the last good sync."""
+    error: str | None = None
+    """That failure's sentence (admins only: it may be a credential problem)."""
+
+
 class StatusReport(Report):
     """`period` spans every synced day (today alone when nothing is synced)."""
 
     kind: Literal["status"] = "status"
     datasets: tuple[DatasetStatus, ...]
+    sync: SyncHealth = SyncHealth()
+
+    def for_everyone(self) -> StatusReport:
+        """Without failure details: non-admins never see credential or API errors."""
+        return self.model_copy(
+            update={
+                "sync": self.sync.model_copy(
+                    update={"error": None, "error_kind": None, "consecutive_failures": 0}
+                )
+            }
+        )
 
 
 class HelpResult(Model):

@@ -30,8 +30,21 @@ def identities(db: Database, user_ids: Iterable[str]) -> dict[str, UserIdentity]
     return {uid: found.get(uid, UserIdentity(user_id=uid, email=None, name=None)) for uid in wanted}
 
 
-def find_user(db: Database, *, email: str | None = None, user_id: str | None = None) -> str | None:
-    """The user id for an email (case-insensitive) or a known user id; None when unknown."""
+def find_user(
+    db: Database,
+    *,
+    email: str | None = None,
+    user_id: str | None = None,
+    living_only: bool = False,
+) -> str | None:
+    """The one account an email (case-insensitive) or a user id names; None when unknown.
+
+    An address can belong to several accounts over time (a deleted user's address reassigned to
+    a new hire), so an email resolves to exactly one: a non-deleted account before a deleted
+    one, then the one seen most recently, then the smallest id (deterministic). `living_only`
+    (a Slack identity: `me`, a mention) never resolves to a deleted account: a person asking
+    about themselves is alive, and must never be shown a former owner's spend.
+    """
     if user_id is not None:
         for table in ("directory", "user_cost", "user_activity"):
             row = db.execute(
@@ -43,13 +56,28 @@ def find_user(db: Database, *, email: str | None = None, user_id: str | None = N
         return None
     if email is None:
         return None
-    row = db.execute(
-        "SELECT user_id FROM directory WHERE lower(email) = lower(?) LIMIT 1", (email,)
-    ).fetchone()
-    if row is None:
-        row = db.execute(
-            "SELECT user_id FROM user_activity WHERE lower(email) = lower(?) "
-            "ORDER BY day DESC LIMIT 1",
+    candidates = db.execute(
+        "SELECT user_id, coalesce(deleted, 0), coalesce(seen_on, '') FROM directory "
+        "WHERE lower(email) = lower(?)",
+        (email,),
+    ).fetchall()
+    if not candidates:
+        # Older stores, or an account only ever seen in /users rows: their per-day emails.
+        candidates = db.execute(
+            "SELECT a.user_id, coalesce(d.deleted, 0), max(a.day) FROM user_activity a "
+            "LEFT JOIN directory d USING (user_id) WHERE lower(a.email) = lower(?) "
+            "GROUP BY a.user_id",
             (email,),
-        ).fetchone()
-    return str(row[0]) if row else None
+        ).fetchall()
+    ranked = sorted(
+        (bool(deleted), str(seen), str(uid))
+        for uid, deleted, seen in candidates
+        if not (living_only and deleted)
+    )
+    if not ranked:
+        return None
+    # Not deleted first; among equals the newest sighting, then the smallest id.
+    best_deleted = ranked[0][0]
+    same = [c for c in ranked if c[0] == best_deleted]
+    newest = max(c[1] for c in same)
+    return min(c[2] for c in same if c[1] == newest)

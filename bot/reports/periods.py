@@ -1,8 +1,14 @@
 """The period grammar every report, command and digest shares: `7d`, `last-week`, `mtd`, dates.
 
-A `Period` is a closed range of whole UTC-or-local days (`end` inclusive) plus a human label. The
-caller always passes `today`, because only the caller knows the timezone (`CLAUDE_USAGE_TZ` for
-digests, UTC for the API); this keeps parsing pure and testable without a clock.
+A `Period` is a closed range of whole days (`end` inclusive) plus a human label. Days are the
+API's UTC days: its engagement and cost data are aggregated per UTC day, so "yesterday" means the
+last complete UTC day wherever the asker sits (`utc_today`); a local day east of UTC would
+include a UTC day still filling in. `CLAUDE_USAGE_TZ` only decides *when* digests are posted.
+The caller passes `today` so parsing stays pure and testable without a clock.
+
+A period also has a `unit`: calendar months and weeks are compared and paged by their unit, not
+by their length — October's previous period is September (30 days), not the 31 days before it,
+and month to date compares with the same days of last month.
 
 Relative forms, with `today` = T:
     Nd          the N complete days ending yesterday (T−N … T−1); `7d` and `30d` are the usual ones.
@@ -13,7 +19,8 @@ Relative forms, with `today` = T:
     last-week   the previous ISO week, Monday … Sunday
     mtd         the 1st of T's month … T
     last-month  the previous calendar month
-Absolute forms: `YYYY-MM-DD` (one day) and `YYYY-MM-DD..YYYY-MM-DD` (inclusive).
+Absolute forms: `YYYY-MM-DD` (one day), `YYYY-MM-DD..YYYY-MM-DD` (inclusive) and `YYYY-MM` (a
+calendar month; the current one runs to today). A range that is exactly a calendar month is one.
 
 Every period must lie within the data the API can ever have: not before 2026-01-01, not more than
 365 days back, not in the future. Violations raise `PeriodError` with one sentence that says which
@@ -22,27 +29,47 @@ rule was broken and how to ask instead.
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
+from bot.analytics.windows import FIRST_DAY, MAX_LOOKBACK_DAYS
 from bot.errors import InputError
 
-FIRST_DAY = date(2026, 1, 1)
-"""The first day the Analytics API has data for."""
-MAX_LOOKBACK_DAYS = 365
-"""A period may start at most this many days before today (the API's own limit)."""
-
 GRAMMAR_HINT = (
-    "Try 7d, 30d, yesterday, this-week, last-week, mtd, last-month or 2026-10-01..2026-10-31."
+    "Try 7d, 30d, yesterday, this-week, last-week, mtd, last-month, 2026-10 or "
+    "2026-10-01..2026-10-31."
 )
+Unit = Literal["day", "week", "month"]
 
 _DAYS = re.compile(r"^(\d{1,4})d$")
 _DATE = r"\d{4}-\d{2}-\d{2}"
 _RANGE = re.compile(rf"^({_DATE})\.\.({_DATE})$")
 _SINGLE = re.compile(rf"^{_DATE}$")
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def utc_today(now: datetime | None = None) -> date:
+    """The current UTC day: what every relative period is counted from (see module docstring)."""
+    moment = now if now is not None else datetime.now(UTC)
+    if moment.tzinfo is None:
+        raise ValueError("utc_today needs a timezone-aware datetime")
+    return moment.astimezone(UTC).date()
+
+
+def month_end(day: date) -> date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later (or earlier), clipped to that month's length."""
+    index = day.year * 12 + day.month - 1 + months
+    first = date(index // 12, index % 12 + 1, 1)
+    return first.replace(day=min(day.day, month_end(first).day))
 
 
 class PeriodError(InputError):
@@ -57,6 +84,8 @@ class Period(BaseModel):
     start: date
     end: date
     label: str
+    unit: Unit = "day"
+    """How the period moves: by its length in days, or by calendar week or month."""
 
     @model_validator(mode="after")
     def _ordered(self) -> Period:
@@ -65,15 +94,50 @@ class Period(BaseModel):
         return self
 
     @property
+    def whole_month(self) -> bool:
+        return self.start.day == 1 and self.end == month_end(self.start)
+
+    @property
     def days(self) -> int:
         """Number of days in the period (≥ 1)."""
         return (self.end - self.start).days + 1
 
     def previous(self) -> Period:
-        """The period of equal length that ends the day before this one starts."""
+        """What this period is compared with: the previous unit, like for like.
+
+        Days: the equal-length stretch just before. Weeks: the same weekdays a week earlier.
+        Months: the whole previous month for a whole month, else the same days of it (month to
+        date on the 12th compares with the 1st–12th of last month, clipped to its length).
+        """
+        if self.unit == "month":
+            start = add_months(self.start, -1)
+            if self.whole_month:
+                return month_period(start)
+            end = min(start + (self.end - self.start), month_end(start))
+            return Period(
+                start=start, end=end, label=f"{start:%b} {start.day}–{end.day}", unit="month"
+            )
+        if self.unit == "week":
+            week = timedelta(days=7)
+            return Period(
+                start=self.start - week, end=self.end - week, label="the week before", unit="week"
+            )
         end = self.start - timedelta(days=1)
         start = end - timedelta(days=self.days - 1)
         return Period(start=start, end=end, label=f"previous {self.days} days")
+
+    def shifted(self, direction: int) -> Period:
+        """The adjacent period for paging (◀ Previous / Next ▶): a whole calendar month or week
+        for those units, the same number of days otherwise."""
+        if self.unit == "month":
+            return month_period(add_months(self.start.replace(day=1), direction))
+        if self.unit == "week":
+            monday = self.start - timedelta(days=self.start.weekday()) + timedelta(7 * direction)
+            return Period.between(monday, monday + timedelta(days=6)).model_copy(
+                update={"unit": "week"}
+            )
+        step = timedelta(days=self.days * direction)
+        return Period.between(self.start + step, self.end + step)
 
     def each_day(self) -> Iterator[date]:
         for offset in range(self.days):
@@ -84,8 +148,20 @@ class Period(BaseModel):
 
     @classmethod
     def between(cls, start: date, end: date) -> Period:
-        """A period labelled by its dates (used for explicit ranges and derived periods)."""
+        """A period labelled by its dates (explicit ranges, derived periods); a range that is
+        exactly one calendar month is that month."""
+        if start.day == 1 and end == month_end(start):
+            return month_period(start)
         return cls(start=start, end=end, label=range_label(start, end))
+
+
+def month_period(day: date, *, today: date | None = None) -> Period:
+    """The calendar month of `day`, labelled "October 2026"; cut at `today` when it is running."""
+    first = day.replace(day=1)
+    last = month_end(first)
+    if today is not None and first <= today < last:
+        return Period(start=first, end=today, label="month to date", unit="month")
+    return Period(start=first, end=last, label=f"{first:%B %Y}", unit="month")
 
 
 def parse_period(text: str, *, today: date) -> Period:
@@ -119,16 +195,21 @@ def _relative(word: str, today: date) -> Period | None:
         return Period(start=yesterday, end=yesterday, label="yesterday")
     monday = today - timedelta(days=today.weekday())
     if word == "this-week":
-        return Period(start=monday, end=today, label="this week")
+        return Period(start=monday, end=today, label="this week", unit="week")
     if word == "last-week":
         start = monday - timedelta(days=7)
-        return Period(start=start, end=monday - timedelta(days=1), label="last week")
+        return Period(start=start, end=monday - timedelta(days=1), label="last week", unit="week")
     first = today.replace(day=1)
     if word == "mtd":
-        return Period(start=first, end=today, label="month to date")
+        return Period(start=first, end=today, label="month to date", unit="month")
     if word == "last-month":
-        end = first - timedelta(days=1)
-        return Period(start=end.replace(day=1), end=end, label=f"{end:%B %Y}")
+        return month_period(first - timedelta(days=1))
+    if match := _MONTH.match(word):
+        year, month = int(match.group(1)), int(match.group(2))
+        if not 1 <= month <= 12:
+            raise PeriodError(f"`{word}` is not a month; write months as YYYY-MM, e.g. 2026-10.")
+        start = date(year, month, 1)
+        return month_period(start, today=today) if start <= today else month_period(start)
     return None
 
 

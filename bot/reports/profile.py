@@ -42,9 +42,15 @@ class UnknownUserError(InputError):
 
 
 def user_profile(
-    db: Database, period: Period, *, email: str | None = None, user_id: str | None = None
+    db: Database,
+    period: Period,
+    *,
+    email: str | None = None,
+    user_id: str | None = None,
+    living_only: bool = False,
 ) -> UserProfile:
-    uid = find_user(db, email=email, user_id=user_id)
+    """`living_only`: the person was named by a Slack identity, so never a deleted account."""
+    uid = find_user(db, email=email, user_id=user_id, living_only=living_only)
     if uid is None:
         who = email or user_id or "that person"
         raise UnknownUserError(f"{who} does not appear in the synced Claude usage data.")

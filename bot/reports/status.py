@@ -1,8 +1,9 @@
-"""What the store holds (`status`): per dataset, the synced span, final vs revisable days, rows.
+"""What the store holds (`status`): per dataset, the synced span, final vs revisable days, rows,
+and how syncing is going (the last good sync, the last attempt, a failure streak).
 
-Read from the sync ledger only, so it is cheap and answers "how fresh is this?" even when a
-report would have nothing to show. Engagement days are final once synced; cost/usage days stay
-revisable for 30 days and the sync re-fetches them.
+Read from the sync ledger and `sync_runs` only, so it is cheap and answers "how fresh is this?"
+even when a report would have nothing to show. The one status of the project: Slack, the console
+and `claude-usage status` all render this report.
 """
 
 from __future__ import annotations
@@ -11,9 +12,11 @@ from datetime import UTC, date, datetime
 
 from sqlite_utils import Database
 
+from bot.reports.meta_types import SyncHealth
 from bot.reports.periods import Period
 from bot.reports.types import DatasetStatus, StatusReport
 from bot.store.freshness import read_freshness
+from bot.store.runs import run_history
 from bot.store.schema import DATASETS
 
 
@@ -25,7 +28,8 @@ def status(db: Database, *, today: date) -> StatusReport:
             "max(fetched_at) FROM sync_ledger GROUP BY dataset"
         ).fetchall()
     }
-    datasets = tuple(_dataset(name, rows.get(name)) for name in DATASETS)
+    names = (*DATASETS, *sorted(set(rows) - set(DATASETS)))
+    datasets = tuple(_dataset(name, rows.get(name)) for name in names)
     firsts = [d.first_day for d in datasets if d.first_day is not None]
     lasts = [d.last_day for d in datasets if d.last_day is not None]
     if firsts and lasts:
@@ -34,7 +38,29 @@ def status(db: Database, *, today: date) -> StatusReport:
     else:
         period = Period(start=today, end=today, label="today")
         notes = ("Nothing has been synced yet; run `claude-usage sync`.",)
-    return StatusReport(period=period, freshness=read_freshness(db), notes=notes, datasets=datasets)
+    return StatusReport(
+        period=period,
+        freshness=read_freshness(db),
+        notes=notes,
+        datasets=datasets,
+        sync=sync_health(db),
+    )
+
+
+def sync_health(db: Database) -> SyncHealth:
+    history = run_history(db)
+    last = db.execute(
+        "SELECT coalesce(finished_at, started_at), outcome FROM sync_runs ORDER BY id DESC LIMIT 1"
+    ).fetchone()
+    failure = history.last_failure
+    return SyncHealth(
+        last_ok_at=history.last_ok.at if history.last_ok else None,
+        last_attempt_at=_timestamp(last[0]) if last else None,
+        last_outcome=str(last[1]) if last else None,
+        consecutive_failures=history.consecutive_failures,
+        error_kind=failure.error_kind if failure else None,
+        error=failure.error if failure else None,
+    )
 
 
 def _dataset(name: str, row: tuple[object, ...] | None) -> DatasetStatus:

@@ -270,7 +270,11 @@ class FinanceComparisons(Report):
     """Spend this month through day D vs last month through the same day of the month."""
     mtd_previous_period: Period | None
     projected_month_microcents: int | None
-    """MTD spend run-rated to the whole month (MTD / days elapsed × days in month)."""
+    """The month's projected spend; `projection_basis` says how it was made (see finance.py)."""
+    projection_basis: str | None = None
+    """One sentence: which projection this is, from how many days, and the other figure."""
+    alternative_projection_microcents: int | None = None
+    """The projection not chosen (run rate vs trailing 28-day rate), for comparison."""
     yesterday_day: date | None
     yesterday_microcents: int | None
     trailing_avg_microcents: int | None

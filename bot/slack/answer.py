@@ -1,20 +1,26 @@
-"""The one path from words to an answer: parse → authorize → (sync) → report → render.
+"""The one path from words to an answer: parse → authorize → report → render.
 
 Slash commands, buttons and App Home all call `answer()`; only delivery differs (response_url,
 Home view, DM). Errors become one sentence: `str()` of a `ClaudeUsageError`, anything else the
 generic sentence below (logged with its traceback, never shown).
+
+Freshness never costs the reader: a stale store answers at once with its freshness line while
+the refresher syncs in the background. Only an empty store, which cannot answer anything, makes
+the reader wait for the first sync (with a "working on it" note), and only for a bounded time.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from sqlite_utils import Database
+
 from bot.errors import ClaudeUsageError
 from bot.reports.commands import Command, CommandError, ExportCommand, parse_command
-from bot.reports.types import CommandResult, Export
+from bot.reports.coverage import NoDataError
+from bot.reports.types import CommandResult, Export, StatusReport
 from bot.slack.auth import Visibility, authorize, visibility
 from bot.slack.blocks import Message, error_message, escape_sentence, render, text_message
 from bot.slack.blocks.primitives import context
@@ -24,8 +30,14 @@ from bot.slack.reports_api import run_report
 log = logging.getLogger(__name__)
 
 GENERIC_ERROR = "Something went wrong on our side; the error was logged."
-WORKING = ":hourglass_flowing_sand: Working on it: fetching the latest data from the Analytics API…"
-_ME = re.compile(r"^(\s*(?:export\s+)?user\s+)me\b", re.IGNORECASE)
+WORKING = (
+    ":hourglass_flowing_sand: Working on it: nothing is stored yet, so I'm fetching the first "
+    "data from the Analytics API…"
+)
+STILL_SYNCING = (
+    "The first sync with the Analytics API is still running; try again in a few minutes."
+)
+SYNC_RUNNING = "A sync with the Analytics API is running now; try again in a minute or two."
 
 
 @dataclass(frozen=True)
@@ -39,11 +51,6 @@ class Answer:
 def slack_text(text: str) -> str:
     """Slash-command text as typed: Slack sends `&`, `<`, `>` typed by a person as entities."""
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-
-
-def expand_me(text: str, user_id: str) -> str:
-    """`user me` → `user <@U…>`: the asker, resolved by Slack ID (and then by email)."""
-    return _ME.sub(lambda m: f"{m.group(1)}<@{user_id}>", text, count=1)
 
 
 def answer(
@@ -74,19 +81,23 @@ def _answer(
     progress: Callable[[Message], None] | None,
 ) -> Answer:
     today = deps.today()
-    words = expand_me(text.strip() or "help", user_id)
-    command = parse_command(words, today=today)  # an export carries every row (`every_row`)
+    command = parse_command(text.strip() or "help", today=today)  # exports carry every row
     viewer = deps.directory.viewer(user_id)
     command = authorize(command, viewer, deps.directory)
     with deps.store.connect() as db:
-        refresher = deps.refresher
-        if refresher is not None and command.name != "help" and refresher.is_stale(db, today):
-            if progress is not None:
-                progress(text_message(WORKING))
-            refresher.refresh(db, today)
-        result: CommandResult = run_report(
-            command, db, today=today, seat_price_cents=deps.settings.seat_price_cents
-        )
+        if command.name != "help":
+            _keep_fresh(deps, db, progress)
+        try:
+            result: CommandResult = run_report(
+                command, db, today=today, seat_price_cents=deps.settings.seat_price_cents
+            )
+        except NoDataError as exc:
+            refresher = deps.refresher
+            if refresher is not None and refresher.running:
+                raise NoDataError(f"{exc} {SYNC_RUNNING}") from exc
+            raise
+    if isinstance(result, StatusReport) and not viewer.is_admin:
+        result = result.for_everyone()
     where, note = visibility(command, viewer, channel_id, deps.settings)
     if isinstance(command, ExportCommand) and isinstance(result, Export):
         return Answer(render(result, today=today), "ephemeral", export=result, command=command)
@@ -94,3 +105,22 @@ def _answer(
     if note is not None:
         message = replace(message, blocks=[*message.blocks, context(escape_sentence(note))])
     return Answer(message, where, command=command)
+
+
+def _keep_fresh(deps: Deps, db: Database, progress: Callable[[Message], None] | None) -> None:
+    """Start a background sync when one is due; wait for it only if the store is empty."""
+    refresher = deps.refresher
+    if refresher is None:
+        return
+    state = refresher.refresh_in_background(db)
+    if state not in ("started", "running") or has_data(db):
+        return
+    if progress is not None:
+        progress(text_message(WORKING))
+    if not refresher.wait() and not has_data(db):
+        raise ClaudeUsageError(STILL_SYNCING)
+
+
+def has_data(db: Database) -> bool:
+    """Whether the store holds any synced day (then it can answer, however old)."""
+    return db.execute("SELECT 1 FROM sync_ledger LIMIT 1").fetchone() is not None

@@ -22,6 +22,10 @@ from bot.errors import ClaudeUsageError
 from bot.slack.auth import Directory
 from bot.slack.deps import Deps, Refresher, StoreAccess, utc_now
 from bot.slack.listeners import register_listeners
+from bot.slack.notices import key_rejected_message, tell_admins
+from bot.slack.refresh import SyncRefresher
+from bot.store.freshness import read_freshness
+from bot.store.runs import SyncRun
 
 __all__ = ["build_app", "register_listeners"]
 
@@ -89,4 +93,17 @@ def build_app(
         now=now,
     )
     register_listeners(app, deps)
+    if isinstance(refresher, SyncRefresher):
+        _wire_key_notice(refresher, deps, web)
     return app
+
+
+def _wire_key_notice(refresher: SyncRefresher, deps: Deps, web: WebClient) -> None:
+    """A rejected key is told to the admins once (see `bot.slack.notices`)."""
+
+    def notify(run: SyncRun) -> None:
+        with deps.store.connect() as db:
+            freshness = read_freshness(db)
+        tell_admins(web, deps.directory, key_rejected_message(run, freshness))
+
+    refresher.on_credentials = notify

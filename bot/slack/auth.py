@@ -6,9 +6,11 @@
                 skills and connectors, finance, status, help) and their OWN profile, matched by
                 the email Slack has for them (`users.info`)
 
-Refusals are one polite sentence naming who can see the answer. Sharing: an answer with per-user
-data goes to the channel only when an admin adds `--share` in one of `Settings.digest_channels`;
-everything else answers ephemerally unless `--share` is given.
+Refusals are one polite sentence naming who can see the answer. Sharing (`--share`): an answer
+goes to the channel only when an admin asks for it in one of `Settings.digest_channels`; anywhere
+else, or from anyone else, it stays visible only to the asker with a sentence saying why.
+Organisation spend is as sensitive to post as per-user data (a public or Slack Connect channel
+can hold people outside the company), so the rule is the same for every answer.
 """
 
 from __future__ import annotations
@@ -159,8 +161,11 @@ def authorize(command: Command, viewer: Viewer, directory: Directory) -> Command
 
 
 def resolve_target(command: UserCommand, viewer: Viewer, directory: Directory) -> UserCommand:
-    """Fill in the email of a mentioned person (`<@U…>`) from Slack's directory."""
+    """Fill in the email of a mentioned person (`<@U…>`, or `me`) from Slack's directory."""
     target = command.target
+    if target.me and target.slack_id is None:
+        target = target.model_copy(update={"slack_id": viewer.user_id})
+        command = command.model_copy(update={"target": target})
     if target.email or target.slack_id is None:
         return command
     email = (
@@ -190,10 +195,9 @@ def visibility(
     """Where the answer goes, plus a sentence when `--share` was asked for but not allowed."""
     if not command.share:
         return "ephemeral", None
-    if not command.per_user:
-        return "in_channel", None
     if viewer.is_admin and channel_id in settings.digest_channels:
         return "in_channel", None
     allowed = ", ".join(channel_link(c) for c in sorted(settings.digest_channels) if c[:1] in "CG")
-    where = f" in {allowed}" if allowed else " in a digest channel (none are configured)"
-    return "ephemeral", f"Only you can see this: admins can share per-user answers{where}."
+    where = f" in {allowed}" if allowed else " in a digest channel (none are configured yet)"
+    who = "you can share answers" if viewer.is_admin else "Claude usage admins can share answers"
+    return "ephemeral", f"Only you can see this: {who}{where}."

@@ -6,7 +6,7 @@ import logging
 
 import typer
 
-from bot.config import Settings
+from bot.config import load_settings
 
 
 def register(app: typer.Typer) -> None:
@@ -20,7 +20,7 @@ def register(app: typer.Typer) -> None:
         logging.basicConfig(
             level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s"
         )
-        settings = Settings()
+        settings = load_settings()
         app_token = settings.slack_app_token.get_secret_value() if settings.slack_app_token else ""
         client = make_client(settings)  # credentials are checked before anything is opened
         signing_secret(settings, socket_mode=bool(app_token))
@@ -32,7 +32,14 @@ def register(app: typer.Typer) -> None:
         if app_token:
             from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-            typer.echo("claude-usage: Slack app running in socket mode", err=True)
+            from bot.slack.http import start_health_server
+
+            start_health_server(settings.port, info=lambda: {"mode": "socket"})
+            typer.echo(
+                f"claude-usage: Slack app running in socket mode (health: port {settings.port} "
+                "/healthz)",
+                err=True,
+            )
             SocketModeHandler(bolt, app_token).start()  # type: ignore[no-untyped-call]
             return
         import uvicorn
@@ -40,4 +47,5 @@ def register(app: typer.Typer) -> None:
         from bot.slack.http import create_http_app
 
         typer.echo(f"claude-usage: Slack app on port {settings.port} (/slack/events)", err=True)
-        uvicorn.run(create_http_app(bolt), host="0.0.0.0", port=settings.port, log_level="info")
+        app = create_http_app(bolt, info=lambda: {"mode": "http"})
+        uvicorn.run(app, host="0.0.0.0", port=settings.port, log_level="info")

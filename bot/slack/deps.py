@@ -3,7 +3,7 @@
 Deps.settings     the Settings the app was built from
 Deps.store        per-thread store connections (listeners run on worker threads)
 Deps.directory    Slack-side identity: admins (with the user group) and emails
-Deps.refresher    optional "sync the store first when it is stale" hook
+Deps.refresher    optional background refresher (a stale store answers at once and syncs behind)
 Deps.seen         retry/duplicate filter for Slack deliveries
 Deps.now          the clock (tests pin it)
 """
@@ -19,20 +19,27 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Protocol
-from zoneinfo import ZoneInfo
 
 from sqlite_utils import Database
 
 from bot.config import Settings
+from bot.reports.periods import utc_today
 from bot.slack.auth import Directory
 
 
 class Refresher(Protocol):
-    """Brings the store up to date before a command runs, when it needs to."""
+    """Keeps the store fresh in the background (see `bot.slack.refresh.SyncRefresher`)."""
 
-    def is_stale(self, db: Database, today: date) -> bool: ...
+    @property
+    def running(self) -> bool: ...
 
-    def refresh(self, db: Database, today: date) -> None: ...
+    def refresh_in_background(self, db: Database) -> str:
+        """Start a sync if one is due; returns "fresh", "started", "running" or "backing_off"."""
+        ...
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until no sync runs (True) or the timeout passes (False)."""
+        ...
 
 
 class StoreAccess:
@@ -114,9 +121,6 @@ class Deps:
     seen: SeenFilter = field(default_factory=SeenFilter)
 
     def today(self) -> date:
-        """Today in the configured timezone (what "yesterday" and `7d` are relative to)."""
-        try:
-            zone = ZoneInfo(self.settings.tz)
-        except (KeyError, ValueError):
-            zone = ZoneInfo("UTC")
-        return self.now().astimezone(zone).date()
+        """The current UTC day: reports count the API's UTC days whatever `CLAUDE_USAGE_TZ` is
+        (a local "yesterday" east of UTC would otherwise include a day still filling in)."""
+        return utc_today(self.now())

@@ -9,18 +9,20 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from datetime import UTC, date, datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from bot.analytics.client import AnalyticsClient
-from bot.config import Settings
+from bot.config import Settings, load_settings
 from bot.errors import ClaudeUsageError, InputError
 from bot.store.plan import check_datasets
 from bot.store.progress import SyncProgress, auto_progress
 from bot.store.schema import open_store
-from bot.store.status import StoreStatus, store_status
 from bot.store.sync import SyncReport, sync
+
+if TYPE_CHECKING:
+    from bot.reports.types import StatusReport
 
 
 class SyncIncompleteError(ClaudeUsageError):
@@ -36,6 +38,7 @@ def run_sync(
     now: datetime | None = None,
     progress: SyncProgress | None = None,
     refetch_revisable: bool = False,
+    refetch_empty: bool = False,
 ) -> SyncReport:
     """Open the store and the client from `settings` and sync; `now` fixes the clock for both."""
     datasets = check_datasets(only)  # a typo fails before any file or connection is opened
@@ -53,6 +56,7 @@ def run_sync(
                 only=datasets,
                 progress=progress,
                 refetch_revisable=refetch_revisable,
+                refetch_empty=refetch_empty,
             )
         finally:
             db.close()
@@ -94,17 +98,25 @@ def sync_command(
             help="Re-fetch every revisable cost/usage day even if the API's export has not moved.",
         ),
     ] = False,
+    refresh_empty: Annotated[
+        bool,
+        typer.Option(
+            "--refresh-empty",
+            help="Re-fetch engagement days the API answered with no rows (a hiccup on its side).",
+        ),
+    ] = False,
 ) -> None:
     """Fill the store: fetch days that are missing or still revisable."""
     datasets = _datasets(only)
     check_datasets(datasets)
     report = run_sync(
-        Settings(),
+        load_settings(),
         since=_day(since, "--since"),
         until=_day(until, "--until"),
         only=datasets,
         progress=auto_progress(),
         refetch_revisable=refresh,
+        refetch_empty=refresh_empty,
     )
     typer.echo(render_report(report))
     if report.failures:
@@ -116,13 +128,16 @@ def sync_command(
 
 def status_command() -> None:
     """Store freshness: last sync, data_refreshed_at, days final vs revisable per dataset."""
-    settings = Settings()
+    from bot.reports.periods import utc_today
+    from bot.reports.status import status
+
+    settings = load_settings()
     db = open_store(str(settings.db_path))
     try:
-        status = store_status(db)
+        report = status(db, today=utc_today())
     finally:
         db.close()
-    typer.echo(render_status(str(settings.db_path), status))
+    typer.echo(render_status(str(settings.db_path), report))
 
 
 def render_report(report: SyncReport) -> str:
@@ -147,6 +162,8 @@ def render_report(report: SyncReport) -> str:
     lines = [table(head, rows)]
     if report.data_refreshed_at is not None:
         lines.append(f"data_refreshed_at: {_ts(report.data_refreshed_at)}")
+    if report.aborted:
+        lines.append(f"stopped early: {report.aborted}")
     if report.days_skipped_unchanged:
         lines.append(
             f"{report.days_skipped_unchanged} revisable days not re-fetched: the API's export has "
@@ -157,23 +174,30 @@ def render_report(report: SyncReport) -> str:
     return "\n".join(lines)
 
 
-def render_status(path: str, status: StoreStatus) -> str:
-    """What `status` prints: where the store is, how fresh, and per dataset what it holds."""
-    fresh = status.freshness
+def render_status(path: str, status: StatusReport) -> str:
+    """What `status` prints: where the store is, how fresh, how syncing goes, and per dataset
+    what it holds."""
+    fresh, health = status.freshness, status.sync
     lines = [
         f"store: {path}",
         f"last sync: {_ts(fresh.last_sync_at) if fresh.last_sync_at else 'never'}",
         f"data_refreshed_at: {_ts(fresh.data_refreshed_at) if fresh.data_refreshed_at else '-'}",
-        fresh.sentence(),
-        "",
     ]
+    if health.last_attempt_at is not None and health.last_outcome not in (None, "ok"):
+        lines.append(f"last attempt: {_ts(health.last_attempt_at)} ({health.last_outcome})")
+    if health.consecutive_failures:
+        lines.append(
+            f"failing: {health.consecutive_failures} sync(s) in a row; last error "
+            f"({health.error_kind}): {health.error}"
+        )
+    lines += [fresh.sentence(), ""]
     rows = [
         [
             d.dataset,
             d.first_day.isoformat() if d.first_day else "-",
             d.last_day.isoformat() if d.last_day else "-",
-            str(d.days_final),
-            str(d.days_revisable),
+            str(d.final_days),
+            str(d.revisable_days),
             str(d.rows),
         ]
         for d in status.datasets

@@ -1,7 +1,8 @@
 """How fresh the store is, read from the sync ledger. Every report carries one of these.
 
 Engagement days are final once fetched; cost/usage days stay revisable for 30 days after the day,
-so an answer says both "data through Nov 20" and "spend revisable until Dec 20".
+so an answer says both "data through Nov 20" and "spend revisable until Dec 20". Days are the
+API's UTC days everywhere (a local "yesterday" is mapped onto them), and the line says so.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 from pydantic import BaseModel, ConfigDict
 from sqlite_utils import Database
 
+from bot.store.runs import run_history
 from bot.store.schema import DATASETS_COST, DATASETS_ENGAGEMENT
 
 REVISION_WINDOW = timedelta(days=30)
@@ -28,6 +30,7 @@ class Freshness(BaseModel):
     oldest_revisable_day: date | None = None
     """Cost/usage days on or after this one may still be revised by the API."""
     last_sync_at: datetime | None = None
+    """When a sync last brought the store up to date, whether or not it found anything new."""
 
     @property
     def revisable_until(self) -> date | None:
@@ -47,7 +50,7 @@ class Freshness(BaseModel):
             parts.append(f"spend through {_day(self.cost_through)}")
             if self.revisable_until is not None:
                 parts.append(f"spend revisable until {_day(self.revisable_until)}")
-        text = "Data: " + "; ".join(parts)
+        text = "Data (UTC days): " + "; ".join(parts)
         if self.last_sync_at is not None:
             text += f" (synced {self.last_sync_at:%b %-d %H:%M} UTC)"
         return text + "."
@@ -79,13 +82,18 @@ def read_freshness(db: Database) -> Freshness:
         f"SELECT max(data_refreshed_at) FROM sync_ledger WHERE dataset IN ({marks})",  # noqa: S608
         DATASETS_COST,
     ).fetchone()
-    last_sync = db.execute("SELECT max(fetched_at) FROM sync_ledger").fetchone()
+    history = run_history(db)
+    if history.last_ok is not None:
+        last_sync: datetime | None = history.last_ok.at
+    else:
+        fetched = db.execute("SELECT max(fetched_at) FROM sync_ledger").fetchone()
+        last_sync = _ts(fetched[0] if fetched else None)
     return Freshness(
         engagement_through=latest(DATASETS_ENGAGEMENT),
         cost_through=latest(DATASETS_COST),
         data_refreshed_at=_ts(refreshed[0] if refreshed else None),
         oldest_revisable_day=date.fromisoformat(revisable[0]) if revisable[0] else None,
-        last_sync_at=_ts(last_sync[0] if last_sync else None),
+        last_sync_at=last_sync,
     )
 
 

@@ -1,17 +1,22 @@
 """What a sync must fetch: the day ranges the API allows and the ledger still lacks.
 
-Engagement days are final once fetched, so only days missing from the ledger are planned.
-Cost/usage days are planned when missing or not yet final (`final = 0`: inside the 30-day revision
-window, or partial) — unless the caller passes the export watermark the API serves now
-(`unchanged_at`, see watermark.py) and the day was fetched under that export or a newer one: the
-API would return the same numbers, so such a day is skipped as unchanged. Its `final` flag stays
-as stored, which is right: finality is judged by the watermark, and that has not moved. The
-planner only reads the ledger; it never talks to the API.
+Engagement days are final once fetched, so only days missing from the ledger are planned (and,
+with `refetch_empty`, days the API once answered with no rows: a 200 with an empty day may be a
+pipeline hiccup on Anthropic's side). Cost/usage days are planned when missing or not yet final
+(`final = 0`: inside the 30-day revision window, or partial) — unless the caller passes the export
+watermark that dataset's endpoint serves now (`unchanged_at`, see watermark.py) and the day was
+fetched under that export or a newer one: the API would return the same numbers, so such a day is
+skipped as unchanged. Its `final` flag stays as stored, which is right: finality is judged by the
+watermark, and that has not moved.
+
+A revisable day is planned until it is final even when it lies before `since`: a caller syncing
+"the last 35 days" must not strand a day fetched while revisable outside every later plan, where
+it would stay "revisable" for ever. The planner only reads the ledger; it never talks to the API.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
@@ -110,20 +115,24 @@ def make_plan(
     until: date | None = None,
     only: Collection[str] | None = None,
     engagement_last: date | None = None,
-    unchanged_at: datetime | None = None,
+    unchanged_at: Mapping[str, datetime] | None = None,
+    refetch_empty: bool = False,
 ) -> Plan:
     """Tasks for every planned dataset-day, windowed datasets grouped in ≤31-day runs.
 
-    `unchanged_at`: the API's current cost/usage watermark; revisable days fetched under it (or a
-    newer one) are skipped. None (no probe, or it failed) re-fetches every revisable day.
+    `unchanged_at`: per cost/usage dataset, the watermark its endpoint serves now; revisable days
+    fetched under it (or a newer one) are skipped. A dataset without one (no probe, or it failed)
+    re-fetches every revisable day. `refetch_empty`: engagement days stored with no rows are
+    fetched again.
     """
     datasets = check_datasets(only)
     engagement, cost = day_ranges(now=now, since=since, until=until)
     if engagement is not None and engagement_last is not None:
         last = min(engagement.last, engagement_last)
         engagement = DayRange(engagement.first, last) if engagement.first <= last else None
-    final = _final_days(db)
-    current = _unchanged_days(db, unchanged_at) if unchanged_at is not None else {}
+    final = _final_days(db, keep_empty=not refetch_empty)
+    current = _unchanged_days(db, unchanged_at or {})
+    stranded = _revisable_days(db)
     tasks: list[Task] = []
     skipped: dict[str, int] = {}
     unchanged: dict[str, int] = {}
@@ -133,6 +142,13 @@ def make_plan(
         if span is None:
             continue
         days = list(_days(span.first, span.last))
+        if dataset in DATASETS_COST:
+            oldest = day_ranges(now=now, since=FIRST_DAY, until=None)[1]
+            older = {
+                d for d in stranded.get(dataset, set())
+                if oldest is not None and oldest.first <= d < span.first
+            }  # fmt: skip
+            days = sorted(older) + days
         needed = [d for d in days if d not in final.get(dataset, set())]
         skipped[dataset] = len(days) - len(needed)
         fresh = current.get(dataset, set())
@@ -147,25 +163,39 @@ def make_plan(
     return Plan(tuple(tasks), engagement, cost, skipped, unchanged)
 
 
-def _final_days(db: Database) -> dict[str, set[date]]:
+def _final_days(db: Database, *, keep_empty: bool = True) -> dict[str, set[date]]:
+    """Days no sync needs again; with `keep_empty=False`, empty engagement days are not final."""
     out: dict[str, set[date]] = {}
-    for dataset, day in db.execute("SELECT dataset, day FROM sync_ledger WHERE final = 1"):
+    rows = db.execute("SELECT dataset, day, row_count FROM sync_ledger WHERE final = 1")
+    for dataset, day, count in rows:
+        if not keep_empty and count == 0 and dataset in DATASETS_ENGAGEMENT:
+            continue
         out.setdefault(dataset, set()).add(date.fromisoformat(day))
     return out
 
 
-def _unchanged_days(db: Database, watermark: datetime) -> dict[str, set[date]]:
-    """Revisable cost/usage days whose stored watermark is `watermark` or newer.
+def _revisable_days(db: Database) -> dict[str, set[date]]:
+    out: dict[str, set[date]] = {}
+    for dataset, day in db.execute("SELECT dataset, day FROM sync_ledger WHERE final = 0"):
+        out.setdefault(dataset, set()).add(date.fromisoformat(day))
+    return out
+
+
+def _unchanged_days(db: Database, watermarks: Mapping[str, datetime]) -> dict[str, set[date]]:
+    """Revisable cost/usage days whose stored watermark is their endpoint's current one or newer.
 
     Compared as datetimes, not strings: the ledger's text is whatever `writers._iso` produced.
     """
     out: dict[str, set[date]] = {}
+    if not watermarks:
+        return out
     rows = db.execute(
         "SELECT dataset, day, data_refreshed_at FROM sync_ledger "
         "WHERE final = 0 AND data_refreshed_at IS NOT NULL"
     )
     for dataset, day, refreshed in rows:
-        if dataset in DATASETS_COST and _instant(refreshed) >= watermark:
+        mark = watermarks.get(dataset)
+        if mark is not None and _instant(refreshed) >= mark:
             out.setdefault(dataset, set()).add(date.fromisoformat(day))
     return out
 

@@ -29,6 +29,9 @@ Tables (primary key first):
     usage_buckets    (day, grouping, product, model)  /usage_report, bucket 1d
     cost_buckets     (day, grouping, product, model, cost_type, token_type)   /cost_report, 1d
     directory        (user_id)                   latest email / name / deleted seen for each user
+    sync_runs        (id)                        every sync attempt: when, outcome, error (m003)
+    notices          (kind, episode)             one-off messages already sent (m003), e.g. the
+                                                 "key revoked" DM to admins
 """
 
 from __future__ import annotations
@@ -326,6 +329,41 @@ def m002_per_user_indexes(db: Database) -> None:
         ["user_id", "day", "is_active"], index_name="idx_user_activity_by_user"
     )
     db.execute("DROP INDEX IF EXISTS idx_user_activity_user_id_day")
+
+
+@migrations()
+def m003_sync_runs(db: Database) -> None:
+    """Sync attempts are recorded apart from the data they wrote.
+
+    Before this, "last synced" was the newest ledger `fetched_at`, so a sync that found nothing
+    new (or failed) left the store looking stale for ever and every command synced again. A run
+    row is written when a sync starts and completed when it ends, whatever it wrote; the
+    refresher reads failures from here to back off, and `status` shows the last error.
+    """
+    db.table("sync_runs").create(
+        {
+            "id": int,
+            "started_at": str,
+            "finished_at": str,
+            "outcome": str,
+            "error_kind": str,
+            "error": str,
+            "requests": int,
+            "rows_written": int,
+        },
+        pk="id",
+        not_null={"started_at", "outcome"},
+    )
+    db.table("sync_runs").create_index(["finished_at"])
+    last = db.execute("SELECT max(fetched_at) FROM sync_ledger").fetchone()[0]
+    if last:  # a store synced before runs were recorded: its newest write was a good sync
+        db.table("sync_runs").insert(
+            {"started_at": last, "finished_at": last, "outcome": "ok", "requests": 0,
+             "rows_written": 0}
+        )  # fmt: skip
+    db.table("notices").create(
+        {"kind": str, "episode": str, "sent_at": str}, pk=("kind", "episode")
+    )
 
 
 def open_store(path: str) -> Database:

@@ -1,6 +1,7 @@
 """Incremental, crash-safe sync: the API → the SQLite snapshot store.
 
-    probe (one request: has the cost/usage export moved since revisable days were fetched?)
+    probe (one tiny request per cost/usage endpoint: has its export moved since the revisable
+           days were fetched under it?)
       → plan (ledger says what is missing, or revisable and fetched under an older export)
       → fetch tasks concurrently on the client's threads (each task complete, in memory)
       → write each finished task on this thread, one transaction with its ledger rows
@@ -10,29 +11,39 @@ transaction as that day's data, so killing the process at any instant leaves eve
 absent (no ledger row, no data rows) or complete. Re-running resumes: engagement days already in
 the ledger are final and never re-requested; cost/usage days are re-fetched while revisable, but
 only once the API's export watermark (`data_refreshed_at`) has moved past the one they were
-fetched under — the same export serves the same numbers. `refetch_revisable=True` (`sync
---refresh`) skips the probe and re-fetches every revisable day regardless.
+fetched under — the same export serves the same numbers. Every revisable day is planned until
+it is final, however old (a day is never orphaned because a caller asked for a shorter range).
+`refetch_revisable=True` (`sync --refresh`) skips the probes and re-fetches every revisable day
+regardless; `refetch_empty=True` (`sync --refresh-empty`) re-fetches engagement days the API once
+answered with no rows at all (a 200 with an empty day may be a hiccup on Anthropic's side).
 
 Errors: an authentication or permission error aborts the sync (everything already committed stays);
-any other failure of one task (after the client's retries) is recorded and the rest continue.
+any other failure of one task (after the client's retries) is recorded and the rest continue —
+unless the API fails every fetch in a row (`ABORT_AFTER`, nothing succeeding), which means it is
+down: the sync stops instead of spending hundreds of requests on an outage.
+
+Each call is recorded in `sync_runs` (see runs.py) whatever happens, apart from the data.
 """
 
 from __future__ import annotations
 
 import logging
 import sqlite3
+import time
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from sqlite_utils import Database
 
 from bot.analytics.client import AnalyticsClient
 from bot.analytics.errors import (
     AnalyticsError,
+    ApiUnavailableError,
     AuthenticationError,
     DataNotYetAvailableError,
     PermissionDeniedError,
+    RateLimitedError,
 )
 from bot.errors import InputError
 from bot.store.fetch import Fetched, fetch_task
@@ -40,13 +51,17 @@ from bot.store.flatten import FlattenError
 from bot.store.money import MoneyPrecisionError
 from bot.store.plan import DayRange, Plan, Task, check_datasets, day_ranges, make_plan
 from bot.store.progress import LogProgress, SyncProgress
-from bot.store.watermark import probe_watermark, worth_probing
+from bot.store.runs import ErrorKind, Outcome, finish_run, start_run
+from bot.store.watermark import probe_watermarks
 from bot.store.writers import write_batch
 
 log = logging.getLogger(__name__)
 
 FATAL = (AuthenticationError, PermissionDeniedError)
 """Errors no other request can get past: stop the whole sync."""
+OUTAGE = (ApiUnavailableError, RateLimitedError)
+ABORT_AFTER = 8
+"""Consecutive fetches failing with `OUTAGE` errors, none succeeding, that stop a sync."""
 
 
 @dataclass
@@ -87,9 +102,16 @@ class SyncReport:
     data_refreshed_at: datetime | None = None
     latest_engagement_day: date | None = None
     probe_requests: int = 0
-    """Watermark probes sent (0 or 1); counted in `requests`."""
-    probed_watermark: datetime | None = None
-    """The export watermark the probe read; None if no probe was sent or it failed."""
+    """Watermark probes sent (one per cost/usage endpoint probed); counted in `requests`."""
+    probed_watermarks: dict[str, datetime] = field(default_factory=dict)
+    """Per dataset, the export watermark its endpoint serves now (probed datasets only)."""
+    aborted: str | None = None
+    """Why the sync stopped before its plan was done (the API looked down), else None."""
+
+    @property
+    def probed_watermark(self) -> datetime | None:
+        """The oldest watermark any probe read (the one that limits what was skipped)."""
+        return min(self.probed_watermarks.values()) if self.probed_watermarks else None
 
     @property
     def days_skipped_unchanged(self) -> int:
@@ -104,8 +126,18 @@ class SyncReport:
         return self.probe_requests + sum(r.requests for r in self.datasets.values())
 
     @property
+    def rows_written(self) -> int:
+        return sum(r.rows_written for r in self.datasets.values())
+
+    @property
     def ok(self) -> bool:
-        return not self.failures
+        return not self.failures and self.aborted is None
+
+    @property
+    def outcome(self) -> Outcome:
+        if self.aborted is not None:
+            return "failed"
+        return "ok" if self.ok else "partial"
 
 
 @dataclass(frozen=True)
@@ -124,23 +156,89 @@ def sync(
     only: Collection[str] | None = None,
     progress: SyncProgress | None = None,
     refetch_revisable: bool = False,
+    refetch_empty: bool = False,
 ) -> SyncReport:
     """Bring the store up to date for `[since, until]` (defaults: last 90 days → newest day).
 
-    `refetch_revisable`: re-fetch every revisable cost/usage day even if the export has not moved.
+    `refetch_revisable`: re-fetch every revisable cost/usage day even if the export has not
+    moved. `refetch_empty`: re-fetch engagement days the API answered with no rows. The attempt
+    is recorded in `sync_runs`.
     """
     if now.tzinfo is None:
         raise InputError("sync needs a timezone-aware `now`.")
     now = now.astimezone(UTC)
     datasets = check_datasets(only)
-    probes, watermark = 0, None
+    started = time.monotonic()
+    run_id = start_run(db, now)
+    report: SyncReport | None = None
+
+    def finish(outcome: Outcome, kind: ErrorKind | None = None, error: str | None = None) -> None:
+        finish_run(
+            db,
+            run_id,
+            finished_at=now + timedelta(seconds=time.monotonic() - started),
+            outcome=outcome,
+            requests=report.requests if report else 0,
+            rows_written=report.rows_written if report else 0,
+            error_kind=kind,
+            error=error,
+        )
+
+    try:
+        report = _sync(
+            db, client, now, since, until, datasets, progress, refetch_revisable, refetch_empty
+        )
+    except FATAL as exc:
+        finish("failed", "credentials", str(exc))
+        raise
+    except OUTAGE as exc:
+        finish("failed", "unavailable", str(exc))
+        raise
+    except BaseException as exc:
+        finish("failed", "other", str(exc) if isinstance(exc, InputError) else type(exc).__name__)
+        raise
+    if report.aborted is not None:
+        finish("failed", "unavailable", report.aborted)
+    else:
+        finish(report.outcome, None if report.ok else "other", _failure_summary(report))
+    return report
+
+
+def _failure_summary(report: SyncReport) -> str | None:
+    failures = report.failures
+    if not failures:
+        return None
+    first = failures[0]
+    return f"{len(failures)} fetches failed, e.g. {first.dataset} {first.start}: {first.error}"
+
+
+def _sync(
+    db: Database,
+    client: AnalyticsClient,
+    now: datetime,
+    since: date | None,
+    until: date | None,
+    datasets: tuple[str, ...],
+    progress: SyncProgress | None,
+    refetch_revisable: bool,
+    refetch_empty: bool,
+) -> SyncReport:
+    probes, watermarks = 0, dict[str, datetime]()
     _, cost = day_ranges(now=now, since=since, until=until)
-    if not refetch_revisable and cost is not None and worth_probing(db, datasets):
-        probes, watermark = 1, probe_watermark(client, now)
-    plan = make_plan(db, now=now, since=since, until=until, only=datasets, unchanged_at=watermark)
+    if not refetch_revisable and cost is not None:
+        probes, watermarks = probe_watermarks(db, client, now, datasets)
+    plan = make_plan(
+        db,
+        now=now,
+        since=since,
+        until=until,
+        only=datasets,
+        unchanged_at=watermarks,
+        refetch_empty=refetch_empty,
+    )
     report = _empty_report(plan, now, datasets)
-    report.probe_requests, report.probed_watermark = probes, watermark
-    report.data_refreshed_at = watermark
+    report.probe_requests, report.probed_watermarks = probes, watermarks
+    report.data_refreshed_at = max(watermarks.values()) if watermarks else None
     sink = progress or LogProgress()
     sink.start(len(plan.tasks))
     try:
@@ -182,6 +280,7 @@ def _run(
 ) -> None:
     """Fetch concurrently; write each finished task here, on the thread that owns `db`."""
     latest: date | None = None
+    outage, succeeded = 0, False
     for task, outcome in client.map_concurrently(lambda t: _attempt(client, t), plan.tasks):
         entry = report.datasets[task.dataset]
         if isinstance(outcome, _Failed):
@@ -190,9 +289,18 @@ def _run(
                 latest = min(latest or error.latest_available, error.latest_available)
                 entry.days_unavailable += len(task.days)
                 sink.advance(task, f"not available yet (latest {error.latest_available})")
-            else:
-                _fail(entry, task, str(error), sink)
+                continue
+            _fail(entry, task, str(error), sink)
+            outage = outage + 1 if isinstance(error, OUTAGE) else 0
+            if outage >= ABORT_AFTER and not succeeded:
+                report.aborted = (
+                    f"the Analytics API failed {outage} fetches in a row and none succeeded "
+                    f"({error}); stopped instead of retrying every day"
+                )
+                log.warning("sync stopped: %s", report.aborted)
+                break
             continue
+        succeeded, outage = True, 0
         try:
             written = write_batch(db, outcome.batch, fetched_at=now)
         except sqlite3.IntegrityError as exc:

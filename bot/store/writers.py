@@ -8,6 +8,7 @@ crash at any instant leaves either the previous snapshot of the day or the new o
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -16,6 +17,8 @@ from datetime import date, datetime
 from sqlite_utils import Database
 
 from bot.store.flatten import DirectoryEntry, Row
+
+log = logging.getLogger(__name__)
 
 TABLES = {
     "users": "user_activity",
@@ -65,13 +68,45 @@ def write_batch(db: Database, batch: Batch, *, fetched_at: datetime) -> int:
         }
         for day, key in zip(batch.days, day_keys, strict=True)
     ]
+    rows = merge_duplicates(batch.rows, db.table(table).pks, what=batch.dataset)
     with db.atomic():
         marks = ",".join("?" * len(day_keys))
         db.execute(f"DELETE FROM [{table}] WHERE day IN ({marks})", day_keys)  # noqa: S608
-        insert_rows(db, table, batch.rows)
+        insert_rows(db, table, rows)
         merge_directory(db, batch.directory)
         db.table("sync_ledger").upsert_all(ledger, pk=("dataset", "day"))
-    return len(batch.rows)
+    return len(rows)
+
+
+def merge_duplicates(rows: Sequence[Row], key: Sequence[str], *, what: str) -> Sequence[Row]:
+    """Rows sharing a primary key merged into one: numbers summed, the first text kept.
+
+    The API has returned the same `skill_name` twice for one day (two skills with one name).
+    Refusing the day would fail it on every sync for ever; summing keeps every counted use and
+    the day's totals right, at the price of treating the two as one (logged once per batch).
+    """
+    seen: dict[tuple[object, ...], Row] = {}
+    merged = 0
+    for row in rows:
+        pk = tuple(row.get(k) for k in key)
+        first = seen.get(pk)
+        if first is None:
+            seen[pk] = row
+            continue
+        merged += 1
+        combined = dict(first)
+        for column, value in row.items():
+            mine = combined.get(column)
+            if isinstance(value, int | float) and isinstance(mine, int | float):
+                if column not in key:
+                    combined[column] = mine + value
+            elif mine is None:
+                combined[column] = value
+        seen[pk] = combined
+    if not merged:
+        return rows
+    log.warning("%s: merged %d rows that repeated a key %s", what, merged, tuple(key))
+    return list(seen.values())
 
 
 def insert_rows(db: Database, table: str, rows: Sequence[Row]) -> None:
@@ -102,7 +137,9 @@ _MERGE_SQL = """
 INSERT INTO directory (user_id, email, name, deleted, seen_on) VALUES (?, ?, ?, ?, ?)
 ON CONFLICT (user_id) DO UPDATE SET
   email = CASE WHEN excluded.seen_on >= coalesce(directory.seen_on, '')
-               THEN coalesce(excluded.email, directory.email)
+               THEN CASE WHEN excluded.deleted = 1 THEN excluded.email
+                         ELSE coalesce(excluded.email, directory.email) END
+               WHEN directory.deleted = 1 THEN directory.email
                ELSE coalesce(directory.email, excluded.email) END,
   name = CASE WHEN excluded.seen_on >= coalesce(directory.seen_on, '')
               THEN coalesce(excluded.name, directory.name)
@@ -117,8 +154,11 @@ ON CONFLICT (user_id) DO UPDATE SET
 def merge_directory(db: Database, entries: Iterable[DirectoryEntry]) -> None:
     """Newest sighting wins per field; older sightings only fill fields still unknown.
 
-    `/users` knows emails but not names, the cost actors know names but drop the email of deleted
-    users, so neither source may blank what the other filled in.
+    `/users` knows emails but not names, the cost actors know names, so neither source may blank
+    what the other filled in — with one exception: when the newest sighting says the account is
+    deleted and carries no email, the API has withdrawn that address. It is dropped, not kept:
+    addresses are reassigned to new hires, and a kept one would resolve the new hire's `user me`
+    to the former owner's spend.
     """
     newest: dict[str, DirectoryEntry] = {}
     for entry in sorted(entries, key=lambda e: e.seen_on):
@@ -136,9 +176,10 @@ def merge_directory(db: Database, entries: Iterable[DirectoryEntry]) -> None:
 def _fill(new: DirectoryEntry, old: DirectoryEntry | None) -> DirectoryEntry:
     if old is None:
         return new
+    withdrawn = new.deleted is True and new.email is None
     return DirectoryEntry(
         new.user_id,
-        new.email if new.email is not None else old.email,
+        new.email if new.email is not None or withdrawn else old.email,
         new.name if new.name is not None else old.name,
         new.deleted if new.deleted is not None else old.deleted,
         max(new.seen_on, old.seen_on),

@@ -2,7 +2,7 @@
 it with `pytest_plugins = ["tests.fakes.slack_fixtures"]`.
 
     synced_store_path   session: SQLite file synced from a 40-user simulator (Oct 1 → NOW)
-    make_slack_env      factory: make_slack_env(refresher=…, **settings_overrides) → SlackEnv
+    make_slack_env      factory: make_slack_env(refresher=…, store=…, **settings_overrides)
     slack_env           a SlackEnv with default settings
 """
 
@@ -61,11 +61,15 @@ def synced_store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def make_slack_env(
     synced_store_path: Path,
 ) -> Iterator[Callable[..., SlackEnv]]:
-    """Factory: `make_slack_env(refresher=…, **overrides)`; everything stops at teardown."""
+    """Factory: `make_slack_env(refresher=…, store=…, **overrides)`; everything stops at
+    teardown. `store` is a SQLite file of the test's own (default: the shared synced store,
+    which must then only be read)."""
     stack: list[Any] = []
     email = top_spender_email(synced_store_path)
 
-    def make(refresher: Refresher | None = None, **overrides: Any) -> SlackEnv:
+    def make(
+        refresher: Refresher | None = None, store: Path | None = None, **overrides: Any
+    ) -> SlackEnv:
         fake = FakeSlack().__enter__()
         stack.append(fake)
         fake.add_user(ADMIN, "admin@example.com", name="admin")
@@ -73,14 +77,15 @@ def make_slack_env(
         fake.add_user(USER, email.upper(), name="someone")
         fake.add_user(STRANGER, "stranger@elsewhere.example", name="stranger")
         fake.set_usergroup(ADMIN_GROUP, [GROUP_ADMIN])
-        settings = make_settings(fake, **overrides)
-        db = open_store(str(synced_store_path))
+        path = store or synced_store_path
+        settings = make_settings(fake, db_path=path, **overrides)
+        db = open_store(str(path))
         app = build_app(settings, db, now=lambda: NOW, refresher=refresher)
         server = ServerThread(create_http_app(app)).__enter__()
         stack.append(server)
         sender = SlackSender(server.url, SECRET, fake.base_url)
         stack.append(sender)
-        return SlackEnv(fake, sender, settings, app, synced_store_path, email)
+        return SlackEnv(fake, sender, settings, app, path, email)
 
     yield make
     for item in reversed(stack):

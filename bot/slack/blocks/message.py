@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
-from bot.reports.periods import Period, parse_period, range_label
+from bot.reports.periods import Period, month_period, parse_period, range_label
 from bot.slack.blocks.primitives import (
     MAX_FALLBACK_TEXT,
     Block,
@@ -48,15 +48,17 @@ class Message:
 
 
 def period_arg(period: Period) -> str:
-    """The period as words `parse_period` reads back exactly."""
+    """The period as words `parse_period` reads back exactly, unit included (a calendar month
+    is `2026-10`, so paging from it keeps moving by months)."""
+    if (
+        period.unit == "month"
+        and period.start.day == 1
+        and (period.whole_month or period.label == "month to date")
+    ):
+        return f"{period.start:%Y-%m}"
     if period.start == period.end:
         return period.start.isoformat()
     return f"{period.start.isoformat()}..{period.end.isoformat()}"
-
-
-def shifted(period: Period, direction: int) -> Period:
-    step = timedelta(days=period.days * direction)
-    return Period.between(period.start + step, period.end + step)
 
 
 QUICK_PERIODS = (("7d", "7 days"), ("30d", "30 days"), ("last-month", "Last month"))
@@ -67,11 +69,18 @@ def period_buttons(
 ) -> list[Block]:
     """◀ Previous / Next ▶ and the usual periods, for a report run as `words <period> rest`."""
     tail = f" {rest}" if rest else ""
-    prev = shifted(period, -1)
+    prev = period.shifted(-1)
     buttons = [button("◀ Previous", ACTION_PREVIOUS, f"{words} {period_arg(prev)}{tail}")]
-    nxt = shifted(period, 1)
+    nxt = period.shifted(1)
+    if today is not None and nxt.unit == "month" and nxt.start <= today < nxt.end:
+        nxt = month_period(nxt.start, today=today)  # the running month, so far
     if today is not None and nxt.end <= today:
-        label = "Next week ▶" if period.days == 7 else "Next ▶"
+        if period.unit == "month":
+            label = "Next month ▶"
+        elif period.unit == "week" or period.days == 7:
+            label = "Next week ▶"
+        else:
+            label = "Next ▶"
         buttons.append(button(label, ACTION_NEXT, f"{words} {period_arg(nxt)}{tail}"))
     for word, label in QUICK_PERIODS:
         if today is not None:

@@ -4,6 +4,8 @@ The console shows exactly what Slack would: the same blocks, with mrkdwn turned 
 Slack's control sequences become what Slack displays (`<@U1>` → `@U1`, `<url|label>` → `label
 (url)`), our `*bold*` markers are dropped, entities are decoded last (so escaped API text shows as
 typed), code blocks are indented, fields are laid out as `Label: value`, buttons as `[Label]`.
+The result is cleaned for the terminal last (`bot.console.sanitize`): a name can show anything,
+but no escape sequence, control or bidi override inside it reaches the screen.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
+
+from bot.console.sanitize import clean_lines
 
 if TYPE_CHECKING:
     from bot.reports.types import CommandResult
@@ -139,7 +143,7 @@ def blocks_to_text(blocks: Iterable[Mapping[str, Any]]) -> str:
         if block.get("type") in ("header", "divider") and out and out[-1] != "":
             out.append("")
         out.extend(lines)
-    return "\n".join(out).rstrip() + "\n"
+    return clean_lines("\n".join(out).rstrip()) + "\n"
 
 
 def answer_text(result: CommandResult, *, today: date | None = None) -> str:

@@ -21,12 +21,13 @@ from rich.rule import Rule
 from sqlite_utils import Database
 
 from bot.config import Settings
+from bot.console.answer import answer_line
+from bot.console.sanitize import clean_lines
 from bot.simulator.config import SimConfig
 from bot.simulator.server import RunningSimulator, start_simulator
 from bot.store.cli import run_sync
 from bot.store.progress import auto_progress
 from bot.store.schema import open_store
-from bot.terminal import answer_line
 
 DEMO_HISTORY_DAYS = 62
 """Enough for month-to-date against last month and every week-over-week comparison."""
@@ -122,12 +123,12 @@ def _top_email(db: Database) -> str | None:
 
 
 def _answer(line: str, db: Database, settings: Settings, out: Console) -> None:
-    from bot.terminal import today_in
+    from bot.console.answer import today_in
 
     started = time.perf_counter()
     answer = answer_line(line, db, today=today_in(settings), settings=settings)
     elapsed_ms = (time.perf_counter() - started) * 1000
-    out.print(answer.text, markup=False, highlight=False, soft_wrap=True)
+    out.print(clean_lines(answer.text), markup=False, highlight=False, soft_wrap=True)
     out.print(f"[dim]({elapsed_ms:.0f} ms from the store)[/]\n")
 
 

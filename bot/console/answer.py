@@ -9,15 +9,15 @@ Slack would.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from sqlite_utils import Database
 
 from bot.config import Settings
-from bot.console import answer_text
+from bot.console.render import answer_text
 from bot.errors import ClaudeUsageError
 from bot.reports.commands import CommandError, parse_command, run_command
+from bot.reports.periods import utc_today
 from bot.reports.types import Export
 from bot.slack.export import csv_bytes
 
@@ -29,11 +29,13 @@ class TerminalAnswer:
     text: str
     ok: bool
     exit_code: int = 0
+    csv: bool = False
+    """The text is an export's CSV: exact data, cleaned only when shown on a terminal."""
 
 
 def today_in(settings: Settings) -> date:
-    """ "Today" in the organisation's timezone (`CLAUDE_USAGE_TZ`), which "yesterday" depends on."""
-    return datetime.now(ZoneInfo(settings.tz)).date()
+    """The current UTC day: report days are the API's UTC days (see `bot.reports.periods`)."""
+    return utc_today()
 
 
 def strip_slash(line: str) -> str:
@@ -55,7 +57,7 @@ def answer_line(line: str, db: Database, *, today: date, settings: Settings) -> 
     except ClaudeUsageError as exc:
         return TerminalAnswer(str(exc), ok=False, exit_code=exc.exit_code)
     if isinstance(result, Export):
-        return TerminalAnswer(export_csv(result), ok=True)
+        return TerminalAnswer(export_csv(result), ok=True, csv=True)
     return TerminalAnswer(answer_text(result, today=today), ok=True)
 
 

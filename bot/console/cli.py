@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
 
-from bot.config import Settings
+from bot.config import load_settings
+from bot.console.sanitize import clean_lines
 from bot.errors import ClaudeUsageError
 
 
@@ -19,10 +21,10 @@ def register(app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """Run a /claude-usage subcommand against the store and print the answer as text."""
+        from bot.console.answer import answer_line, today_in
         from bot.store.schema import open_store
-        from bot.terminal import answer_line, today_in
 
-        settings = Settings()
+        settings = load_settings()
         if not settings.db_path.exists():
             raise ClaudeUsageError(
                 f"No store at {settings.db_path}. Run `claude-usage sync` first "
@@ -36,9 +38,10 @@ def register(app: typer.Typer) -> None:
         finally:
             db.close()
         if answer.ok:
-            typer.echo(answer.text)
+            piped_csv = answer.csv and not sys.stdout.isatty()
+            typer.echo(answer.text if piped_csv else clean_lines(answer.text))
             return
-        typer.echo(answer.text, err=True)
+        typer.echo(clean_lines(answer.text), err=True)
         raise typer.Exit(answer.exit_code)
 
     @app.command()
@@ -50,6 +53,6 @@ def register(app: typer.Typer) -> None:
         ] = False,
     ) -> None:
         """The bot on a simulated Analytics API, a temporary store and a local console."""
-        from bot.demo import run_demo
+        from bot.console.demo import run_demo
 
         raise typer.Exit(run_demo(users=users, seed=seed, interactive=False if tour else None))
