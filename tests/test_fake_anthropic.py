@@ -337,3 +337,17 @@ def test_a_raising_step_is_reported_not_swallowed(fake_anthropic: FakeAnthropic)
         "step 1 raised KeyError('no such tool result') for request #1"
     ]
     fake_anthropic.clear()
+
+
+def test_the_sdk_finds_the_fake_through_anthropic_base_url(
+    fake_anthropic: FakeAnthropic, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake_anthropic.set_script(["Configured by environment."])
+    monkeypatch.setenv("ANTHROPIC_BASE_URL", fake_anthropic.base_url)
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "test-key")
+    with anthropic.Anthropic(max_retries=0) as client:
+        client.messages.create(
+            model=DEFAULT_MODEL, max_tokens=64, system="Be terse.", messages=[QUESTION]
+        )
+    (request,) = fake_anthropic.requests()
+    assert (request.system, request.model, request.status) == ("Be terse.", DEFAULT_MODEL, 200)
