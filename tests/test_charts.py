@@ -199,6 +199,20 @@ def test_hostile_label_is_drawn_literally_not_as_mathtext() -> None:
     fig.canvas.draw()  # renders without a mathtext parse error
 
 
+def test_short_mathtext_label_is_exactly_the_escaped_original() -> None:
+    from matplotlib import cbook
+
+    from bot.charts import _render
+
+    stack = prepare_spend([SpendDay(START, {"x": DOLLAR})], lambda key: r"$\alpha$")
+    assert stack is not None
+    fig = _render.spend_figure(stack, "", DEFAULT_STYLE)
+    (text,) = fig.legends[0].get_texts()
+    assert text.get_text() == r"\$\alpha\$"
+    assert not cbook.is_math_text(text.get_text())
+    fig.canvas.draw()
+
+
 def test_labels_mapping_names_the_series() -> None:
     from bot.charts import _render
 

@@ -65,6 +65,11 @@ def drawable(text: str, style: ChartStyle) -> str:
     return "".join(c if ord(c) in glyphs else "?" for c in text)
 
 
+def title_text(title: str, chars: int, style: ChartStyle) -> str:
+    """The title as drawn: cleaned like API text (it may quote some), empty when not given."""
+    return drawable(clean_label(title, chars), style) if title.strip() else ""
+
+
 def new_figure(style: ChartStyle, height_px: int | None = None) -> Figure:
     height = height_px or style.height_px
     fig = Figure(
@@ -96,7 +101,7 @@ def plot_axes(
     ax = fig.add_subplot()
     ax.set_facecolor(style.background)
     heading = fig.suptitle(
-        drawable(clean_label(title, TITLE_CHARS), style),
+        title_text(title, TITLE_CHARS, style),
         ha="left",
         fontweight="bold",
         **text_kwargs(style, style.title_size, style.text),
@@ -104,7 +109,7 @@ def plot_axes(
     subtitle = ax.set_title(
         drawable(caption.replace("$", r"\$"), style),
         loc="left",
-        pad=12,
+        pad=16,
         **text_kwargs(style, style.caption_size, style.muted),
     )
     for side in ("top", "right", "left"):
@@ -209,4 +214,4 @@ def fit_title(heading: Text, title: str, room: float, renderer: Any, style: Char
     chars = TITLE_CHARS
     while chars > 8 and heading.get_window_extent(renderer).width > room:
         chars -= 2
-        heading.set_text(drawable(clean_label(title, chars), style))
+        heading.set_text(title_text(title, chars, style))

@@ -16,7 +16,6 @@ from bot.charts._frame import (
     UsdFormatter,
     align_titles,
     date_axis,
-    drawable,
     fit_title,
     legend_below,
     missing_patch,
@@ -24,12 +23,12 @@ from bot.charts._frame import (
     plot_axes,
     png_bytes,
     text_kwargs,
+    title_text,
 )
 from bot.charts.data import (
     TITLE_CHARS,
     ActiveAxis,
     SpendStack,
-    clean_label,
     date_range_text,
     stack_bottoms,
     usd_compact,
@@ -159,7 +158,7 @@ def empty_png(title: str, style: ChartStyle) -> bytes:
         heading = fig.text(
             EDGE_PX / style.width_px,
             1 - EDGE_PX / height,
-            drawable(clean_label(title, TITLE_CHARS), style),
+            title_text(title, TITLE_CHARS, style),
             ha="left",
             va="top",
             fontweight="bold",
