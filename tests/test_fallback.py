@@ -12,7 +12,6 @@ import pytest
 from pydantic import ValidationError
 
 from bot.reports.commands import SUBCOMMANDS, Command, parse_command
-from bot.slack.answer import expand_me
 from tools.fallback import FALLBACK_NOTE, INTENTS, Route, route
 
 TODAY = date(2026, 12, 3)
@@ -111,7 +110,7 @@ def test_phrasing_routes_to_its_report(question: str, words: str) -> None:
 
 def parse(words: str, today: date = TODAY) -> Command:
     """As the Slack layer does it: `user me` becomes the asker's mention, then the grammar."""
-    return parse_command(expand_me(words, "U0ASKER"), today=today)
+    return parse_command(words, today=today)
 
 
 @pytest.mark.parametrize(("question", "words"), PHRASINGS)

@@ -38,7 +38,7 @@ class Route(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     words: str
-    """What follows `/claude-usage`; parses for that day (`user me` after the Slack `expand_me`)."""
+    """What follows `/claude-usage`; parses for that day."""
     matched: bool
     """False when nothing fitted well and `words` is only `help`."""
     explanation: str

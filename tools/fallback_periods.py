@@ -13,8 +13,9 @@ import re
 from collections.abc import Callable
 from datetime import date, timedelta
 
+from bot.analytics.windows import FIRST_DAY, MAX_LOOKBACK_DAYS
 from bot.reports.command_words import DEFAULT_PERIOD
-from bot.reports.periods import FIRST_DAY, MAX_LOOKBACK_DAYS, PeriodError, day_label, parse_period
+from bot.reports.periods import PeriodError, day_label, parse_period
 
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _MON = (

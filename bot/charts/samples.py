@@ -1,4 +1,4 @@
-"""Render sample charts for a visual review: `python -m tools.chart_samples [OUT_DIR]`
+"""Render sample charts for a visual review: `python -m bot.charts.samples [OUT_DIR]`
 (default: charts-sample in the temporary directory).
 
 PNG tests prove the bytes are valid, not that a chart reads well on a phone in dark mode; a
