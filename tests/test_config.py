@@ -30,3 +30,40 @@ def test_default_model_is_not_deprecated_by_the_sdk() -> None:
     from anthropic._data import DEPRECATED_MODELS
 
     assert DEFAULT_MODEL not in DEPRECATED_MODELS
+
+
+def test_a_mistyped_time_zone_is_one_clear_sentence(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.config import ConfigError, load_settings
+
+    monkeypatch.setenv("CLAUDE_USAGE_TZ", "Europe/Berln")
+    with pytest.raises(ConfigError) as caught:
+        load_settings()
+    assert str(caught.value) == (
+        "CLAUDE_USAGE_TZ 'Europe/Berln' is not a time zone; use an IANA name such as "
+        "Europe/Berlin, America/New_York or UTC."
+    )
+    monkeypatch.setenv("CLAUDE_USAGE_TZ", " Pacific/Tongatapu ")
+    assert load_settings().tz == "Pacific/Tongatapu"
+
+
+def test_the_cli_reports_a_bad_time_zone_in_one_line(tmp_path: object) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CLAUDE_", "SLACK_"))}
+    env["CLAUDE_USAGE_TZ"] = "Mars/Olympus"
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "status"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=str(tmp_path),
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines() == [
+        "error: CLAUDE_USAGE_TZ 'Mars/Olympus' is not a time zone; use an IANA name such as "
+        "Europe/Berlin, America/New_York or UTC."
+    ]

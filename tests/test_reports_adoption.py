@@ -6,6 +6,7 @@ import pytest
 
 from bot.reports.adoption import adoption
 from bot.reports.coverage import NoDataError
+from bot.reports.export import export_rows
 from bot.reports.periods import parse_period
 from tests.report_factories import TODAY, StoreBuilder, d, days
 
@@ -93,3 +94,17 @@ def test_period_after_data_raises() -> None:
     s = StoreBuilder().summary(d("2026-11-01"), dau=1, wau=1, mau=1)
     with pytest.raises(NoDataError, match="yet: the store has adoption data through Nov 1, 2026"):
         adoption(s.db, parse_period("yesterday", today=TODAY))
+
+
+def test_a_day_without_dau_is_no_point_not_a_zero(store: StoreBuilder) -> None:
+    """The API left DAU out for one day: charts and exports must show a gap, never 0."""
+    store.db.execute("UPDATE summaries SET daily_active_user_count = NULL WHERE day = '2026-11-18'")
+    result = adoption(store.db, PERIOD)
+    assert d("2026-11-18") not in {p.day for p in result.points}
+    assert all(p.value > 0 for p in result.points)
+    assert len(result.points) == 6
+    assert result.dau_avg == pytest.approx((10 + 11 + 12 + 14 + 15 + 16) / 6)
+    header, rows = export_rows(result)
+    assert ("2026-11-18", "0") not in [tuple(r[:2]) for r in rows]
+    assert "2026-11-18" not in [r[0] for r in rows]
+    assert header[0] == "day"

@@ -118,3 +118,46 @@ def test_http_mode_serves_signed_commands_and_healthz(served: tuple[str, FakeSla
         assert forged.status_code == 401
     finally:
         sender.close()
+
+
+def test_socket_mode_serves_healthz_on_port_too(tmp_path: Path, synced_store_path: Path) -> None:
+    """The Docker health check calls /healthz on PORT; in socket mode nothing listened there,
+    so the container was marked unhealthy for ever."""
+    from tests.fakes.socket_mode import FakeSocketMode
+
+    store = tmp_path / "store.db"
+    shutil.copy(synced_store_path, store)
+    port = free_port()
+    with FakeSlack() as fake, FakeSocketMode() as socket_mode:
+        fake.state.socket_url = socket_mode.url
+        env = {
+            **os.environ,
+            "PYTHONPATH": str(ROOT),
+            "SLACK_BOT_TOKEN": "xoxb-serve",
+            "SLACK_APP_TOKEN": "xapp-1-A0FAKE-123-abc",
+            "SLACK_API_URL": fake.api_url,
+            "CLAUDE_USAGE_DB": str(store),
+            "PORT": str(port),
+        }
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot", "serve"],
+            cwd=tmp_path,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        assert process.stderr is not None
+        try:
+            for line in process.stderr:
+                assert "Traceback" not in line, line
+                if "running in socket mode" in line:
+                    break
+            response = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=10)
+            assert response.status_code == 200
+            assert response.json() == {"ok": True, "mode": "socket"}
+            fake.wait_for("apps.connections.open")  # and the socket really is in use
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+            process.stderr.close()

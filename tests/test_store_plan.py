@@ -168,3 +168,39 @@ def test_revisable_days_fetched_under_the_current_export_are_skipped(db: Databas
     without = make_plan(db, now=NOW, since=start, until=None, only=only)
     assert sum(len(t.days) for t in without.tasks if t.dataset == "cost_buckets") == 5
     assert without.skipped_unchanged == {"summaries": 0, "cost_buckets": 0}
+
+
+def _ledger_row(dataset: str, day: date, *, final: int, rows: int = 3) -> dict[str, object]:
+    at = "2026-02-01T00:00:00Z"
+    return {"dataset": dataset, "day": day.isoformat(), "fetched_at": at,
+            "data_refreshed_at": at, "final": final, "row_count": rows}  # fmt: skip
+
+
+def test_a_revisable_day_before_since_is_planned_until_final(db: Database) -> None:
+    """A day fetched while revisable and then left behind by a shorter `since` (the Slack
+    refresher syncs 35 days) used to fall out of every plan and stay revisable for ever."""
+    old = date(2026, 1, 20)
+    db.table("sync_ledger").insert_all(
+        [
+            _ledger_row("user_cost", old, final=0),
+            _ledger_row("user_cost", date(2026, 1, 21), final=1),
+        ]
+    )
+    plan = make_plan(db, now=NOW, since=date(2026, 3, 10), until=None, only=["user_cost"])
+    planned = {day for task in plan.tasks for day in task.days}
+    assert old in planned
+    assert date(2026, 1, 21) not in planned  # final days stay skipped
+    assert min(planned) == old
+    engagement = make_plan(db, now=NOW, since=date(2026, 3, 10), until=None, only=["users"])
+    assert min(day for task in engagement.tasks for day in task.days) == date(2026, 3, 10)
+
+
+def test_refetch_empty_replans_engagement_days_stored_with_no_rows(db: Database) -> None:
+    empty, full = date(2026, 3, 1), date(2026, 3, 2)
+    db.table("sync_ledger").insert_all(
+        [_ledger_row("skills", empty, final=1, rows=0), _ledger_row("skills", full, final=1)]
+    )
+    span = {"since": empty, "until": full, "only": ["skills"]}
+    assert make_plan(db, now=NOW, **span).tasks == ()  # type: ignore[arg-type]
+    again = make_plan(db, now=NOW, refetch_empty=True, **span)  # type: ignore[arg-type]
+    assert again.tasks == (Task("skills", empty, full),)

@@ -20,10 +20,13 @@ from bot.analytics.client import AnalyticsClient
 from bot.analytics.errors import AuthenticationError, PermissionDeniedError
 from bot.analytics.retry import RetryPolicy
 from bot.simulator.server import RunningSimulator
+from bot.store.cli import render_report
 from bot.store.fetch import GROUPINGS
+from bot.store.freshness import read_freshness
 from bot.store.money import cents_to_microcents
+from bot.store.runs import run_history
 from bot.store.schema import DATASETS_COST, DATASETS_ENGAGEMENT, TOKEN_COLUMNS, open_store
-from bot.store.sync import SyncReport, sync
+from bot.store.sync import ABORT_AFTER, SyncReport, sync
 from bot.store.writers import TABLES
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
@@ -305,3 +308,39 @@ def test_only_limits_the_datasets_and_until_the_days(db: Database, sim: RunningS
     assert {d for (d, _) in ledger(db)} == {"summaries", "user_cost"}
     assert max(day for (_, day) in ledger(db)) == until.isoformat()
     assert_matches_simulator(db, sim, NOW)
+
+
+def test_every_sync_is_recorded_even_one_that_writes_nothing(
+    db: Database, sim: RunningSimulator
+) -> None:
+    """The store's "last synced" is the last good sync, not the newest write: an unchanged
+    export must not leave the store looking stale (and every command syncing again)."""
+    run(db, sim, NOW)
+    later = NOW + timedelta(hours=2)  # same export: nothing new is written
+    report = run(db, sim, later, only=["users", "user_cost"])
+    assert report.rows_written == 0
+    fresh = read_freshness(db)
+    assert fresh.last_sync_at is not None
+    assert fresh.last_sync_at >= later
+    history = run_history(db)
+    assert history.last_ok is not None
+    assert history.last_ok.outcome == "ok"
+    assert history.consecutive_failures == 0
+
+
+def test_an_outage_stops_the_sync_early_and_is_recorded(
+    db: Database, make_simulator: MakeSim
+) -> None:
+    down = make_simulator(users=20, days=20, now=NOW, fail_rate=1.0)
+    with client_for(down, NOW) as client:
+        report = sync(db, client, now=NOW, since=down.org.start)
+    assert report.aborted is not None
+    assert "none succeeded" in report.aborted
+    planned = 5 * 18 + 4 * 20  # what a full sync of this org would fetch
+    spent = sum(down.request_counts().values())
+    assert spent <= (ABORT_AFTER + 8) * 5, f"{spent} requests for {planned} tasks"
+    history = run_history(db)
+    assert history.consecutive_failures == 1
+    assert history.last_failure is not None
+    assert history.last_failure.error_kind == "unavailable"
+    assert "stopped early" in render_report(report)

@@ -35,9 +35,10 @@ from bot.analytics.windows import (
 )
 
 Order = Literal["asc", "desc"]
-BULK_LIMIT = 1000
-"""Largest page the API serves: bulk sync uses it so 10k users cost 10 requests a day, not 100."""
 MAX_LIMIT = 1000
+"""Largest page the API serves (`limit` 1–1000)."""
+BULK_LIMIT = MAX_LIMIT
+"""Bulk sync asks for the largest page, so 10k users cost 10 requests a day, not 100."""
 
 
 class EngagementEndpoints:

@@ -60,6 +60,8 @@ def print_table(endpoint: str, pages: Sequence[Any], *, complete: bool) -> None:
     if not console.is_terminal:  # piped output: do not squeeze columns into 80 characters
         console = Console(soft_wrap=False, width=200)
     rows = _display_rows(rows_as_json(pages))
+    if not rows:
+        console.print(f"{endpoint}: no rows", markup=False, highlight=False)
     columns: list[str] = []
     for row in rows:
         for key, value in row.items():
@@ -71,7 +73,8 @@ def print_table(endpoint: str, pages: Sequence[Any], *, complete: bool) -> None:
         table.add_column(Text(clean(column)), overflow="fold")
     for row in rows:
         table.add_row(*(Text("" if row.get(c) is None else clean(row.get(c))) for c in shown))
-    console.print(table)
+    if rows:
+        console.print(table)
     notes: list[str] = []
     if any(c.endswith(("amount", "spend", "list_price")) for c in shown):
         notes.append("money columns are US cents, exactly as the API sent them")

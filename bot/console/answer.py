@@ -17,9 +17,9 @@ from bot.config import Settings
 from bot.console.render import answer_text
 from bot.errors import ClaudeUsageError
 from bot.reports.commands import CommandError, parse_command, run_command
+from bot.reports.export import csv_bytes
 from bot.reports.periods import utc_today
 from bot.reports.types import Export
-from bot.slack.export import csv_bytes
 
 SLASH = "/claude-usage"
 

@@ -15,19 +15,27 @@ from __future__ import annotations
 import re
 
 _BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_SEQUENCES = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI: colours, cursor moves, screen clears
+    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)"  # OSC: titles, OSC-8 hyperlinks
+    r"|\x1b[@-Z\\-_]"  # other two-character escapes
+)
 _CONTROLS = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI}]")
 _BREAKS = re.compile(r"[\t\n\r]+")
 _UNSAFE_IN_JSON = re.compile(f"[\x7f-\x9f{_BIDI}]")
 
 
 def clean(text: object) -> str:
-    """One API string for a terminal line: no control, escape or bidi character survives."""
-    return _CONTROLS.sub("", _BREAKS.sub(" ", str(text)))
+    """One API string for a terminal line: escape sequences go whole (an OSC-8 link leaves its
+    visible text), then every remaining control or bidi character."""
+    return _CONTROLS.sub("", _SEQUENCES.sub("", _BREAKS.sub(" ", str(text))))
 
 
 def clean_lines(text: str) -> str:
     """Text of many lines (an answer): each line cleaned, the line breaks kept."""
-    return "\n".join(_CONTROLS.sub("", line.replace("\t", " ")) for line in text.split("\n"))
+    return "\n".join(
+        _CONTROLS.sub("", _SEQUENCES.sub("", line.replace("\t", " "))) for line in text.split("\n")
+    )
 
 
 def json_safe(dumped: str) -> str:

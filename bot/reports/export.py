@@ -12,6 +12,8 @@ guard; numbers are never altered.
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -19,6 +21,7 @@ from bot.reports.types import (
     Adoption,
     Comparison,
     Delta,
+    Export,
     FinanceComparisons,
     Ranking,
     ReportResult,
@@ -252,3 +255,13 @@ def _metrics(result: UserProfile | Comparison | FinanceComparisons) -> list[tupl
 
 def _int(item: object) -> int | None:
     return item if isinstance(item, int) else None
+
+
+def csv_bytes(export: Export) -> bytes:
+    """The export as a UTF-8 CSV file (CRLF rows, as spreadsheets expect). Cells are already
+    defused by `text()`: API text that starts like a formula carries a leading `'`."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(export.header)
+    writer.writerows(export.rows)
+    return buffer.getvalue().encode("utf-8")

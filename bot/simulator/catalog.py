@@ -1,8 +1,9 @@
 """Static catalogues of the synthetic org: names, models, skills, connectors, plugins, prices.
 
-Adversarial strings (Slack mrkdwn control sequences, mentions, links, HTML entities, emoji and a
-300-character name) are deliberately mixed into every list of display names, so any surface that
-forgets to escape API-provided text fails visibly in tests and in the demo.
+Adversarial strings (Slack mrkdwn control sequences, mentions, links, HTML entities, emoji, a
+300-character name, and for terminals rich markup, ANSI/OSC-8 escape sequences and a bidi
+override) are deliberately mixed into every list of display names, so any surface that forgets to
+escape API-provided text fails visibly in tests and in the demo.
 """
 
 from __future__ import annotations
@@ -22,6 +23,14 @@ ADVERSARIAL: Final[tuple[str, ...]] = (
     "🚀 Rocket Team 🎉",
     LONG_NAME,
 )
+TERMINAL_HOSTILE: Final[tuple[str, ...]] = (
+    "[bold red]Q4 plan[/] [/]",
+    "[link=https://evil.example]docs[/link]",
+    "\x1b]8;;https://evil.example\x1b\\Budget\x1b]8;;\x1b\\ \x1b[31mred\x1b[0m",
+    "invoice\u202egnp.exe",
+)
+"""Names a terminal must show as text: rich markup, an OSC-8 hyperlink, ANSI colour, a bidi
+override. Served as extra projects (after the others, so existing project ids stay put)."""
 
 FIRST_NAMES: Final = (
     "Ada", "Grace", "Alan", "Edsger", "Barbara", "Donald", "Margaret", "Ken", "Frances", "Dennis",
@@ -46,7 +55,7 @@ PROJECT_NAMES: Final = (
     "Q1 Sales Playbook", "Onboarding FAQ", "Contract Review", "Incident Postmortems",
     "Brand Voice", "Board Deck 2026", "Hiring Rubrics", "Pricing Research", "Support Macros",
     "Security Questionnaires", "Product Roadmap", "Release Notes", "Competitive Intel",
-    "Data Dictionary", "OKR Drafts", "Customer Interviews",
+    "Data Dictionary", "OKR Drafts", "Customer Interviews", *TERMINAL_HOSTILE,
 )  # fmt: skip
 
 # (skill_name, display name or None, share_status or None)

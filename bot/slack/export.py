@@ -1,36 +1,12 @@
-"""CSV exports: exact figures as text, uploaded to the requester's DM with `files_upload_v2`."""
+"""CSV exports uploaded to the requester's DM with `files_upload_v2` (the CSV itself is built by
+`bot.reports.export.csv_bytes`, which the terminal uses too)."""
 
 from __future__ import annotations
 
-import csv
-import io
-import re
-
 from slack_sdk import WebClient
 
+from bot.reports.export import csv_bytes
 from bot.reports.types import Export
-
-_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: str) -> str:
-    """A cell a spreadsheet will not run: API text starting like a formula gets a leading `'`.
-
-    Plain numbers (including negative amounts such as `-12.50`) are left exactly as they are.
-    """
-    if value.startswith(_FORMULA_START) and not _NUMBER.match(value):
-        return "'" + value
-    return value
-
-
-def csv_bytes(export: Export) -> bytes:
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(export.header)
-    for row in export.rows:
-        writer.writerow([safe_cell(str(cell)) for cell in row])
-    return buffer.getvalue().encode("utf-8")
 
 
 def dm_channel(client: WebClient, user_id: str) -> str:

@@ -59,6 +59,7 @@ def start_health_server(
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
+    sock.listen(128)  # connections wait in the backlog until uvicorn accepts: no start-up race
     config = uvicorn.Config(
         create_health_app(info=info), log_level="warning", lifespan="off", ws="none"
     )

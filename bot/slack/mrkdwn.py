@@ -78,3 +78,29 @@ def plain(text: object, n: int | None = None) -> str:
     """Escape then (optionally) truncate: the usual path for one API string into a block."""
     escaped = escape(text)
     return escaped if n is None else truncate(escaped, n)
+
+
+_OUR_TOKENS = re.compile(
+    r"(<@[UW][A-Z0-9]{2,20}>|<#[CG][A-Z0-9]{2,20}>|<!subteam\^S[A-Z0-9]{2,20}>"
+    r"|^:[a-z0-9_+-]{1,40}:)"
+)
+"""What stays live in our sentences: mentions of validated IDs, and a leading emoji shortcode."""
+
+
+def escape_sentence(sentence: str) -> str:
+    """A sentence we wrote (error, refusal, note) made safe for mrkdwn.
+
+    It may quote what a person typed inside backticks: the backticks stay (code formatting is
+    harmless) and everything else is escaped, including `<!channel>` and links. Mentions of
+    validated Slack IDs (`<@U…>`, `<#C…>`, `<!subteam^S…>`) that we built stay live, and so does
+    a leading emoji shortcode (`:hourglass_flowing_sand:`).
+    """
+    pieces = _OUR_TOKENS.split(sentence)
+    return "".join(p if i % 2 else _escape_ticks(p) for i, p in enumerate(pieces))
+
+
+def _escape_ticks(text: str) -> str:
+    parts = text.split("`")
+    if len(parts) % 2 == 0:  # unbalanced backticks: treat the whole text as plain
+        return escape(text)
+    return "`".join(escape(p, code=True) if i % 2 else escape(p) for i, p in enumerate(parts))

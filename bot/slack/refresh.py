@@ -27,6 +27,7 @@ from typing import Literal
 from sqlite_utils import Database
 
 from bot.analytics.client import AnalyticsClient
+from bot.analytics.retry import RetryPolicy
 from bot.config import Settings
 from bot.errors import ClaudeUsageError
 from bot.store.freshness import read_freshness
@@ -72,6 +73,7 @@ class SyncRefresher:
         backoff: Backoff | None = None,
         opener: Callable[[], Database] | None = None,
         first_sync_wait: float = FIRST_SYNC_WAIT,
+        retry: RetryPolicy | None = None,
     ) -> None:
         self.settings = settings
         self.max_age = max_age
@@ -79,6 +81,7 @@ class SyncRefresher:
         self.since_days = since_days
         self.backoff = backoff or Backoff()
         self.first_sync_wait = first_sync_wait
+        self.retry = retry
         self._opener = opener or (lambda: open_store(str(settings.db_path)))
         self.on_credentials: Callable[[SyncRun], None] | None = None
         """Called once per credential-failure episode (the Slack app DMs the admins)."""
@@ -139,7 +142,9 @@ class SyncRefresher:
         moment = self.now().astimezone(UTC)
         since = moment.date() - timedelta(days=self.since_days)
         try:
-            with AnalyticsClient.from_settings(self.settings, clock=lambda: moment) as client:
+            with AnalyticsClient.from_settings(
+                self.settings, clock=lambda: moment, retry=self.retry
+            ) as client:
                 report = sync(db, client, now=moment, since=since)
             log.info(
                 "background sync: %s, %d rows, %d requests",

@@ -20,6 +20,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from bot.analytics.client import AnalyticsClient
+from bot.analytics.engagement import BULK_LIMIT
 from bot.store.flatten import (
     DirectoryEntry,
     FlattenError,
@@ -36,7 +37,6 @@ from bot.store.plan import Task
 from bot.store.schema import GROUPING_COST_TYPE, GROUPING_PRODUCT_MODEL, GROUPING_TOTAL
 from bot.store.writers import Batch
 
-BULK_LIMIT = 1000
 GROUPINGS = {
     "usage_buckets": (GROUPING_TOTAL, GROUPING_PRODUCT_MODEL),
     "cost_buckets": (GROUPING_TOTAL, GROUPING_PRODUCT_MODEL, GROUPING_COST_TYPE),

@@ -7,7 +7,6 @@ integer micro-cents through `bot.store.money.format_usd`.
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from bot.reports.types import (
@@ -30,7 +29,7 @@ from bot.slack.blocks.people import render_user
 from bot.slack.blocks.primitives import Block, context, section
 from bot.slack.blocks.rankings import render_export, render_help, render_ranking, render_status
 from bot.slack.blocks.spend import render_finance, render_spend, render_tokens, render_top_spenders
-from bot.slack.mrkdwn import escape
+from bot.slack.mrkdwn import escape_sentence
 
 __all__ = [
     "ACTION_PREFIX",
@@ -84,29 +83,3 @@ def error_message(sentence: str, usage: str | None = None) -> Message:
     if usage:
         blocks.append(context(escape_sentence("Try `/claude-usage help` for every subcommand.")))
     return Message(text=safe, blocks=blocks)
-
-
-_OUR_TOKENS = re.compile(
-    r"(<@[UW][A-Z0-9]{2,20}>|<#[CG][A-Z0-9]{2,20}>|<!subteam\^S[A-Z0-9]{2,20}>"
-    r"|^:[a-z0-9_+-]{1,40}:)"
-)
-"""What stays live in our sentences: mentions of validated IDs, and a leading emoji shortcode."""
-
-
-def escape_sentence(sentence: str) -> str:
-    """A sentence we wrote (error, refusal, note) made safe for mrkdwn.
-
-    It may quote what a person typed inside backticks: the backticks stay (code formatting is
-    harmless) and everything else is escaped, including `<!channel>` and links. Mentions of
-    validated Slack IDs (`<@U…>`, `<#C…>`, `<!subteam^S…>`) that we built stay live, and so does
-    a leading emoji shortcode (`:hourglass_flowing_sand:`).
-    """
-    pieces = _OUR_TOKENS.split(sentence)
-    return "".join(p if i % 2 else _escape_ticks(p) for i, p in enumerate(pieces))
-
-
-def _escape_ticks(text: str) -> str:
-    parts = text.split("`")
-    if len(parts) % 2 == 0:  # unbalanced backticks: treat the whole text as plain
-        return escape(text)
-    return "`".join(escape(p, code=True) if i % 2 else escape(p) for i, p in enumerate(parts))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from bot.reports.command_models import MAX_LIMIT
 from bot.reports.types import Export, HelpResult, Ranking, StatusReport
 from bot.slack.blocks.format import Row, number, table_lines, usd
 from bot.slack.blocks.message import (
@@ -16,8 +17,8 @@ from bot.slack.blocks.message import (
     span,
 )
 from bot.slack.blocks.primitives import Block, button, code_sections, context, header, section
-from bot.slack.blocks.spend import MAX_LIMIT, MORE_STEP, delta_text
-from bot.slack.mrkdwn import escape
+from bot.slack.blocks.spend import MORE_STEP, delta_text
+from bot.slack.mrkdwn import escape, escape_sentence
 
 _TITLES = {"projects": "Top projects", "skills": "Top skills", "connectors": "Top connectors"}
 
@@ -74,6 +75,13 @@ def render_status(result: StatusReport) -> Message:
         if rows
         else [section("Nothing synced yet.")]
     )
+    health = result.sync
+    if health.consecutive_failures and health.last_attempt_at is not None:
+        failed = (
+            f":warning: *Syncing is failing* ({health.consecutive_failures} in a row, last "
+            f"attempt {health.last_attempt_at:%b %-d %H:%M} UTC). "
+        )
+        body = [section(failed + escape_sentence(health.error or "")), *body]
     return frame(
         title="Data status",
         subtitle="",

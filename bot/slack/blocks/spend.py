@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from bot.reports.command_models import MAX_LIMIT
 from bot.reports.types import (
     BreakdownRow,
     Delta,
@@ -28,7 +29,6 @@ from bot.slack.blocks.primitives import Block, button, code_sections, field, fie
 from bot.slack.mrkdwn import escape
 
 MORE_STEP = 25
-MAX_LIMIT = 100
 
 
 def person(name: str | None, email: str | None, user_id: str) -> str:
