@@ -76,7 +76,7 @@ def test_users_range_mode_filters_grouping_and_order(client: AnalyticsClient) ->
     assert all(g.user is None for g in groups)
     assert sum(1 for g in groups if g.rbac_group_id is None) <= 1  # the "no group" row
     ranked = list(client.users(date=DAY, order_by="chat_message_count", order="desc"))
-    messages = [r.chat_metrics.message_count for r in ranked]
+    messages = [r.chat_metrics.message_count or 0 if r.chat_metrics else 0 for r in ranked]
     assert messages == sorted(messages, reverse=True)
 
 
@@ -180,7 +180,7 @@ def test_user_reports_paginate_order_and_filter(
             starting_at=START, ending_at=end, order_by="output_tokens", order="asc"
         )
     )
-    outputs = [r.output_tokens for r in usage]
+    outputs = [r.output_tokens or 0 for r in usage]
     assert outputs == sorted(outputs)
     chat_only = list(
         client.user_usage_report(

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
+from bot.analytics.model_base import quote_money
 from bot.analytics.models import (
     CostBucket,
     DailySummary,
@@ -17,6 +18,7 @@ from bot.analytics.models import (
     UserActivity,
     UserCostRow,
 )
+from bot.analytics.row_dicts import dict_adapter
 
 OFFICE_APP = {
     "message_count": 0,
@@ -83,9 +85,14 @@ def test_user_row_parses_and_gated_fields_are_none_not_zero() -> None:
     row = page.rows[0]
     assert row.user is not None
     assert row.user.email_address == "ada@example.com"
-    assert row.claude_code_metrics.core_metrics.lines_of_code.added_count == 612
-    assert row.cowork_metrics.file_edit_count is None
-    assert row.cowork_metrics.sessions_with_file_edits_count is None  # key absent
+    code, cowork = row.claude_code_metrics, row.cowork_metrics
+    assert code is not None
+    assert code.core_metrics is not None
+    assert code.core_metrics.lines_of_code is not None
+    assert code.core_metrics.lines_of_code.added_count == 612
+    assert cowork is not None
+    assert cowork.file_edit_count is None
+    assert cowork.sessions_with_file_edits_count is None  # key absent
     assert row.science_metrics is None
     assert page.next_page == "abc"
 
@@ -98,14 +105,40 @@ def test_unknown_fields_are_tolerated_and_kept() -> None:
     }
     row = UserActivity.model_validate(payload)
     assert row.model_extra == {"brand_new_metric": 3}
+    assert row.chat_metrics is not None
     assert row.chat_metrics.model_extra == {"voice_message_count": 2}
     assert row.model_dump(mode="json", exclude_unset=True)["brand_new_metric"] == 3
 
 
-def test_missing_required_field_is_an_error() -> None:
-    payload = {k: v for k, v in USER_ROW.items() if k != "chat_metrics"}
-    with pytest.raises(ValidationError):
-        UserActivity.model_validate(payload)
+def test_a_missing_metric_block_or_counter_is_not_reported_never_an_error() -> None:
+    payload = {k: v for k, v in USER_ROW.items() if k not in ("chat_metrics", "office_metrics")}
+    payload["claude_code_metrics"] = {"core_metrics": {"commit_count": 2}}
+    row = UserActivity.model_validate(payload)
+    assert row.chat_metrics is None
+    assert row.office_metrics is None
+    assert row.claude_code_metrics is not None
+    assert row.claude_code_metrics.tool_actions is None
+    assert row.claude_code_metrics.core_metrics is not None
+    assert row.claude_code_metrics.core_metrics.lines_of_code is None
+    assert row.claude_code_metrics.core_metrics.commit_count == 2
+
+
+@pytest.mark.parametrize(
+    ("model", "payload", "field"),
+    [
+        (UserActivity, {"chat_metrics": {"message_count": 1}}, "user"),
+        (UserActivity, {"user": {"email_address": "a@x.com"}}, "id"),
+        (SkillUsage, {"distinct_user_count": 2}, "skill_name"),
+        (UserCostRow, {"amount": "1", "actor": {"email": "a@x.com"}}, "user_id"),
+        (UserCostRow, {"actor": {"user_id": "user_1"}}, "amount"),
+        (DailySummary, {"daily_active_user_count": 3}, "starting_at"),
+    ],
+)
+def test_only_what_identifies_a_row_is_required(
+    model: type[Any], payload: dict[str, Any], field: str
+) -> None:
+    with pytest.raises(ValidationError, match=field):
+        model.model_validate(payload)
 
 
 def test_summary_per_product_keys_are_optional() -> None:
@@ -154,7 +187,7 @@ def test_money_is_exact_decimal_above_ten_million_dollars() -> None:
     assert row.model_dump(mode="json")["amount"] == "1234567890.123456"
 
 
-@pytest.mark.parametrize("bad", [41280.0, 41280, "not-a-number", "NaN", None])
+@pytest.mark.parametrize("bad", [41280.0, "not-a-number", "NaN", None, True])
 def test_money_rejects_floats_and_non_decimal_strings(bad: object) -> None:
     with pytest.raises(ValidationError):
         CostBucket.model_validate(
@@ -176,6 +209,7 @@ def test_report_page_and_skill_spend() -> None:
             "organization_id": "org_1",
         }
     )
+    assert page.data_refreshed_at is not None
     assert page.data_refreshed_at.isoformat() == "2026-03-08T04:00:00+00:00"
     skill = SkillUsage.model_validate(
         {
@@ -195,15 +229,30 @@ def test_report_page_and_skill_spend() -> None:
     assert skill.invocation_count is None
 
 
-def test_money_from_raw_json_rejects_a_float_amount() -> None:
+def test_money_sent_as_a_json_number_is_parsed_from_its_text_exactly() -> None:
+    """A float would turn 12345678901234567.123456 into 12345678901234568: the client quotes
+    the number's text before parsing, so every digit survives."""
     body = (
         b'{"data": [{"starting_at": "2026-03-01T00:00:00Z", "ending_at": "2026-03-02T00:00:00Z",'
-        b' "results": [{"amount": 41280.0, "list_amount": "1", "currency": "USD"}]}],'
-        b' "has_more": false, "next_page": null, "data_refreshed_at": "2026-03-08T04:00:00Z",'
-        b' "organization_id": "org_1"}'
+        b' "results": [{"amount": 12345678901234567.123456, "list_amount": 41280.5},'
+        b' {"amount": 1999}]}], "has_more": false}'
     )
     with pytest.raises(ValidationError, match="decimal string"):
-        ReportPage[CostBucket].model_validate_json(body)
-    exact = body.replace(b"41280.0", b'"41280.000000"')
-    page = ReportPage[CostBucket].model_validate_json(exact)
-    assert str(page.data[0].results[0].amount) == "41280.000000"
+        ReportPage[CostBucket].model_validate_json(body)  # unquoted: refused, never a float
+    page = ReportPage[CostBucket].model_validate_json(quote_money(body))
+    first, second = page.data[0].results
+    assert first.amount == Decimal("12345678901234567.123456")
+    assert first.list_amount == Decimal("41280.5")
+    assert second.amount == Decimal(1999)
+    assert second.list_amount is None
+    assert page.data_refreshed_at is None  # absent watermark: tolerated
+    rows = dict_adapter(ReportPage[CostBucket]).validate_json(quote_money(body))
+    assert rows["data"][0]["results"][0]["amount"] == Decimal("12345678901234567.123456")
+
+
+def test_quote_money_leaves_strings_and_other_numbers_alone() -> None:
+    body = (
+        b'{"name": "x\\"amount\\": 5", "amount": "5.0", "requests": 3, '
+        b'"estimated_overage_spend": 250}'
+    )
+    assert quote_money(body) == body.replace(b": 250", b': "250"')

@@ -103,7 +103,7 @@ def test_skills_fall_back_to_sessions_without_invocations() -> None:
         ("b", 7, None),
         ("a", 5, None),
     ]
-    assert any("ranked by sessions" in n for n in result.notes)
+    assert any("ranked by conversations and sessions" in n for n in result.notes)
 
 
 def test_connectors_sessions_and_optional_call_split() -> None:

@@ -1,16 +1,25 @@
 """Typed responses of the Analytics API: engagement rows, cost & usage rows, page envelopes.
 
-Every documented field of all 11 endpoints is modelled; `extra="allow"` keeps fields the API adds
-later (reachable via `model_extra`, re-emitted by `model_dump`) instead of breaking a sync. Gated or
-optional fields are `X | None = None`: None means "not available", which reports must never show as
-zero. Money is `Decimal` parsed from the API's decimal strings; floats are refused. The cost &
-usage models live in `report_models` and are re-exported here, so one import serves both.
+Tolerant models, strict identity. The real API is not our simulator: older and feature-gated
+organisations leave fields out, new blocks appear during the year (office_metrics, cowork_metrics),
+and other implementations differ. So only what identifies a row is required — a user id, a day or
+bucket's bounds, a project/skill/connector/plugin name or id, the actor of a per-user row, the
+amount of a cost row. Every metric, metric block and nested counter is `X | None = None`: absent
+means "not reported", which the store keeps as NULL and reports show as "—", never as zero.
+`extra="allow"` keeps fields the API adds later (`model_extra`, re-emitted by `model_dump`).
+Money is `Decimal` from the API's decimal strings, or exactly from a JSON number's text (see
+`model_base`). The cost & usage models live in `report_models` and are re-exported here.
+
+Bulk sync does not build these objects: `bot.analytics.row_dicts` derives plain-dict validators
+from them (same fields, same identity, same money rule), which is several times faster.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Generic
+from typing import Generic, Self
+
+from pydantic import model_validator
 
 from bot.analytics.model_base import ApiModel, Money, RowT
 from bot.analytics.report_models import (
@@ -55,57 +64,57 @@ class GroupKeys(ApiModel):
 
 
 class ChatMetrics(ApiModel):
-    message_count: int
-    thinking_message_count: int
+    message_count: int | None = None
+    thinking_message_count: int | None = None
     distinct_conversation_count: int | None = None
     distinct_projects_created_count: int | None = None
     distinct_projects_used_count: int | None = None
     distinct_files_uploaded_count: int | None = None
     distinct_artifacts_created_count: int | None = None
     distinct_shared_artifacts_viewed_count: int | None = None
-    shared_conversations_viewed_count: int
+    shared_conversations_viewed_count: int | None = None
     distinct_skills_used_count: int | None = None
-    connectors_used_count: int
+    connectors_used_count: int | None = None
     distinct_connectors_used_count: int | None = None
 
 
 class LinesOfCode(ApiModel):
-    added_count: int
-    removed_count: int
+    added_count: int | None = None
+    removed_count: int | None = None
 
 
 class CoreMetrics(ApiModel):
-    commit_count: int
-    pull_request_count: int
+    commit_count: int | None = None
+    pull_request_count: int | None = None
     distinct_session_count: int | None = None
-    lines_of_code: LinesOfCode
+    lines_of_code: LinesOfCode | None = None
 
 
 class ToolAction(ApiModel):
-    accepted_count: int
-    rejected_count: int
+    accepted_count: int | None = None
+    rejected_count: int | None = None
 
 
 class ToolActions(ApiModel):
-    edit_tool: ToolAction
-    multi_edit_tool: ToolAction
-    notebook_edit_tool: ToolAction
-    write_tool: ToolAction
+    edit_tool: ToolAction | None = None
+    multi_edit_tool: ToolAction | None = None
+    notebook_edit_tool: ToolAction | None = None
+    write_tool: ToolAction | None = None
 
 
 class ClaudeCodeMetrics(ApiModel):
-    core_metrics: CoreMetrics
-    tool_actions: ToolActions
+    core_metrics: CoreMetrics | None = None
+    tool_actions: ToolActions | None = None
 
 
 class CoworkMetrics(ApiModel):
-    message_count: int
-    action_count: int
-    dispatch_turn_count: int
+    message_count: int | None = None
+    action_count: int | None = None
+    dispatch_turn_count: int | None = None
     distinct_session_count: int | None = None
-    skills_used_count: int
+    skills_used_count: int | None = None
     distinct_skills_used_count: int | None = None
-    connectors_used_count: int
+    connectors_used_count: int | None = None
     distinct_connectors_used_count: int | None = None
     plugins_used_count: int | None = None
     distinct_plugins_used_count: int | None = None
@@ -118,34 +127,34 @@ class CoworkMetrics(ApiModel):
 
 
 class OfficeAppMetrics(ApiModel):
-    message_count: int
+    message_count: int | None = None
     distinct_session_count: int | None = None
-    skills_used_count: int
+    skills_used_count: int | None = None
     distinct_skills_used_count: int | None = None
-    connectors_used_count: int
+    connectors_used_count: int | None = None
     distinct_connectors_used_count: int | None = None
 
 
 class OfficeMetrics(ApiModel):
-    excel: OfficeAppMetrics
-    powerpoint: OfficeAppMetrics
-    word: OfficeAppMetrics
-    outlook: OfficeAppMetrics
+    excel: OfficeAppMetrics | None = None
+    powerpoint: OfficeAppMetrics | None = None
+    word: OfficeAppMetrics | None = None
+    outlook: OfficeAppMetrics | None = None
 
 
 class DesignMetrics(ApiModel):
-    message_count: int
+    message_count: int | None = None
     distinct_session_count: int | None = None
     distinct_projects_created_count: int | None = None
     distinct_projects_used_count: int | None = None
 
 
 class ScienceMetrics(ApiModel):
-    message_count: int
+    message_count: int | None = None
     distinct_session_count: int | None = None
-    delegation_count: int
-    remote_compute_job_count: int
-    skills_used_count: int
+    delegation_count: int | None = None
+    remote_compute_job_count: int | None = None
+    skills_used_count: int | None = None
 
 
 class UserActivity(ApiModel):
@@ -156,13 +165,20 @@ class UserActivity(ApiModel):
     rbac_group_name: str | None = None
     distinct_user_count: int | None = None
     last_activity_date: dt.date | None = None
-    web_search_count: int
-    chat_metrics: ChatMetrics
-    claude_code_metrics: ClaudeCodeMetrics
-    cowork_metrics: CoworkMetrics
-    office_metrics: OfficeMetrics
+    web_search_count: int | None = None
+    chat_metrics: ChatMetrics | None = None
+    claude_code_metrics: ClaudeCodeMetrics | None = None
+    cowork_metrics: CoworkMetrics | None = None
+    office_metrics: OfficeMetrics | None = None
     design_metrics: DesignMetrics | None = None
     science_metrics: ScienceMetrics | None = None
+
+    @model_validator(mode="after")
+    def _identified(self) -> Self:
+        # A grouped row names its group (or is the "no group" row, rbac_group_id null).
+        if self.user is None and "rbac_group_id" not in self.model_fields_set:
+            raise ValueError("a /users row needs user.id (or rbac_group_id when grouped)")
+        return self
 
 
 # --- /summaries -----------------------------------------------------------------------------
@@ -173,17 +189,17 @@ class DailySummary(ApiModel):
 
     starting_at: dt.datetime
     ending_at: dt.datetime
-    daily_active_user_count: int
-    weekly_active_user_count: int
-    monthly_active_user_count: int
+    daily_active_user_count: int | None = None
+    weekly_active_user_count: int | None = None
+    monthly_active_user_count: int | None = None
     assigned_seat_count: int | None = None
     pending_invite_count: int | None = None
     daily_adoption_rate: float | None = None
     weekly_adoption_rate: float | None = None
     monthly_adoption_rate: float | None = None
-    cowork_daily_active_user_count: int
-    cowork_weekly_active_user_count: int
-    cowork_monthly_active_user_count: int
+    cowork_daily_active_user_count: int | None = None
+    cowork_weekly_active_user_count: int | None = None
+    cowork_monthly_active_user_count: int | None = None
     chat_daily_active_user_count: int | None = None
     chat_weekly_active_user_count: int | None = None
     chat_monthly_active_user_count: int | None = None
@@ -227,19 +243,19 @@ class SkillSessions(ApiModel):
 
 
 class SkillOffice(ApiModel):
-    excel: SkillSessions
-    powerpoint: SkillSessions
-    word: SkillSessions
-    outlook: SkillSessions
+    excel: SkillSessions | None = None
+    powerpoint: SkillSessions | None = None
+    word: SkillSessions | None = None
+    outlook: SkillSessions | None = None
 
 
 class SkillUsage(GroupKeys):
     skill_name: str
-    distinct_user_count: int
+    distinct_user_count: int | None = None
     chat_metrics: SkillChat | None = None
     claude_code_metrics: SkillSessions | None = None
-    cowork_metrics: SkillSessions
-    office_metrics: SkillOffice
+    cowork_metrics: SkillSessions | None = None
+    office_metrics: SkillOffice | None = None
     invocation_count: int | None = None
     enable_count: int | None = None
     estimated_overage_spend: Money | None = None
@@ -258,19 +274,19 @@ class ConnectorSessions(ApiModel):
 
 
 class ConnectorOffice(ApiModel):
-    excel: ConnectorSessions
-    powerpoint: ConnectorSessions
-    word: ConnectorSessions
-    outlook: ConnectorSessions
+    excel: ConnectorSessions | None = None
+    powerpoint: ConnectorSessions | None = None
+    word: ConnectorSessions | None = None
+    outlook: ConnectorSessions | None = None
 
 
 class ConnectorUsage(GroupKeys):
     connector_name: str
-    distinct_user_count: int
+    distinct_user_count: int | None = None
     chat_metrics: ConnectorChat | None = None
     claude_code_metrics: ConnectorSessions | None = None
-    cowork_metrics: ConnectorSessions
-    office_metrics: ConnectorOffice
+    cowork_metrics: ConnectorSessions | None = None
+    office_metrics: ConnectorOffice | None = None
     read_call_count: int | None = None
     write_call_count: int | None = None
     unclassified_call_count: int | None = None
@@ -278,10 +294,10 @@ class ConnectorUsage(GroupKeys):
 
 class ChatProjectUsage(GroupKeys):
     project_id: str
-    project_name: str
-    distinct_user_count: int
+    project_name: str | None = None
+    distinct_user_count: int | None = None
     distinct_conversation_count: int | None = None
-    message_count: int
+    message_count: int | None = None
     created_at: dt.datetime | None = None
     created_by: UserRef | None = None
 
@@ -293,9 +309,9 @@ class PluginSessions(ApiModel):
 class PluginUsage(GroupKeys):
     plugin_name: str
     plugin_id: str | None = None
-    distinct_user_count: int
-    install_count: int
-    invocation_count: int
+    distinct_user_count: int | None = None
+    install_count: int | None = None
+    invocation_count: int | None = None
     claude_code_metrics: PluginSessions | None = None
     cowork_metrics: PluginSessions | None = None
 
@@ -303,9 +319,9 @@ class PluginUsage(GroupKeys):
 class ArtifactActivity(GroupKeys):
     artifact_type: str
     is_shared: bool
-    artifacts_created_count: int
-    published_artifacts_created_count: int
-    distinct_user_count: int
+    artifacts_created_count: int | None = None
+    published_artifacts_created_count: int | None = None
+    distinct_user_count: int | None = None
 
 
 class EngagementPage(ApiModel, Generic[RowT]):

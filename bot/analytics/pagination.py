@@ -1,8 +1,13 @@
 """Lazy, restartable iteration over the API's cursor pages and over split windows.
 
 `Paged` is what every list endpoint returns: iterating it yields rows, `.pages()` yields the typed
-pages (so callers see `data_refreshed_at` per page and window), `.first_page()` sends exactly one
-request. Nothing is sent before iteration starts.
+pages (so callers see `data_refreshed_at` per page and window), `.dict_pages()` the same pages as
+validated plain dicts (bulk sync: see `bot.analytics.row_dicts`), `.first_page()` sends exactly
+one request. Nothing is sent before iteration starts.
+
+Page sizes are the server's: a page may hold fewer rows than `limit` (even none) or more; only
+the cursor (`next_page`) and `has_more` end a sequence. Money sent as bare JSON numbers is quoted
+in the raw bytes first, so it is parsed exactly (`model_base.quote_money`).
 
 A query may be several requests: one per window (periods longer than the API allows are split by
 the client) and, inside a window, one per page. Each window's page sequence is buffered until its
@@ -17,9 +22,11 @@ import logging
 from collections.abc import Iterator, Sequence
 from typing import Any, Generic, Protocol, TypeVar, cast
 
-from pydantic import ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from bot.analytics.errors import CursorError, ResponseFormatError
+from bot.analytics.model_base import quote_money
+from bot.analytics.row_dicts import dict_adapter
 from bot.analytics.session import API_PREFIX, ApiSession, CursorRejected, Params
 
 log = logging.getLogger(__name__)
@@ -69,26 +76,42 @@ class Paged(Generic[RowT, PageT]):
     def pages(self) -> Iterator[PageT]:
         """Every page of every window, in order; each window is complete before it is yielded."""
         for params in self._windows:
-            yield from self._sequence(params)
+            yield from self._sequence(params, self._model_page)
+
+    def dict_pages(self) -> Iterator[dict[str, Any]]:
+        """The same pages validated into plain dicts: no object per row (bulk sync)."""
+        for params in self._windows:
+            yield from self._sequence(params, self._dict_page)
 
     def first_page(self) -> PageT:
         """Only the first page of the first window: one request (`api` without `--all`)."""
-        return self._fetch(self._windows[0], cursor=None)
+        return self._model_page(self._get(self._windows[0], cursor=None))
 
-    def _fetch(self, params: Params, *, cursor: str | None) -> PageT:
+    def _get(self, params: Params, *, cursor: str | None) -> bytes:
         sent = [*params, ("page", cursor)] if cursor is not None else list(params)
-        body = self._session.get(self._endpoint, sent)
+        return quote_money(self._session.get(self._endpoint, sent))
+
+    def _model_page(self, body: bytes) -> PageT:
+        model = self._page_model
+        return self._validated(body, lambda: model.model_validate_json(body))  # type: ignore[attr-defined,no-any-return]
+
+    def _dict_page(self, body: bytes) -> dict[str, Any]:
+        adapter: TypeAdapter[Any] = dict_adapter(cast(type[BaseModel], self._page_model))
+        page = self._validated(body, lambda: adapter.validate_json(body))
+        return cast(dict[str, Any], page)
+
+    def _validated(self, body: bytes, validate: Any) -> Any:
         try:
-            return self._page_model.model_validate_json(body)  # type: ignore[attr-defined,no-any-return]
+            return validate()
         except ValidationError as exc:
             first = exc.errors()[0]
-            where = ".".join(str(part) for part in first["loc"]) or "body"
+            where = _location(first["loc"])
             raise ResponseFormatError(
                 f"{where}: {first['msg']} ({exc.error_count()} problems)",
                 path=API_PREFIX + self._endpoint,
             ) from exc
 
-    def _sequence(self, params: Params) -> list[PageT]:
+    def _sequence(self, params: Params, decode: Any) -> list[Any]:
         """All pages of one window, restarting from page one on a cursor error (bounded)."""
         last_error: CursorError | None = None
         for restart in range(self._max_restarts + 1):
@@ -102,7 +125,7 @@ class Paged(Generic[RowT, PageT]):
                     restart,
                 )
             try:
-                return self._walk(params)
+                return self._walk(params, decode)
             except CursorRejected as exc:
                 last_error = exc.error
         assert last_error is not None
@@ -113,18 +136,33 @@ class Paged(Generic[RowT, PageT]):
             request_id=last_error.request_id,
         )
 
-    def _walk(self, params: Params) -> list[PageT]:
-        pages: list[PageT] = []
+    def _walk(self, params: Params, decode: Any) -> list[Any]:
+        pages: list[Any] = []
         seen: set[str] = set()
         cursor: str | None = None
         while True:
-            page = self._fetch(params, cursor=cursor)
+            page = decode(self._get(params, cursor=cursor))
             pages.append(page)
-            cursor = page.next_page
-            if not self._paginated or cursor is None or getattr(page, "has_more", True) is False:
+            cursor, more = _continuation(page)
+            if not self._paginated or cursor is None or more is False:
                 return pages
             if cursor in seen:
                 raise ResponseFormatError(
                     "the API returned the same page cursor twice", path=API_PREFIX + self._endpoint
                 )
             seen.add(cursor)
+
+
+def _continuation(page: Any) -> tuple[str | None, bool | None]:
+    """(next cursor, has_more) of a model or dict page; has_more None when the API omits it."""
+    if isinstance(page, dict):
+        return page.get("next_page"), page.get("has_more")
+    return page.next_page, getattr(page, "has_more", None)
+
+
+def _location(loc: Sequence[int | str]) -> str:
+    """`data[3].user.id`: which row and which field, as a person reads it."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "body"

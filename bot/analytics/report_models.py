@@ -1,13 +1,18 @@
 """Typed responses of the cost & usage endpoints: per-user rows, time buckets, report pages.
 
-Money fields are `Decimal` cents parsed from the API's strings. Grouping keys are None unless the
-request grouped by that dimension (or the usage could not be attributed).
+Tolerant like every model here (see `bot.analytics.models`): required are only a per-user row's
+actor (`user_id`), a bucket's bounds and a cost row's `amount`; every token count, `list_amount`,
+`currency`, the watermark and `has_more` may be absent. Money fields are `Decimal` cents parsed
+exactly from the API's strings or numbers. Grouping keys are None unless the request grouped by
+that dimension (or the usage could not be attributed).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Generic
+
+from pydantic import Field
 
 from bot.analytics.model_base import ApiModel, Money, RowT
 
@@ -19,16 +24,16 @@ class Actor(ApiModel):
     user_id: str
     email: str | None = None
     name: str | None = None
-    deleted: bool = False
+    deleted: bool | None = None
 
 
 class CacheCreation(ApiModel):
-    ephemeral_5m_input_tokens: int
-    ephemeral_1h_input_tokens: int
+    ephemeral_5m_input_tokens: int | None = None
+    ephemeral_1h_input_tokens: int | None = None
 
 
 class ServerToolUse(ApiModel):
-    web_search_requests: int
+    web_search_requests: int | None = None
 
 
 class ReportKeys(ApiModel):
@@ -43,18 +48,18 @@ class ReportKeys(ApiModel):
 
 
 class UsageRow(ReportKeys):
-    uncached_input_tokens: int
-    cache_read_input_tokens: int
-    cache_creation: CacheCreation
-    output_tokens: int
+    uncached_input_tokens: int | None = None
+    cache_read_input_tokens: int | None = None
+    cache_creation: CacheCreation | None = None
+    output_tokens: int | None = None
     requests: int | None = None
-    server_tool_use: ServerToolUse
+    server_tool_use: ServerToolUse | None = None
 
 
 class CostRow(ReportKeys):
     amount: Money
-    list_amount: Money
-    currency: str
+    list_amount: Money | None = None
+    currency: str | None = None
     cost_type: str | None = None
     token_type: str | None = None
     requests: int | None = None
@@ -62,7 +67,7 @@ class CostRow(ReportKeys):
 
 class UserUsageRow(UsageRow):
     actor: Actor
-    total_tokens: int
+    total_tokens: int | None = None
     starting_at: dt.datetime | None = None
     ending_at: dt.datetime | None = None
 
@@ -76,23 +81,25 @@ class UserCostRow(CostRow):
 class UsageBucket(ApiModel):
     starting_at: dt.datetime
     ending_at: dt.datetime
-    results: list[UsageRow]
+    results: list[UsageRow] = Field(default_factory=list)
 
 
 class CostBucket(ApiModel):
     starting_at: dt.datetime
     ending_at: dt.datetime
-    results: list[CostRow]
+    results: list[CostRow] = Field(default_factory=list)
 
 
 class ReportPage(ApiModel, Generic[RowT]):
     """One page of a cost/usage endpoint, with the export watermark that served it."""
 
     data: list[RowT]
-    has_more: bool
+    has_more: bool | None = None
+    """Absent → the cursor alone decides (`next_page` null ends the sequence)."""
     next_page: str | None = None
-    data_refreshed_at: dt.datetime
-    organization_id: str
+    data_refreshed_at: dt.datetime | None = None
+    """Absent → no day of this page can be judged final; it stays revisable."""
+    organization_id: str | None = None
 
     @property
     def rows(self) -> list[RowT]:

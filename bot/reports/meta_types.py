@@ -37,12 +37,23 @@ class SyncHealth(Model):
     """That failure's sentence (admins only: it may be a credential problem)."""
 
 
+class FieldDrift(Model):
+    """Where this organisation's API differs from the reference, for one dataset."""
+
+    dataset: str
+    not_sent: tuple[str, ...]
+    """Documented fields no synced row carried: reports show them as "—" (not reported)."""
+    undocumented: tuple[str, ...]
+    """Fields the rows carried that the reference does not name (stored, not yet reported)."""
+
+
 class StatusReport(Report):
     """`period` spans every synced day (today alone when nothing is synced)."""
 
     kind: Literal["status"] = "status"
     datasets: tuple[DatasetStatus, ...]
     sync: SyncHealth = SyncHealth()
+    drift: tuple[FieldDrift, ...] = ()
 
     def for_everyone(self) -> StatusReport:
         """Without failure details: non-admins never see credential or API errors."""

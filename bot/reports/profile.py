@@ -30,9 +30,13 @@ from bot.reports.series import breakdown
 from bot.reports.sql import day_list, per_user
 from bot.reports.types import BreakdownRow, Delta
 from bot.store.freshness import read_freshness
-from bot.store.schema import USER_ACTIVITY_METRICS
+from bot.store.schema import TOKEN_COLUMNS, USER_ACTIVITY_METRICS
 
 _TOOLS = ("edit_tool", "multi_edit_tool", "notebook_edit_tool", "write_tool")
+ROW_TOKENS = (
+    "coalesce(total_tokens, " + " + ".join(f"coalesce({c}, 0)" for c in TOKEN_COLUMNS) + ")"
+)
+"""A row's tokens: the API's `total_tokens`, or the sum of the types it reported when absent."""
 _CC = "claude_code_metrics__core_metrics__"
 _OFFICE = ("excel", "powerpoint", "word", "outlook")
 
@@ -155,7 +159,7 @@ def _delta(
 
 def _money(
     db: Database, uid: str, days: Sequence[date]
-) -> tuple[int, int, int | None, tuple[BreakdownRow, ...], tuple[BreakdownRow, ...]]:
+) -> tuple[int, int | None, int | None, tuple[BreakdownRow, ...], tuple[BreakdownRow, ...]]:
     marks, params = day_list(days)
     rows = db.execute(
         "SELECT product, model, sum(amount_microcents), sum(list_amount_microcents), "  # noqa: S608
@@ -164,6 +168,7 @@ def _money(
         (uid, *params),
     ).fetchall()
     total = sum(row[2] for row in rows)
+    listed = [row[3] for row in rows if row[3] is not None]
     requests = [row[4] for row in rows if row[4] is not None]
     by_product: dict[str, int] = {}
     by_model: dict[str, int] = {}
@@ -172,7 +177,7 @@ def _money(
         by_model[model] = by_model.get(model, 0) + amount
     return (
         total,
-        sum(row[3] for row in rows),
+        sum(listed) if listed else None,
         sum(requests) if requests else None,
         breakdown("product", by_product, total),
         breakdown("model", by_model, total),
@@ -184,7 +189,7 @@ def _tokens(
 ) -> tuple[int, tuple[BreakdownRow, ...], tuple[BreakdownRow, ...]]:
     marks, params = day_list(days)
     rows = db.execute(
-        "SELECT product, model, coalesce(sum(total_tokens), 0) FROM user_usage "  # noqa: S608
+        f"SELECT product, model, coalesce(sum({ROW_TOKENS}), 0) FROM user_usage "  # noqa: S608
         f"WHERE user_id = ? AND day IN ({marks}) GROUP BY product, model",
         (uid, *params),
     ).fetchall()

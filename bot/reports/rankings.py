@@ -9,7 +9,9 @@ instead of inventing a distinct count. What is ranked on:
     connectors  conversations + sessions that used the connector (reported on every surface)
 
 Optional API fields (skill invocations and spend, connector read/write calls) stay None when
-no day reported them, so "not available" never shows as 0.
+no day reported them, so "not available" never shows as 0. When the API reports none of the
+preferred measure for the period (a sparse organisation), the ranking falls back to the next one
+(finally the user-days sum) and a note says what was ranked on.
 """
 
 from __future__ import annotations
@@ -76,6 +78,21 @@ _SELECT = {
 }
 
 
+Measure = Literal["messages", "invocations", "sessions", "user_days"]
+_MEASURES: dict[str, tuple[Measure, ...]] = {
+    "projects": ("messages", "sessions", "user_days"),
+    "skills": ("invocations", "sessions", "user_days"),
+    "connectors": ("sessions", "invocations", "user_days"),
+}
+"""What each kind is ranked on, in order of preference (the first one the API reports)."""
+_WORDS = {
+    "messages": "messages",
+    "invocations": "invocations",
+    "sessions": "conversations and sessions",
+    "user_days": "daily users (summed over the days)",
+}
+
+
 def ranking(db: Database, kind: RankingKind, period: Period, *, limit: int | None = 10) -> Ranking:
     """The top `limit` projects, skills or connectors of `period`, with change vs before.
 
@@ -83,11 +100,10 @@ def ranking(db: Database, kind: RankingKind, period: Period, *, limit: int | Non
     table = _SELECT[kind][0]
     found = coverage.require(db, table, period, f"{kind} data")
     rows = _aggregate(db, kind, sorted(found.days))
-    ranked_by: Literal["messages", "invocations", "sessions"] = "sessions"
-    if kind == "projects":
-        ranked_by = "messages"
-    elif kind == "skills" and any(row["invocations"] is not None for row in rows.values()):
-        ranked_by = "invocations"
+    ranked_by = next(
+        (m for m in _MEASURES[kind] if any(row[m] is not None for row in rows.values())),
+        "user_days",
+    )
     previous = coverage.aligned(db, table, found, period.previous())
     before = _aggregate(db, kind, previous.days) if previous else None
     scored = sorted(
@@ -96,8 +112,12 @@ def ranking(db: Database, kind: RankingKind, period: Period, *, limit: int | Non
     )
     notes = coverage.notes(found, f"{kind} data")
     notes += coverage.comparison_notes(found, previous, f"{kind} data")
-    if ranked_by == "sessions" and kind == "skills":
-        notes.append("Skill invocation counts are not reported; skills are ranked by sessions.")
+    preferred = _MEASURES[kind][0]
+    if ranked_by != preferred and rows:
+        notes.append(
+            f"The Analytics API does not report {_WORDS[preferred]} for these {kind} in this "
+            f"period; they are ranked by {_WORDS[ranked_by]}."
+        )
     return Ranking(
         period=period,
         freshness=read_freshness(db),

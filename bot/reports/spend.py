@@ -5,15 +5,20 @@ Two sources, on purpose (see the API reference, section 3): per-user rankings co
 `cost_buckets` grouping "" (the ungrouped total), which also counts API-key and automation
 traffic. Breakdowns come from the grouped sets, which the API caps at 100 groups per day, so any
 difference between a day's grouped sum and its total becomes an explicit "(other)" slice.
+
+A cost row's `amount` is always there (it is what identifies spend), but `list_amount` may be
+missing: list-price figures then cover only the rows that carry one and a note says so, or are
+None ("—") when no row in the period does. They are never a 0 that looks like a saving.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 
 from sqlite_utils import Database
 
+from bot.errors import InputError
 from bot.reports import coverage
 from bot.reports.labels import OTHER_KEY
 from bot.reports.people import identities
@@ -67,14 +72,21 @@ def top_spenders(
         where_params=filter_params,
     )
     spenders = [
-        (user_id, int(amount or 0), int(list_amount or 0), requests)
+        (user_id, int(amount or 0), None if list_amount is None else int(list_amount), requests)
         for user_id, (amount, list_amount, requests) in per
         if amount or list_amount  # None: no rows in the period
     ]
     total_count = len(spenders)
     total = sum(s[1] for s in spenders)
-    list_total = sum(s[2] for s in spenders)
-    spenders.sort(key=lambda s: (-(s[2] if by_list_price else s[1]), s[0]))
+    listed = [s[2] for s in spenders if s[2] is not None]
+    list_total = sum(listed) if listed else None
+    list_notes = _list_price_notes(db, "user_cost", found.days, filters, filter_params)
+    if by_list_price and spenders and list_total is None:
+        raise ListPriceNotReportedError(
+            "The Analytics API reports no list prices for this period, so spenders cannot be "
+            "ranked by list price; drop `--list` to rank by billed spend."
+        )
+    spenders.sort(key=lambda s: (-((s[2] or 0) if by_list_price else s[1]), s[0]))
     rows = spenders if limit is None else spenders[:limit]
     user_ids = [row[0] for row in rows]
     previous = coverage.aligned(db, "user_cost", found, period.previous())
@@ -83,7 +95,7 @@ def top_spenders(
         wanted = None if limit is None else user_ids  # None: every user, no id list to bind
         before = _user_amounts(db, previous.days, wanted, order, (filters, filter_params))
     people = identities(db, user_ids)
-    ranked_total = list_total if by_list_price else total
+    ranked_total = (list_total or 0) if by_list_price else total
     ranked = tuple(
         SpenderRow(
             rank=rank,
@@ -92,20 +104,23 @@ def top_spenders(
             name=people[user_id].name,
             amount_microcents=amount,
             list_amount_microcents=list_amount,
-            share_pct=share_pct(list_amount if by_list_price else amount, ranked_total),
+            share_pct=share_pct((list_amount or 0) if by_list_price else amount, ranked_total),
             requests=requests,
             delta=None
             if before is None
-            else Delta.of(list_amount if by_list_price else amount, before.get(user_id, 0)),
+            else Delta.of(
+                (list_amount or 0) if by_list_price else amount, before.get(user_id) or 0
+            ),
         )
         for rank, (user_id, amount, list_amount, requests) in enumerate(rows, start=1)
     )
     notes = coverage.notes(found, "per-user spend")
     notes += coverage.comparison_notes(found, previous, "per-user spend") if rows else []
+    notes += list_notes
     org_totals = _org_totals(db, period, product, model)
     org_total, org_list_total = org_totals if org_totals is not None else (None, None)
     ranked_org = org_list_total if by_list_price else org_total
-    if ranked_org is not None and ranked_org > (list_total if by_list_price else total):
+    if ranked_org is not None and ranked_org > ((list_total or 0) if by_list_price else total):
         notes.append(
             "The organisation total also counts usage not tied to a seat (API keys, "
             "automation), so it is higher than the sum over users."
@@ -140,10 +155,12 @@ def spend_series(db: Database, period: Period, *, by: SpendBreakdown | None = No
     if previous_totals is not None:
         previous_total = sum(amount for amount, _ in previous_totals.values())
     total = sum(amount for amount, _ in totals.values())
+    listed = [listed for _, listed in totals.values() if listed is not None]
     parts: dict[date, dict[str, int]] = {}
     slices: tuple[BreakdownRow, ...] = ()
     notes = coverage.notes(found, "spend data")
     notes += coverage.comparison_notes(found, previous, "spend data")
+    notes += _list_price_notes(db, "cost_buckets", days, " AND grouping = ?", [GROUPING_TOTAL])
     if by is not None:
         parts = _daily_parts(db, by, days, totals)
         before = None
@@ -167,7 +184,7 @@ def spend_series(db: Database, period: Period, *, by: SpendBreakdown | None = No
         ),
         breakdown=slices,
         total_microcents=total,
-        list_total_microcents=sum(listed for _, listed in totals.values()),
+        list_total_microcents=sum(listed) if listed else None,
         previous_total_microcents=previous_total,
         change=Delta.of(total, previous_total),
         sparkline=sparkline(values),
@@ -233,8 +250,9 @@ def _org_totals(
     return int(row[0]), int(row[1])
 
 
-def daily_spend(db: Database, days: Sequence[date]) -> dict[date, tuple[int, int]]:
-    """(amount, list amount) per synced day from the ungrouped total; 0 for days without rows."""
+def daily_spend(db: Database, days: Sequence[date]) -> dict[date, tuple[int, int | None]]:
+    """(amount, list amount) per synced day from the ungrouped total; 0 for days without rows.
+    The list amount is None for a day whose rows carry no list price."""
     marks, params = day_list(days)
     rows = db.execute(
         "SELECT day, sum(amount_microcents), sum(list_amount_microcents) FROM cost_buckets "  # noqa: S608
@@ -245,8 +263,35 @@ def daily_spend(db: Database, days: Sequence[date]) -> dict[date, tuple[int, int
     return {day: found.get(day, (0, 0)) for day in days}
 
 
+class ListPriceNotReportedError(InputError):
+    """`--list` asked for a ranking the API gave no list prices for."""
+
+
+def _list_price_notes(
+    db: Database, table: str, days: Iterable[date], where: str, params: Sequence[object]
+) -> list[str]:
+    """A sentence when some (or all) cost rows of the period carry no list price."""
+    marks, day_params = day_list(days)
+    rows, missing = db.execute(
+        f"SELECT count(*), count(*) - count(list_amount_microcents) FROM [{table}] "  # noqa: S608
+        f"WHERE day IN ({marks}){where}",
+        (*day_params, *params),
+    ).fetchone()
+    if not missing:
+        return []
+    if missing == rows:
+        return ["The Analytics API does not report list prices for this period."]
+    return [
+        f"The Analytics API left the list price out of {missing:,} of {rows:,} cost rows; "
+        "list-price figures cover only the rows that carry one."
+    ]
+
+
 def _daily_parts(
-    db: Database, by: SpendBreakdown, days: Sequence[date], totals: dict[date, tuple[int, int]]
+    db: Database,
+    by: SpendBreakdown,
+    days: Sequence[date],
+    totals: dict[date, tuple[int, int | None]],
 ) -> dict[date, dict[str, int]]:
     """Spend per day and key; what the grouped rows miss of a day's total becomes `(other)`."""
     grouping, key = _BREAKDOWN_KEY[by]

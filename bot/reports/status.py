@@ -12,9 +12,10 @@ from datetime import UTC, date, datetime
 
 from sqlite_utils import Database
 
-from bot.reports.meta_types import SyncHealth
+from bot.reports.meta_types import FieldDrift, SyncHealth
 from bot.reports.periods import Period
 from bot.reports.types import DatasetStatus, StatusReport
+from bot.store.drift import drift
 from bot.store.freshness import read_freshness
 from bot.store.runs import run_history
 from bot.store.schema import DATASETS
@@ -44,6 +45,10 @@ def status(db: Database, *, today: date) -> StatusReport:
         notes=notes,
         datasets=datasets,
         sync=sync_health(db),
+        drift=tuple(
+            FieldDrift(dataset=d.dataset, not_sent=d.not_sent, undocumented=d.undocumented)
+            for d in drift(db)
+        ),
     )
 
 

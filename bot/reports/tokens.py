@@ -4,6 +4,10 @@ Totals come from `usage_buckets` grouping "" (the whole organisation); a token-t
 splits those same rows by column, so it always adds up. Product and model breakdowns come from
 the "product,model" grouping, which the API caps at 100 groups a day; whatever that misses of a
 day's total is shown as an explicit "(other)" slice.
+
+Every token count may be missing from a row ("not reported"). Totals add what was reported and a
+note names the token types the API left out (wholly or on some rows); a type never reported has
+no slice at all rather than a 0, and requests are None ("—") when no row carried them.
 """
 
 from __future__ import annotations
@@ -51,6 +55,8 @@ def token_series(db: Database, period: Period, *, by: TokenBreakdown | None = No
         previous_total = sum(previous_totals.values())
     notes = coverage.notes(found, "token usage")
     notes += coverage.comparison_notes(found, previous, "token usage")
+    reported, notes_on_types = _reported(db, days)
+    notes += notes_on_types
     parts: dict[date, dict[str, int]] = {}
     slices: tuple[BreakdownRow, ...] = ()
     if by == "token-type":
@@ -81,7 +87,7 @@ def token_series(db: Database, period: Period, *, by: TokenBreakdown | None = No
         ),
         breakdown=slices,
         total_tokens=total,
-        requests=sum(columns[-1] for columns in per_day.values()),
+        requests=sum(columns[-1] for columns in per_day.values()) if reported["requests"] else None,
         previous_total_tokens=previous_total,
         change=Delta.of(total, previous_total),
         sparkline=sparkline([totals[day] for day in days]),
@@ -100,6 +106,44 @@ def _daily_columns(db: Database, days: Sequence[date]) -> dict[date, tuple[int, 
     found = {date.fromisoformat(row[0]): tuple(int(v) for v in row[1:]) for row in rows}
     zero = (0,) * (len(TOKEN_COLUMNS) + 1)
     return {day: found.get(day, zero) for day in days}
+
+
+def _reported(db: Database, days: Sequence[date]) -> tuple[dict[str, int], list[str]]:
+    """Per column, how many of the period's rows carried it; and the notes that follow."""
+    marks, params = day_list(days)
+    columns = (*TOKEN_COLUMNS, "requests")
+    counts = db.execute(
+        f"SELECT count(*), {', '.join(f'count({c})' for c in columns)} "  # noqa: S608
+        f"FROM usage_buckets WHERE grouping = ? AND day IN ({marks})",
+        (GROUPING_TOTAL, *params),
+    ).fetchone()
+    rows, present = counts[0], dict(zip(columns, counts[1:], strict=True))
+    notes: list[str] = []
+    if not rows:
+        return present, notes
+    never = [_TYPE_WORDS[c] for c in TOKEN_COLUMNS if present[c] == 0]
+    some = [_TYPE_WORDS[c] for c in TOKEN_COLUMNS if 0 < present[c] < rows]
+    if never:
+        notes.append(
+            f"The Analytics API does not report {_join(never)} tokens for this period; totals "
+            "count the token types it reports."
+        )
+    if some:
+        notes.append(f"Some days leave out {_join(some)} tokens; totals count what was reported.")
+    return present, notes
+
+
+_TYPE_WORDS = {
+    "uncached_input_tokens": "uncached input",
+    "cache_read_input_tokens": "cache-read",
+    "cache_creation__ephemeral_5m_input_tokens": "5-minute cache-write",
+    "cache_creation__ephemeral_1h_input_tokens": "1-hour cache-write",
+    "output_tokens": "output",
+}
+
+
+def _join(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
 
 
 def daily_tokens(db: Database, days: Sequence[date]) -> dict[date, int]:

@@ -80,7 +80,8 @@ class SpenderRow(Model):
     email: str | None
     name: str | None
     amount_microcents: int
-    list_amount_microcents: int
+    list_amount_microcents: int | None
+    """None when the API reported no list price for this person's rows."""
     share_pct: float | None
     """Percent of the ranked total (`total_microcents`, or the list total when ranked by list)."""
     requests: int | None
@@ -99,7 +100,8 @@ class TopSpenders(Report):
     """Users with any spend (after filters); `total_count - len(rows)` are "and N more"."""
     total_microcents: int
     """Sum over all seat users with spend (after filters), not just the rows shown."""
-    list_total_microcents: int
+    list_total_microcents: int | None
+    """None when no row carried a list price; partial coverage is stated in `notes`."""
     org_total_microcents: int | None
     """Organisation total for the same filters from the bucketed report, which also includes
     non-seat (API key, automation) traffic; None when not synced."""
@@ -118,7 +120,8 @@ class SpendSeries(Report):
     """One per day with spend data (value in micro-cents); days not yet synced are absent."""
     breakdown: tuple[BreakdownRow, ...]
     total_microcents: int
-    list_total_microcents: int
+    list_total_microcents: int | None
+    """None when the API reported no list price in the period (see `notes` when partial)."""
     previous_total_microcents: int | None
     change: Delta
     sparkline: tuple[int, ...]
@@ -131,7 +134,8 @@ class TokenSeries(Report):
     points: tuple[SeriesPoint, ...]
     breakdown: tuple[BreakdownRow, ...]
     total_tokens: int
-    requests: int
+    """Tokens of the types the API reported (`notes` name the types it did not)."""
+    requests: int | None
     previous_total_tokens: int | None
     change: Delta
     sparkline: tuple[int, ...]
@@ -213,7 +217,7 @@ class RankingRow(Model):
 
 class Ranking(Report):
     kind: Literal["projects", "skills", "connectors"]
-    ranked_by: Literal["messages", "invocations", "sessions"]
+    ranked_by: Literal["messages", "invocations", "sessions", "user_days"]
     rows: tuple[RankingRow, ...]
     limit: int
     total_count: int

@@ -58,7 +58,7 @@ class HomeData:
 
 
 def _opt(value: int | float | None) -> str:
-    return "–" if value is None else number(value)
+    return "—" if value is None else number(value)
 
 
 def home_view(viewer: Viewer, data: HomeData) -> dict[str, Any]:
@@ -69,7 +69,7 @@ def home_view(viewer: Viewer, data: HomeData) -> dict[str, Any]:
         kpis += [
             field("Spend, last 7 days", usd(data.spend.total_microcents)),
             field("vs the 7 days before", delta_text(data.spend.change, money=True)),
-            field("Daily spend", escape(sparkline(data.spend.sparkline)) or "–"),
+            field("Daily spend", escape(sparkline(data.spend.sparkline)) or "—"),
         ]
     if data.adoption is not None:
         a = data.adoption
@@ -79,7 +79,7 @@ def home_view(viewer: Viewer, data: HomeData) -> dict[str, Any]:
             field("Monthly actives", _opt(a.mau)),
             field("Seats", _opt(a.seats)),
             field("Seat utilisation", percent_of(a.utilisation_pct)),
-            field("Daily actives trend", escape(sparkline(a.sparkline)) or "–"),
+            field("Daily actives trend", escape(sparkline(a.sparkline)) or "—"),
         ]
     blocks += fields(kpis) if kpis else [section("No usage data yet.")]
     for problem in data.problems:

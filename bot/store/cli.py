@@ -164,6 +164,8 @@ def render_report(report: SyncReport) -> str:
         lines.append(f"data_refreshed_at: {_ts(report.data_refreshed_at)}")
     if report.aborted:
         lines.append(f"stopped early: {report.aborted}")
+    for line in report.drift:
+        lines.append(f"drift: {line}")
     if report.days_skipped_unchanged:
         lines.append(
             f"{report.days_skipped_unchanged} revisable days not re-fetched: the API's export has "
@@ -203,6 +205,16 @@ def render_status(path: str, status: StatusReport) -> str:
         for d in status.datasets
     ]
     lines.append(table(["dataset", "first day", "last day", "final", "revisable", "rows"], rows))
+    for item in status.drift:
+        if item.not_sent:
+            lines.append(
+                f"{item.dataset}: not sent by this organisation's API (shown as —): "
+                + ", ".join(item.not_sent)
+            )
+        if item.undocumented:
+            lines.append(
+                f"{item.dataset}: undocumented fields received: " + ", ".join(item.undocumented)
+            )
     return "\n".join(lines)
 
 

@@ -12,12 +12,10 @@ earliest watermark among them is the one that counts.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
-
-from pydantic import BaseModel
 
 from bot.analytics.client import AnalyticsClient
 from bot.analytics.engagement import BULK_LIMIT
@@ -25,6 +23,7 @@ from bot.store.flatten import (
     DirectoryEntry,
     FlattenError,
     Row,
+    api_path,
     bucket_day,
     bucket_rows,
     engagement_row,
@@ -67,13 +66,20 @@ def is_final(day: date, refreshed: datetime | None) -> bool:
     return refreshed - day_end >= REVISION_WINDOW
 
 
-def _dump(model: BaseModel) -> dict[str, Any]:
-    """The row as the API sent it: keys it omitted stay omitted (never invented as null)."""
-    return model.model_dump(mode="json", exclude_unset=True)
+def _pages(paged: Any) -> list[dict[str, Any]]:
+    return list(paged.dict_pages())
 
 
-def _pages(paged: Any) -> list[Any]:
-    return list(paged.pages())
+_BOOKKEEPING = frozenset({"day", "user_id", "email", "is_active", "grouping"})
+"""Store columns that are ours (or an identity already recorded under its API name)."""
+
+
+def _seen(rows: Sequence[Row], extra: Iterable[str] = ()) -> frozenset[str]:
+    """The API fields these rows carried, by their API names (see `flatten.api_path`)."""
+    columns: set[str] = set()
+    for row in rows:
+        columns.update(row)
+    return frozenset(api_path(c) for c in columns - _BOOKKEEPING).union(extra)
 
 
 def _single_day(method: str) -> Callable[[AnalyticsClient, Task], Fetched]:
@@ -82,15 +88,18 @@ def _single_day(method: str) -> Callable[[AnalyticsClient, Task], Fetched]:
         pages = _pages(getattr(client, method)(date=day, limit=BULK_LIMIT))
         rows: list[Row] = []
         directory: list[DirectoryEntry] = []
+        extra: set[str] = set()
         for page in pages:
-            for item in page.rows:
+            for item in page["data"]:
                 if task.dataset == "users":
-                    row, entry = user_activity_row(day, _dump(item))
+                    row, entry = user_activity_row(day, item, extra)
                     rows.append(row)
                     directory.append(entry)
                 else:
-                    rows.append(engagement_row(day, _dump(item)))
-        batch = Batch(task.dataset, (day,), rows, frozenset((day,)), None, directory)
+                    rows.append(engagement_row(day, item))
+        batch = Batch(
+            task.dataset, (day,), rows, frozenset((day,)), None, directory, _seen(rows, extra)
+        )
         return Fetched(task, batch, len(pages))
 
     return fetch
@@ -101,15 +110,16 @@ def _summaries(client: AnalyticsClient, task: Task) -> Fetched:
     rows: list[Row] = []
     days: set[date] = set()
     for page in pages:
-        for item in page.rows:
-            day, row = summary_row(_dump(item))
+        for item in page["summaries"]:
+            day, row = summary_row(item)
             if not task.start <= day < task.end:
                 raise FlattenError(f"/summaries returned {day}, outside {task.start}..{task.end}")
             rows.append(row)
             days.add(day)
     # Only days the API actually returned are recorded: a day it skipped is not "final and
     # empty" (every day has a summary), so it stays unrecorded and the next sync asks again.
-    batch = Batch(task.dataset, tuple(sorted(days)), rows, frozenset(days))
+    seen = _seen(rows, ("starting_at", "ending_at") if rows else ())
+    batch = Batch(task.dataset, tuple(sorted(days)), rows, frozenset(days), None, (), seen)
     return Fetched(task, batch, len(pages))
 
 
@@ -129,14 +139,17 @@ def _per_user(method: str) -> Callable[[AnalyticsClient, Task], Fetched]:
         pages = _pages(paged)
         rows: list[Row] = []
         directory: list[DirectoryEntry] = []
+        extra: set[str] = set()
         for page in pages:
-            for item in page.rows:
-                row, entry = per_user_row(day, _dump(item))
+            for item in page["data"]:
+                row, entry = per_user_row(day, item, extra)
                 rows.append(row)
                 directory.append(entry)
         refreshed = _watermark(pages)
         final = frozenset(d for d in task.days if is_final(d, refreshed))
-        batch = Batch(task.dataset, task.days, rows, final, refreshed, directory)
+        batch = Batch(
+            task.dataset, task.days, rows, final, refreshed, directory, _seen(rows, extra)
+        )
         return Fetched(task, batch, len(pages))
 
     return fetch
@@ -145,7 +158,8 @@ def _per_user(method: str) -> Callable[[AnalyticsClient, Task], Fetched]:
 def _bucketed(method: str) -> Callable[[AnalyticsClient, Task], Fetched]:
     def fetch(client: AnalyticsClient, task: Task) -> Fetched:
         rows: list[Row] = []
-        all_pages: list[Any] = []
+        all_pages: list[dict[str, Any]] = []
+        extra: set[str] = set()
         for grouping in GROUPINGS[task.dataset]:
             paged = getattr(client, method)(
                 starting_at=_instant(task.start),
@@ -156,22 +170,27 @@ def _bucketed(method: str) -> Callable[[AnalyticsClient, Task], Fetched]:
             pages = _pages(paged)
             all_pages.extend(pages)
             for page in pages:
-                for bucket in page.rows:
-                    day = bucket_day(_dump(bucket))
+                for bucket in page["data"]:
+                    day = bucket_day(bucket)
                     if not task.start <= day < task.end:
                         raise FlattenError(f"{method} returned a bucket for {day}, outside {task}")
-                    rows.extend(bucket_rows(task.dataset, grouping, _dump(bucket)))
+                    rows.extend(bucket_rows(task.dataset, grouping, bucket, extra))
         refreshed = _watermark(all_pages)
         final = frozenset(d for d in task.days if is_final(d, refreshed))
-        batch = Batch(task.dataset, task.days, rows, final, refreshed)
+        batch = Batch(task.dataset, task.days, rows, final, refreshed, (), _seen(rows, extra))
         return Fetched(task, batch, len(all_pages))
 
     return fetch
 
 
-def _watermark(pages: Iterable[Any]) -> datetime | None:
-    marks = [p.data_refreshed_at for p in pages if getattr(p, "data_refreshed_at", None)]
-    return min(marks).astimezone(UTC) if marks else None
+def _watermark(pages: Iterable[dict[str, Any]]) -> datetime | None:
+    """The earliest watermark among the pages; None when any page lacks one (an export we
+    cannot date cannot make a day final)."""
+    marks: list[datetime | None] = [p.get("data_refreshed_at") for p in pages]
+    known = [m for m in marks if m is not None]
+    if not marks or len(known) < len(marks):
+        return None
+    return min(known).astimezone(UTC)
 
 
 _FETCHERS: dict[str, Callable[[AnalyticsClient, Task], Fetched]] = {

@@ -1,7 +1,10 @@
 """API rows (JSON-shaped dicts) → store rows, exactly as `bot.store.schema` lays the tables out.
 
 Pure functions, no I/O: the sync fetches a whole endpoint-day, turns it into rows here, and only
-then writes. Rules (see the schema docstring):
+then writes. Input is what `Paged.dict_pages()` yields: validated plain dicts in which an absent
+key means "not reported" (it becomes NULL, or no column at all, never 0). These functions run once
+per API row (hundreds of thousands per sync), so they avoid per-field function calls. Rules (see
+the schema docstring):
 
 * nested objects flatten into `a__b__c` columns; a field the API adds later simply becomes one
   more key, and `insert_all(alter=True)` turns it into a column;
@@ -18,6 +21,7 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from bot.store.money import cents_to_microcents
@@ -66,32 +70,58 @@ class DirectoryEntry:
     seen_on: date
 
 
+_PLAIN = frozenset({int, str, float, type(None)})
+MICROCENTS_SUFFIX = "_microcents"
+
+
 def flatten(obj: Mapping[str, Any], prefix: str = "") -> Row:
-    """`{"a": {"b": 1}}` → `{"a__b": 1}`; money → micro-cents; lists → JSON text; bools → 0/1."""
+    """`{"a": {"b": 1}}` → `{"a__b": 1}`; money → micro-cents; lists → JSON text; bools → 0/1;
+    dates → ISO text."""
     out: Row = {}
     for key, value in obj.items():
         if key in MONEY_FIELDS and not prefix:
-            out[f"{key}_microcents"] = None if value is None else cents_to_microcents(str(value))
+            out[key + MICROCENTS_SUFFIX] = None if value is None else _microcents(value)
+        elif value.__class__ is dict:
+            _nested(out, value, f"{prefix}{key}__")
         else:
-            _into(out, f"{prefix}{key}", value)
+            out[prefix + key] = value if value.__class__ in _PLAIN else _scalar(value)
     return out
 
 
-def _into(out: Row, name: str, value: Any) -> None:
-    """One value into `out`, recursing into objects (exact type checks: this runs per field)."""
-    kind = type(value)
-    if kind is dict:
-        for key, inner in value.items():
-            _into(out, f"{name}__{key}", inner)
-    elif kind is bool:
-        out[name] = int(value)
-    elif kind is list or kind is tuple:
-        out[name] = json.dumps(value, sort_keys=True, default=str)
-    elif isinstance(value, Mapping):
-        for key, inner in value.items():
-            _into(out, f"{name}__{key}", inner)
-    else:
-        out[name] = value
+def _nested(out: Row, obj: dict[str, Any], prefix: str) -> None:
+    """The hot loop: metric blocks are dicts of ints a few levels deep."""
+    for key, value in obj.items():
+        if value.__class__ is dict:
+            _nested(out, value, prefix + key + "__")
+        elif value.__class__ in _PLAIN:
+            out[prefix + key] = value
+        else:
+            out[prefix + key] = _scalar(value)
+
+
+def _scalar(value: Any) -> Any:
+    """A value SQLite cannot store as it is (or should not: bool → 0/1)."""
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat().replace("+00:00", "Z")
+    if isinstance(value, list | tuple):
+        return json.dumps(value, sort_keys=True, default=str)
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, Mapping):
+        return json.dumps(dict(value), sort_keys=True, default=str)
+    return str(value)
+
+
+def _microcents(value: Any) -> int:
+    return cents_to_microcents(value if isinstance(value, Decimal) else str(value))
+
+
+def api_path(column: str) -> str:
+    """The API field a store column came from: `chat_metrics__message_count` →
+    `chat_metrics.message_count`, `amount_microcents` → `amount`."""
+    return column.removesuffix(MICROCENTS_SUFFIX).replace("__", ".")
 
 
 def is_active(row: Mapping[str, Any]) -> bool:
@@ -105,18 +135,23 @@ def is_active(row: Mapping[str, Any]) -> bool:
     if row.get("day") is not None and row.get("last_activity_date") == row.get("day"):
         return True
     for column, value in row.items():
-        counted = column.endswith(_ACTIVE_SUFFIXES) or column == "web_search_count"
-        if counted and isinstance(value, int) and value > 0:
+        counter = value.__class__ is int and value > 0
+        if counter and (column.endswith(_ACTIVE_SUFFIXES) or column == "web_search_count"):
             return True
     return False
 
 
-def user_activity_row(day: date, raw: Mapping[str, Any]) -> tuple[Row, DirectoryEntry]:
-    """One `/users` row: keyed by `user.id`, email from `user.email_address`."""
+def user_activity_row(
+    day: date, raw: Mapping[str, Any], seen: set[str] | None = None
+) -> tuple[Row, DirectoryEntry]:
+    """One `/users` row: keyed by `user.id`, email from `user.email_address`. `seen` collects
+    the API fields the row carried that do not become columns of their own."""
     body = dict(raw)
     user = body.pop("user", None)
     if not isinstance(user, Mapping) or not user.get("id"):
         raise FlattenError("a /users row without user.id (grouped rows are not stored)")
+    if seen is not None:
+        seen.update("user." + key for key in user)
     row: Row = {"day": day.isoformat(), "user_id": user["id"], "email": user.get("email_address")}
     row.update(flatten(body))
     row["is_active"] = int(is_active(row))
@@ -141,12 +176,17 @@ def engagement_row(day: date, raw: Mapping[str, Any]) -> Row:
     return row
 
 
-def per_user_row(day: date, raw: Mapping[str, Any]) -> tuple[Row, DirectoryEntry]:
+def per_user_row(
+    day: date, raw: Mapping[str, Any], seen: set[str] | None = None
+) -> tuple[Row, DirectoryEntry]:
     """A `user_usage_report` / `user_cost_report` row grouped by product and model."""
     body = dict(raw)
     actor = body.pop("actor", None)
     if not isinstance(actor, Mapping) or not actor.get("user_id"):
         raise FlattenError("a per-user cost/usage row without actor.user_id")
+    if seen is not None:
+        seen.update(body)
+        seen.update("actor." + key for key in actor)
     body.pop("starting_at", None)
     body.pop("ending_at", None)
     row: Row = {"day": day.isoformat(), "user_id": actor["user_id"]}
@@ -162,12 +202,16 @@ def per_user_row(day: date, raw: Mapping[str, Any]) -> tuple[Row, DirectoryEntry
     return row, entry
 
 
-def bucket_rows(dataset: str, grouping: str, bucket: Mapping[str, Any]) -> list[Row]:
+def bucket_rows(
+    dataset: str, grouping: str, bucket: Mapping[str, Any], seen: set[str] | None = None
+) -> list[Row]:
     """One `1d` bucket of `usage_report`/`cost_report` fetched with one grouping set."""
     day = _day_of(bucket["starting_at"])
     keys = tuple(k for k in grouping.split(",") if k)
     rows: list[Row] = []
     for result in bucket.get("results") or ():
+        if seen is not None:
+            seen.update(result)
         row: Row = {"day": day.isoformat(), "grouping": grouping}
         row.update(_grouped(result, table_keys=BUCKET_KEYS[dataset], grouping=keys))
         rows.append(row)

@@ -32,6 +32,8 @@ Tables (primary key first):
     sync_runs        (id)                        every sync attempt: when, outcome, error (m003)
     notices          (kind, episode)             one-off messages already sent (m003), e.g. the
                                                  "key revoked" DM to admins
+    api_fields       (dataset, path)             every API field a dataset's rows carried (m004)
+    api_drift        (dataset, path, kind)       drift already logged once (m004)
 """
 
 from __future__ import annotations
@@ -364,6 +366,34 @@ def m003_sync_runs(db: Database) -> None:
     db.table("notices").create(
         {"kind": str, "episode": str, "sent_at": str}, pk=("kind", "episode")
     )
+
+
+@migrations()
+def m004_api_fields(db: Database) -> None:
+    """What the API really sends, per dataset, apart from what the reference documents.
+
+    The real API leaves documented fields out and adds new ones. Each written batch records the
+    fields its rows carried (their API names, `chat_metrics.message_count`), so `status` can list
+    the documented fields this organisation's API never sent and the undocumented ones it did,
+    and a sync can log each new difference once (`api_drift`), not once per row.
+    """
+    db.table("api_fields").create(
+        {"dataset": str, "path": str, "first_seen": str, "last_seen": str},
+        pk=("dataset", "path"),
+    )
+    db.table("api_drift").create(
+        {"dataset": str, "path": str, "kind": str, "noticed_at": str},
+        pk=("dataset", "path", "kind"),
+    )
+
+
+@migrations()
+def m005_list_price_may_be_missing(db: Database) -> None:
+    """`list_amount` is documented on every cost row, but real responses leave it out: only a cost
+    row's `amount` identifies what was spent. A missing list price is NULL ("not reported"),
+    never a failed day, so the column may no longer be NOT NULL."""
+    for table in ("user_cost", "cost_buckets"):
+        db.table(table).transform(not_null={"list_amount_microcents": False})
 
 
 def open_store(path: str) -> Database:

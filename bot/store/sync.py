@@ -46,6 +46,7 @@ from bot.analytics.errors import (
     RateLimitedError,
 )
 from bot.errors import InputError
+from bot.store.drift import notice_new_drift
 from bot.store.fetch import Fetched, fetch_task
 from bot.store.flatten import FlattenError
 from bot.store.money import MoneyPrecisionError
@@ -107,6 +108,9 @@ class SyncReport:
     """Per dataset, the export watermark its endpoint serves now (probed datasets only)."""
     aborted: str | None = None
     """Why the sync stopped before its plan was done (the API looked down), else None."""
+    drift: list[str] = field(default_factory=list)
+    """Differences between what the API sent and the reference, noticed by this sync (new
+    ones only; `status` lists them all)."""
 
     @property
     def probed_watermark(self) -> datetime | None:
@@ -201,6 +205,7 @@ def sync(
         finish("failed", "unavailable", report.aborted)
     else:
         finish(report.outcome, None if report.ok else "other", _failure_summary(report))
+    report.drift = notice_new_drift(db, now)
     return report
 
 
@@ -304,7 +309,7 @@ def _run(
         try:
             written = write_batch(db, outcome.batch, fetched_at=now)
         except sqlite3.IntegrityError as exc:
-            _fail(entry, task, f"the API returned duplicate rows ({exc})", sink)
+            _fail(entry, task, f"the day's rows could not be stored ({exc})", sink)
             continue
         _count(report, entry, outcome, written)
         sink.advance(task, f"{written} rows")

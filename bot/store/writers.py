@@ -44,6 +44,8 @@ class Batch:
     final_days: frozenset[date]
     data_refreshed_at: datetime | None = None
     directory: Sequence[DirectoryEntry] = field(default_factory=tuple)
+    seen: frozenset[str] = frozenset()
+    """The API fields the rows carried (their API names), for drift tracking (`bot.store.drift`)."""
 
 
 def write_batch(db: Database, batch: Batch, *, fetched_at: datetime) -> int:
@@ -74,6 +76,7 @@ def write_batch(db: Database, batch: Batch, *, fetched_at: datetime) -> int:
         db.execute(f"DELETE FROM [{table}] WHERE day IN ({marks})", day_keys)  # noqa: S608
         insert_rows(db, table, rows)
         merge_directory(db, batch.directory)
+        record_fields(db, batch.dataset, batch.seen, max(day_keys))
         db.table("sync_ledger").upsert_all(ledger, pk=("dataset", "day"))
     return len(rows)
 
@@ -109,6 +112,19 @@ def merge_duplicates(rows: Sequence[Row], key: Sequence[str], *, what: str) -> S
     return list(seen.values())
 
 
+_FIELDS_SQL = """
+INSERT INTO api_fields (dataset, path, first_seen, last_seen) VALUES (?, ?, ?, ?)
+ON CONFLICT (dataset, path) DO UPDATE SET
+  first_seen = min(first_seen, excluded.first_seen),
+  last_seen = max(last_seen, excluded.last_seen)
+"""
+
+
+def record_fields(db: Database, dataset: str, paths: Iterable[str], day: str) -> None:
+    """Note that `dataset`'s rows carried these API fields on `day` (drift tracking)."""
+    db.conn.executemany(_FIELDS_SQL, [(dataset, path, day, day) for path in paths])
+
+
 def insert_rows(db: Database, table: str, rows: Sequence[Row]) -> None:
     """`insert_all(alter=True)` semantics, one prepared statement: new keys become columns first.
 
@@ -129,7 +145,7 @@ def insert_rows(db: Database, table: str, rows: Sequence[Row]) -> None:
     marks = ", ".join("?" * len(columns))
     db.conn.executemany(
         f"INSERT INTO {_quote(table)} ({names}) VALUES ({marks})",  # noqa: S608
-        [tuple(row.get(c) for c in columns) for row in rows],
+        [tuple(map(row.get, columns)) for row in rows],
     )
 
 

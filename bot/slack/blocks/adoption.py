@@ -13,7 +13,7 @@ from bot.slack.mrkdwn import escape
 
 
 def _opt(value: int | float | None) -> str:
-    return "–" if value is None else number(value)
+    return "—" if value is None else number(value)
 
 
 def render_adoption(result: Adoption, *, today: date | None = None) -> Message:
@@ -33,7 +33,7 @@ def render_adoption(result: Adoption, *, today: date | None = None) -> Message:
             ),
         ),
         field("Pending invites", _opt(result.pending_invites)),
-        field("DAU trend", escape(sparkline(result.sparkline)) or "–"),
+        field("DAU trend", escape(sparkline(result.sparkline)) or "—"),
     ]
     body: list[Block] = fields(items)
     rows = [
@@ -62,7 +62,7 @@ def render_adoption(result: Adoption, *, today: date | None = None) -> Message:
 
 def _avg_delta(avg: float | None, change: Delta | None) -> str:
     if avg is None:
-        return "–"
+        return "—"
     return f"{number(avg)} ({delta_text(change)})" if change is not None else number(avg)
 
 
@@ -126,19 +126,19 @@ def render_compare(result: Comparison) -> Message:
 
 def _money_delta(value: Delta | None) -> str:
     if value is None:
-        return "–"
+        return "—"
     return f"{usd(int(value.current))} ({delta_text(value, money=True)})"
 
 
 def _count_delta(value: Delta | None) -> str:
     if value is None:
-        return "–"
+        return "—"
     return f"{number(value.current)} ({delta_text(value)})"
 
 
 def _spark_pair(now: tuple[int, ...], before: tuple[int, ...]) -> str:
     if not now:
-        return "–"
+        return "—"
     joint = sparkline([*before, *now]) if before else sparkline(now)
     if before:
         return escape(f"{joint[len(before) :]} / {joint[: len(before)]}")

@@ -29,7 +29,7 @@ def count(value: int) -> str:
 def percent(value: Decimal | float | None, *, places: int = 1) -> str:
     """`42.5%` from a ratio (0.425); `–` when unknown."""
     if value is None:
-        return "–"
+        return "—"
     pct = (Decimal(str(value)) * 100).quantize(Decimal(1).scaleb(-places), ROUND_HALF_EVEN)
     return f"{pct}%"
 
@@ -135,5 +135,5 @@ def table_lines(
 def percent_of(pct: float | None) -> str:
     """`42.5%` from a value already in percent; `–` when unknown."""
     if pct is None:
-        return "–"
+        return "—"
     return f"{_dec(pct).quantize(Decimal('0.1'), ROUND_HALF_EVEN)}%"

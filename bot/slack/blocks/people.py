@@ -13,7 +13,7 @@ from bot.slack.mrkdwn import escape
 
 
 def _opt(value: int | float | None) -> str:
-    return "–" if value is None else number(value)
+    return "—" if value is None else number(value)
 
 
 def _line(label: str, pairs: list[tuple[str, int | float | None]]) -> str | None:
@@ -23,8 +23,8 @@ def _line(label: str, pairs: list[tuple[str, int | float | None]]) -> str | None
 
 def render_user(result: UserProfile, *, today: date | None = None) -> Message:
     who = person(result.user.name, result.user.email, result.user.user_id)
-    spend = "–" if result.spend_microcents is None else usd(result.spend_microcents)
-    rank = "–"
+    spend = "—" if result.spend_microcents is None else usd(result.spend_microcents)
+    rank = "—"
     if result.spend_rank is not None:
         rank = f"#{result.spend_rank}" + (f" of {result.spenders:,}" if result.spenders else "")
     items = [
@@ -38,7 +38,7 @@ def render_user(result: UserProfile, *, today: date | None = None) -> Message:
         field(
             "First · last seen",
             " · ".join(
-                f"{d:%b %-d, %Y}" if d else "–" for d in (result.first_seen, result.last_seen)
+                f"{d:%b %-d, %Y}" if d else "—" for d in (result.first_seen, result.last_seen)
             ),
         ),
     ]

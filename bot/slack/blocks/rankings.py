@@ -31,7 +31,9 @@ def render_ranking(result: Ranking, *, today: date | None = None) -> Message:
         spend = usd(r.spend_microcents) if r.spend_microcents else ""
         change = delta_text(r.delta) if r.delta is not None and r.delta.previous is not None else ""
         extras = (peak, spend, change) if has_spend else (peak, change)
-        rows.append(Row(r.name or r.key, f"{number(r.score)} {result.ranked_by}", extras))
+        rows.append(
+            Row(r.name or r.key, f"{number(r.score)} {result.ranked_by.replace('_', '-')}", extras)
+        )
     body: list[Block] = (
         code_sections(table_lines(rows))
         if rows
@@ -50,7 +52,9 @@ def render_ranking(result: Ranking, *, today: date | None = None) -> Message:
     top = ", ".join(f"{row.label} ({row.value})" for row in rows[:3])
     return frame(
         title=f"{title} · {result.period.label}",
-        subtitle=" · ".join(x for x in (span(result.period), f"ranked by {result.ranked_by}") if x),
+        subtitle=" · ".join(
+            x for x in (span(result.period), f"ranked by {result.ranked_by.replace('_', '-')}") if x
+        ),
         body=body,
         notes=result.notes,
         more=more_line(len(result.rows), result.total_count),
@@ -75,6 +79,7 @@ def render_status(result: StatusReport) -> Message:
         if rows
         else [section("Nothing synced yet.")]
     )
+    body = [*body, *_drift_blocks(result)]
     health = result.sync
     if health.consecutive_failures and health.last_attempt_at is not None:
         failed = (
@@ -90,6 +95,29 @@ def render_status(result: StatusReport) -> Message:
         freshness=result.freshness,
         fallback=result.freshness.sentence(),
     )
+
+
+def _drift_blocks(result: StatusReport) -> list[Block]:
+    """What this organisation's API does not send, or sends beyond the reference."""
+    lines = []
+    for item in result.drift:
+        if item.not_sent:
+            fields_ = _some(item.not_sent)
+            lines.append(
+                f"• *{escape(item.dataset)}*: not reported by the API (shown as —): {fields_}"
+            )
+        if item.undocumented:
+            lines.append(
+                f"• *{escape(item.dataset)}*: extra fields received: {_some(item.undocumented)}"
+            )
+    if not lines:
+        return []
+    return [section("*Fields this organisation's API differs on*\n" + "\n".join(lines))]
+
+
+def _some(paths: tuple[str, ...], shown: int = 6) -> str:
+    more = f" and {len(paths) - shown} more" if len(paths) > shown else ""
+    return ", ".join(f"`{escape(p, code=True)}`" for p in paths[:shown]) + more
 
 
 SLACK_HELP = (

@@ -50,7 +50,7 @@ def render_top_spenders(result: TopSpenders, *, today: date | None = None) -> Me
     if result.model:
         filters.append(f"model {result.model}")
     total = result.list_total_microcents if result.by_list_price else result.total_microcents
-    summary = f"*{usd(total)}* across *{count(result.total_count)}* people with spend"
+    summary = f"*{_opt_usd(total)}* across *{count(result.total_count)}* people with spend"
     org_total = (
         result.org_list_total_microcents if result.by_list_price else result.org_total_microcents
     )
@@ -63,7 +63,7 @@ def render_top_spenders(result: TopSpenders, *, today: date | None = None) -> Me
         if r.delta is not None and r.delta.previous is not None:
             change = delta(r.delta.current, r.delta.previous, money=True)
         extras = (percent_note(r.share_pct), change)
-        rows.append(Row(person(r.name, r.email, r.user_id), usd(amount), extras))
+        rows.append(Row(person(r.name, r.email, r.user_id), _opt_usd(amount), extras))
     body: list[Block] = [section(summary)]
     body += code_sections(table_lines(rows)) if rows else [section("No spend in this period.")]
     words = "top-spenders"
@@ -93,7 +93,7 @@ def render_top_spenders(result: TopSpenders, *, today: date | None = None) -> Me
         more=more_line(len(result.rows), result.total_count),
         freshness=result.freshness,
         buttons=buttons,
-        fallback=f"Top spenders, {result.period.label}: {usd(total)} in total. {top}",
+        fallback=f"Top spenders, {result.period.label}: {_opt_usd(total)} in total. {top}",
     )
 
 
@@ -131,8 +131,8 @@ def render_spend(result: SpendSeries, *, today: date | None = None) -> Message:
     items = [
         field("Spend", headline),
         field("vs previous period", change),
-        field("At list price", usd(result.list_total_microcents)),
-        field("Trend", escape(sparkline(result.sparkline)) or "–"),
+        field("At list price", _opt_usd(result.list_total_microcents)),
+        field("Trend", escape(sparkline(result.sparkline)) or "—"),
     ]
     return _series(
         "spend", result, items, ("product", "model", "cost-type"), f"{headline} ({change})", today
@@ -145,8 +145,8 @@ def render_tokens(result: TokenSeries, *, today: date | None = None) -> Message:
     items = [
         field("Tokens", headline),
         field("vs previous period", change),
-        field("Requests", count(result.requests)),
-        field("Trend", escape(sparkline(result.sparkline)) or "–"),
+        field("Requests", _opt_count(result.requests)),
+        field("Trend", escape(sparkline(result.sparkline)) or "—"),
     ]
     return _series(
         "tokens", result, items, ("product", "model", "token-type"), f"{headline} ({change})", today
@@ -181,17 +181,17 @@ def _series(
 
 
 def _opt_usd(value: int | None) -> str:
-    return "–" if value is None else usd(value)
+    return "—" if value is None else usd(value)
 
 
 def _opt_count(value: int | None) -> str:
-    return "–" if value is None else count(value)
+    return "—" if value is None else count(value)
 
 
 def render_finance(result: FinanceComparisons) -> Message:
     mtd = result.mtd
     items = [
-        field("Month to date", "–" if mtd is None else usd(int(mtd.current))),
+        field("Month to date", "—" if mtd is None else usd(int(mtd.current))),
         field("vs same days last month", delta_text(mtd, money=True)),
         field("Projected month", _opt_usd(result.projected_month_microcents)),
         field(
@@ -205,7 +205,7 @@ def render_finance(result: FinanceComparisons) -> Message:
         field("Idle seats", _opt_count(result.idle_seats)),
         field("Idle seat cost / month", _opt_usd(result.idle_seat_cost_microcents)),
     ]
-    fallback = "Finance, month to date: " + ("–" if mtd is None else usd(int(mtd.current)))
+    fallback = "Finance, month to date: " + ("—" if mtd is None else usd(int(mtd.current)))
     if mtd is not None:
         fallback += f" ({delta_text(mtd, money=True)})"
     return frame(
