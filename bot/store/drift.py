@@ -127,8 +127,14 @@ def drift(db: Database) -> tuple[DatasetDrift, ...]:
         missing = expected(dataset) - carried
         extra = {p for p in carried if not _documented_path(p, known)}
         if missing or extra:
-            out.append(DatasetDrift(dataset, tuple(sorted(missing)), tuple(sorted(extra))))
+            out.append(DatasetDrift(dataset, _ordered(missing), _ordered(extra)))
     return tuple(out)
+
+
+def _ordered(paths: set[str]) -> tuple[str, ...]:
+    """Top-level fields first (a missing `last_activity_date` matters more than one counter
+    deep in a block), then by name."""
+    return tuple(sorted(paths, key=lambda p: (p.count("."), p)))
 
 
 def _documented_path(path: str, known: frozenset[str]) -> bool:

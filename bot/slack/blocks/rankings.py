@@ -115,7 +115,7 @@ def _drift_blocks(result: StatusReport) -> list[Block]:
     return [section("*Fields this organisation's API differs on*\n" + "\n".join(lines))]
 
 
-def _some(paths: tuple[str, ...], shown: int = 6) -> str:
+def _some(paths: tuple[str, ...], shown: int = 8) -> str:
     more = f" and {len(paths) - shown} more" if len(paths) > shown else ""
     return ", ".join(f"`{escape(p, code=True)}`" for p in paths[:shown]) + more
 
