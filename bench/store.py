@@ -58,8 +58,8 @@ from bot.reports.commands import parse_command, run_command
 from bot.reports.types import Comparison, TopSpenders
 from bot.simulator.config import SimConfig
 from bot.simulator.server import start_simulator
-from bot.store.cli import run_sync
 from bot.store.money import cents_to_microcents
+from bot.store.run import run_sync
 from bot.store.schema import DATASETS_COST, DATASETS_ENGAGEMENT, open_store
 from bot.store.sync import SyncReport
 
@@ -84,7 +84,7 @@ CHILD = """
 import sys
 from datetime import date, datetime
 from bot.config import Settings
-from bot.store.cli import run_sync
+from bot.store.run import run_sync
 report = run_sync(
     Settings(), since=date.fromisoformat(sys.argv[1]), now=datetime.fromisoformat(sys.argv[2])
 )

@@ -1,5 +1,9 @@
 """`claude-usage`: the command line. It only wires: settings, clients and store, then a call.
 
+Start-up is part of what a person waits for: every command's module is imported to build
+`--help`, so those modules import only typer; clients, the store, Slack, Starlette, anthropic and
+matplotlib are imported inside the command that uses them (`bench/startup.py` measures it).
+
 Every command body lives in the module that owns the feature; this file registers them and turns
 `ClaudeUsageError` into one line on stderr with the documented exit code (0 ok, 2 usage, 1 other).
 """
@@ -18,6 +22,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain click help: rich's help renderer alone costs ~0.1 s per start
 )
 
 

@@ -23,7 +23,7 @@ from bot.console.render import blocks_to_text
 from bot.console.sanitize import clean, json_safe
 from bot.simulator.catalog import TERMINAL_HOSTILE
 from bot.simulator.server import RunningSimulator
-from bot.store.cli import run_sync
+from bot.store.run import run_sync
 
 ROOT = Path(__file__).resolve().parent.parent
 DANGEROUS = ("\x1b", "\u202e", "\x9b", "\x07")

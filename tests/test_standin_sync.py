@@ -22,7 +22,7 @@ from sqlite_utils import Database
 from bot.config import Settings
 from bot.console.answer import answer_line
 from bot.reports.usage import SUBCOMMANDS
-from bot.store.cli import render_report, run_sync
+from bot.store.run import render_report, run_sync
 from bot.store.schema import DATASETS, open_store
 from bot.store.sync import SyncReport
 from tests.fakes.standin_api import RunningStandin, StandinConfig, start_standin
@@ -97,7 +97,9 @@ def test_a_missing_metric_is_stored_as_null_never_zero(synced: Synced) -> None:
         "SELECT count(*) FROM user_activity WHERE cowork_metrics__message_count IS NULL"
     ).fetchone()
     assert no_cowork > 0
-    (seats,) = db.execute("SELECT count(*) FROM summaries WHERE pending_invite_count = 0").fetchone()
+    (seats,) = db.execute(
+        "SELECT count(*) FROM summaries WHERE pending_invite_count = 0"
+    ).fetchone()
     assert seats == 0  # never sent: NULL, not 0
 
 

@@ -20,10 +20,10 @@ from bot.analytics.client import AnalyticsClient
 from bot.analytics.errors import AuthenticationError, PermissionDeniedError
 from bot.analytics.retry import RetryPolicy
 from bot.simulator.server import RunningSimulator
-from bot.store.cli import render_report
 from bot.store.fetch import GROUPINGS
 from bot.store.freshness import read_freshness
 from bot.store.money import cents_to_microcents
+from bot.store.run import render_report
 from bot.store.runs import run_history
 from bot.store.schema import DATASETS_COST, DATASETS_ENGAGEMENT, TOKEN_COLUMNS, open_store
 from bot.store.sync import ABORT_AFTER, SyncReport, sync

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from bot.reports.status import status as store_status
 from bot.simulator.server import RunningSimulator
-from bot.store.cli import render_status
+from bot.store.run import render_status
 from bot.store.schema import DATASETS, open_store
 from bot.store.writers import Batch, write_batch
 from tests.test_sync import MakeSim

@@ -31,7 +31,7 @@ CHILD = """
 import sys
 from datetime import date, datetime
 from bot.config import Settings
-from bot.store.cli import run_sync
+from bot.store.run import run_sync
 report = run_sync(
     Settings(),
     since=date.fromisoformat(sys.argv[1]),

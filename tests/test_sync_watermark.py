@@ -18,7 +18,7 @@ from sqlite_utils import Database
 from bot.analytics.client import AnalyticsClient
 from bot.analytics.errors import ApiUnavailableError, AuthenticationError
 from bot.simulator.server import RunningSimulator
-from bot.store.cli import render_report
+from bot.store.run import render_report
 from bot.store.schema import DATASETS_COST, open_store
 from bot.store.sync import sync
 from tests.test_sync import (

@@ -21,7 +21,7 @@ from bot.config import Settings
 from bot.console.demo import run_demo, tour
 from bot.simulator.server import RunningSimulator
 from bot.slack.answer import GENERIC_ERROR
-from bot.store.cli import run_sync
+from bot.store.run import run_sync
 
 
 @pytest.fixture

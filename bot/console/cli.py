@@ -7,7 +7,6 @@ from typing import Annotated
 
 import typer
 
-from bot.config import load_settings
 from bot.console.sanitize import clean_lines
 from bot.errors import ClaudeUsageError
 
@@ -21,6 +20,7 @@ def register(app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """Run a /claude-usage subcommand against the store and print the answer as text."""
+        from bot.config import load_settings
         from bot.console.answer import answer_line, today_in
         from bot.store.schema import open_store
 

@@ -25,8 +25,8 @@ from bot.console.answer import answer_line
 from bot.console.sanitize import clean_lines
 from bot.simulator.config import SimConfig
 from bot.simulator.server import RunningSimulator, start_simulator
-from bot.store.cli import run_sync
 from bot.store.progress import auto_progress
+from bot.store.run import run_sync
 from bot.store.schema import open_store
 
 DEMO_HISTORY_DAYS = 62

@@ -17,10 +17,14 @@ per-user-day cost lines) from `stable` hashes; `org` ties them together with sma
 
 from __future__ import annotations
 
-from bot.simulator.app import create_app
-from bot.simulator.config import SimConfig
-from bot.simulator.org import SyntheticOrg
-from bot.simulator.server import RunningSimulator, serve, start_simulator
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bot.simulator.app import create_app
+    from bot.simulator.config import SimConfig
+    from bot.simulator.org import SyntheticOrg
+    from bot.simulator.server import RunningSimulator, serve, start_simulator
 
 __all__ = [
     "RunningSimulator",
@@ -30,3 +34,18 @@ __all__ = [
     "serve",
     "start_simulator",
 ]
+_WHERE = {
+    "create_app": "bot.simulator.app",
+    "SimConfig": "bot.simulator.config",
+    "SyntheticOrg": "bot.simulator.org",
+    "RunningSimulator": "bot.simulator.server",
+    "serve": "bot.simulator.server",
+    "start_simulator": "bot.simulator.server",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Exports load on first use, so `claude-usage --help` does not start Starlette/uvicorn."""
+    if name in _WHERE:
+        return getattr(importlib.import_module(_WHERE[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import typer
 
-from bot.simulator.config import SimConfig
-
 
 def register(app: typer.Typer) -> None:
     """Attach `simulate` to the root CLI."""
@@ -26,6 +24,7 @@ def simulate(
     api_key: str = typer.Option("demo-key", "--api-key", help="The key clients must send."),
 ) -> None:
     """Serve a simulated Claude Enterprise Analytics API (a key ending -noscope gets 403)."""
+    from bot.simulator.config import SimConfig
     from bot.simulator.server import serve
 
     config = SimConfig(

@@ -6,13 +6,12 @@ import logging
 
 import typer
 
-from bot.config import load_settings
-
 
 def register(app: typer.Typer) -> None:
     @app.command()
     def serve() -> None:
         """Run the Slack app: socket mode with SLACK_APP_TOKEN, else HTTP on PORT."""
+        from bot.config import load_settings
         from bot.slack.app import build_app, make_client, signing_secret
         from bot.slack.refresh import SyncRefresher
         from bot.store.schema import open_store

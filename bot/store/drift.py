@@ -131,7 +131,7 @@ def drift(db: Database) -> tuple[DatasetDrift, ...]:
     return tuple(out)
 
 
-def _ordered(paths: set[str]) -> tuple[str, ...]:
+def _ordered(paths: Iterable[str]) -> tuple[str, ...]:
     """Top-level fields first (a missing `last_activity_date` matters more than one counter
     deep in a block), then by name."""
     return tuple(sorted(paths, key=lambda p: (p.count("."), p)))
