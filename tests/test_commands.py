@@ -208,7 +208,10 @@ def test_command_errors(text: str, message: str) -> None:
     with pytest.raises(CommandError) as caught:
         parse(text)
     assert message in str(caught.value)
-    assert caught.value.usage == USAGE
+    sub = (text.split() or [""])[0]
+    # A mistake inside a subcommand shows that subcommand's lines; anything else, every line.
+    expected = help_text(sub) if sub in SUBCOMMANDS and sub not in ("export", "help") else USAGE
+    assert caught.value.usage == expected
     assert isinstance(caught.value, InputError)
 
 

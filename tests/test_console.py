@@ -12,7 +12,7 @@ def test_mrkdwn_becomes_what_slack_displays() -> None:
     assert mrkdwn_to_text("<@U1ABC> and <#C1ABC|general>") == "@U1ABC and #general"
     assert mrkdwn_to_text("<https://x.example|docs>") == "docs (https://x.example)"
     assert mrkdwn_to_text("<!here>") == "@here"
-    assert mrkdwn_to_text(escape("<!channel> & *bold*")) == "<!channel> & ∗bold∗"
+    assert mrkdwn_to_text(escape("<!channel> & *bold* _it_")) == "<!channel> & *bold* _it_"
 
 
 def test_code_blocks_are_indented_and_decoded() -> None:

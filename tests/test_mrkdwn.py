@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from bot.console.render import mrkdwn_to_text
 from bot.slack.mrkdwn import ELLIPSIS, escape, mention, truncate
 
 HOSTILE = [
@@ -27,18 +28,29 @@ HOSTILE = [
     "x" * 300,
 ]
 _CONTROL = re.compile(r"<[@#!]|<https?:|<mailto:")
-_FORMAT = re.compile(r"[*_~`]")
+LITERAL = re.compile(r"<!date\^00000000\^\{_\}\|([*_~`]+)>")
+"""Our escape of a formatting run: an invalid date token Slack shows as its plain fallback."""
 
 
 @pytest.mark.parametrize("name", HOSTILE)
-def test_escaped_text_has_no_control_sequence_or_formatting(name: str) -> None:
+def test_escaped_text_has_no_control_sequence_or_live_formatting(name: str) -> None:
     out = escape(name)
-    assert "<" not in out
-    assert ">" not in out
-    assert not _CONTROL.search(out)
-    assert not _FORMAT.search(out)
+    bare = LITERAL.sub("", out)  # what is left outside our literal tokens
+    assert "<" not in bare
+    assert ">" not in bare
+    assert not _CONTROL.search(bare)
+    # a formatting character left outside a token sits inside a word, where Slack ignores it
+    for match in re.finditer(r"[*_~`]+", bare):
+        before, after = bare[match.start() - 1 : match.start()], bare[match.end() : match.end() + 1]
+        assert before.isalnum(), (name, out)
+        assert after.isalnum(), (name, out)
     # every & left is the start of one of the three entities Slack decodes
-    assert re.sub(r"&(amp|lt|gt);", "", out).count("&") == 0
+    assert re.sub(r"&(amp|lt|gt);", "", bare).count("&") == 0
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_what_slack_shows_and_copies_is_the_original(name: str) -> None:
+    assert mrkdwn_to_text(escape(name)) == name
 
 
 def test_entities_are_slacks_three() -> None:
@@ -47,20 +59,30 @@ def test_entities_are_slacks_three() -> None:
     assert escape("&amp;") == "&amp;amp;"  # shown literally as "&amp;", not decoded to "&"
 
 
-def test_formatting_characters_become_lookalikes() -> None:
-    assert escape("*bold*") == "∗bold∗"
-    assert escape("snake_case") == "snakeˍcase"
-    assert escape("~x~") == "∼x∼"
-    assert escape("`x`") == "ˋxˋ"
+def test_only_formatting_at_a_word_boundary_is_wrapped_no_lookalikes() -> None:
+    assert escape("claude_code") == "claude_code"  # never italic inside a word: untouched
+    assert escape("snake_case_name") == "snake_case_name"
+    assert escape("*bold*") == "<!date^00000000^{_}|*>bold<!date^00000000^{_}|*>"
+    assert escape("_it_") == "<!date^00000000^{_}|_>it<!date^00000000^{_}|_>"
+    assert escape("2*3 = 6") == "2*3 = 6"
+    for lookalike in "∗ˍ∼ˋ":
+        assert lookalike not in escape("*a* _b_ ~c~ `d` x_y")
+
+
+def test_a_leading_quote_marker_cannot_quote_the_line() -> None:
+    assert escape("> Finance") == "\u00ad&gt; Finance"
+    assert mrkdwn_to_text(escape("> Finance")) == "> Finance"
 
 
 def test_unicode_and_emoji_pass_through() -> None:
     assert escape("日本語 🚀 émoji 👩‍💻") == "日本語 🚀 émoji 👩‍💻"
 
 
-def test_code_mode_keeps_copyable_text_but_cannot_close_a_block() -> None:
+def test_code_mode_keeps_the_text_but_cannot_close_the_code() -> None:
     assert escape("--product claude_code <P>", code=True) == "--product claude_code &lt;P&gt;"
-    assert "`" not in escape("```", code=True)
+    assert escape("`rm -rf` ok", code=True) == "`rm -rf` ok"  # a single backtick: literal
+    assert "```" not in escape("a ```b``` c", code=True)
+    assert "`" not in escape("a `b` c", code=True, inline=True)
 
 
 def test_mention_accepts_only_slack_user_ids() -> None:
@@ -85,6 +107,13 @@ def test_truncate_never_splits_an_entity() -> None:
         assert len(out) <= n
         body = out.removesuffix(ELLIPSIS)
         assert re.sub(r"&(amp|lt|gt);", "", body).count("&") == 0, out
+
+
+def test_truncate_never_splits_a_literal_token() -> None:
+    text = escape("ab *bold* cd")
+    for n in range(2, len(text)):
+        body = truncate(text, n).removesuffix(ELLIPSIS)
+        assert body.count("<") == body.count(">"), body
 
 
 def test_truncate_rejects_nonsense_width() -> None:

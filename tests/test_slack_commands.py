@@ -205,3 +205,37 @@ def test_export_button_answers_with_a_new_message(slack_env: SlackEnv) -> None:
     (reply,) = slack_env.responses(key)
     assert reply.body["replace_original"] is False
     slack_env.fake.wait_for("files.completeUploadExternal")
+
+
+def test_an_unknown_subcommand_answers_with_the_full_usage(slack_env: SlackEnv) -> None:
+    """Slack is as helpful as the terminal: the usage, not just "try help"."""
+    reply = slack_env.ask("frobnicate")
+    shown = blocks_to_text(reply.blocks)
+    assert "frobnicate is not a /claude-usage subcommand." in shown  # `frobnicate` as code
+    for sub in SUBCOMMANDS:
+        assert f"  {sub}" in shown, sub
+    near = blocks_to_text(slack_env.ask("top-spender 7d").blocks)
+    assert "Did you mean top-spenders?" in near
+    compare = blocks_to_text(slack_env.ask("compare wek").blocks)
+    assert "Did you mean week?" in compare
+    assert "compare [week|month|period]" in compare  # the lines about `compare`
+
+
+def test_a_non_admin_sees_products_only_where_five_people_use_them(slack_env: SlackEnv) -> None:
+    with sqlite3.connect(slack_env.store_path) as conn:
+        people = dict(
+            conn.execute(
+                "SELECT product, count(DISTINCT user_id) FROM user_cost "
+                "WHERE day BETWEEN ? AND ? GROUP BY product",
+                WEEK,
+            ).fetchall()
+        )
+    small = [p for p, n in people.items() if n < 5 and p not in ("", "(none)")]
+    assert small, "the fixture org should have a product with fewer than 5 users"
+    admin = text_of(slack_env, "spend 7d by product")
+    everyone = text_of(slack_env, "spend 7d by product", USER)
+    assert "Fewer than 5 people each" in everyone
+    assert "Fewer than 5 people each" not in admin
+    assert "fewer than 5 people" in everyone  # the note says why
+    spend_line = next(line for line in admin.splitlines() if line.startswith("Spend:"))
+    assert spend_line in everyone  # the organisation total is the same for everyone

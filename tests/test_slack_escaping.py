@@ -3,6 +3,9 @@ surface: command answers, buttons, App Home, DMs, errors and the notification te
 
 from __future__ import annotations
 
+import re
+
+from bot.console.render import blocks_to_text
 from tests.fakes.slack_env import ADMIN, HOSTILE, SlackEnv
 
 pytest_plugins = ["tests.fakes.slack_fixtures"]
@@ -38,10 +41,14 @@ def test_no_recorded_payload_contains_an_unescaped_api_string(slack_env: SlackEn
     # The adversarial names really were in the answers, escaped …
     assert "&lt;!channel&gt;" in everything
     assert "&lt;@U123ABC&gt;" in everything
-    assert "∗bold∗" in everything
-    # … and never raw, anywhere.
+    for lookalike in "∗ˍ∼ˋ":  # no look-alike characters: names copy out as they were sent
+        assert lookalike not in everything
+    # … and never live: no control sequence anywhere, no formatting outside code blocks (where
+    # Slack shows `*bold*` as typed) and outside our literal tokens.
+    outside_code = [re.sub(r"```.*?```", "", s, flags=re.DOTALL) for s in strings]
     for raw in HOSTILE:
-        offenders = [s[:120] for s in strings if raw in s]
+        checked = outside_code if raw in ("*bold*", "_it_") else strings
+        offenders = [s[:120] for s in checked if raw in s]
         assert not offenders, (raw, offenders)
 
 
@@ -50,3 +57,17 @@ def test_the_csv_keeps_names_exact(slack_env: SlackEnv) -> None:
     (upload,) = slack_env.fake.requests("upload")
     text = upload.raw.decode("utf-8")
     assert "<!here>" in text  # a file is not mrkdwn: names are kept as the API sent them
+
+
+def test_a_hostile_name_reads_and_copies_as_the_api_sent_it(slack_env: SlackEnv) -> None:
+    """What a person sees in Slack (rendered like the console does) is the original string."""
+    reply = slack_env.ask("projects 60d --limit 100")
+    shown = blocks_to_text(reply.blocks)
+    for name in ("<!here>", "*bold*", "_it_", "<https://evil.example|click>", "[/]"):
+        assert name in shown, name
+    (name_of_user_me,) = [
+        line
+        for line in blocks_to_text(slack_env.ask("help").blocks).splitlines()
+        if "user <@someone|email|me>" in line
+    ]
+    assert "user <@someone|email|me>" in name_of_user_me

@@ -15,19 +15,44 @@ from bot.store.progress import LogProgress, RichProgress, auto_progress
 TASK = Task("summaries", date(2026, 3, 1), date(2026, 3, 4))
 
 
-def test_log_progress_writes_one_line_per_task(caplog: pytest.LogCaptureFixture) -> None:
+class Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_log_progress_is_a_few_lines_not_one_per_task(caplog: pytest.LogCaptureFixture) -> None:
+    """374 tasks used to print 374 lines into a pipe; now at most one per tenth, ≥ 5 s apart."""
     caplog.set_level(logging.INFO, logger="bot.store.sync")
-    sink = LogProgress()
-    sink.start(2)
-    sink.advance(TASK, "3 rows")
-    sink.advance(Task("users", date(2026, 3, 1), date(2026, 3, 2)), "failed")
+    clock = Clock()
+    sink = LogProgress(every=5.0, clock=clock)
+    sink.start(374)
+    for _ in range(374):
+        clock.now += 0.1  # 37 s in all
+        sink.advance(TASK, "3 rows")
     sink.finish()
     lines = [r.getMessage() for r in caplog.records]
-    assert lines == [
-        "sync: 2 tasks planned",
-        "sync [1/2] summaries 2026-03-01..2026-03-03: 3 rows",
-        "sync [2/2] users 2026-03-01: failed",
-        "sync: 2/2 tasks done",
+    assert lines[0] == "sync: 374 tasks planned"
+    assert lines[-1] == "sync: 374/374 tasks done"
+    assert 3 <= len(lines) <= 12
+    assert lines[1].startswith("sync: ")
+    assert "%)" in lines[1]
+
+
+def test_a_fast_sync_prints_only_the_plan_and_the_summary(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO, logger="bot.store.sync")
+    sink = LogProgress(every=5.0, clock=Clock())  # the clock never moves: all within 5 s
+    sink.start(50)
+    for _ in range(50):
+        sink.advance(TASK, "3 rows")
+    sink.finish()
+    assert [r.getMessage() for r in caplog.records] == [
+        "sync: 50 tasks planned",
+        "sync: 50/50 tasks done",
     ]
 
 

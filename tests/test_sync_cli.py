@@ -78,7 +78,7 @@ def test_sync_then_status_against_the_simulator(make_simulator: MakeSim, tmp_pat
     assert by_name["users"][1] == "2"  # today-4, today-3
     assert by_name["user_cost"][1] == "5"  # today-4 … today
     assert "data_refreshed_at:" in result.stdout
-    assert "sync [" in result.stderr  # progress as log lines: stderr is not a terminal here
+    assert "sync: 7/7 tasks done" in result.stderr  # progress as log lines: not a terminal
     counts = sim.request_counts()
     assert counts["/v1/organizations/analytics/users"] == 2
 

@@ -29,6 +29,8 @@ _SPECIAL = re.compile(r"<!(here|channel|everyone)>")
 _BOLD = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])")
 _INLINE_CODE = re.compile(r"`([^`\n]+)`")
 _EMOJI = {":warning:": "⚠", ":white_check_mark:": "✔", ":hourglass_flowing_sand:": "⏳"}
+_LITERAL = re.compile(r"<!date\^[^|>]*\|([^>]*)>")
+"""An invalid date token (our escape of `*`, `_`, `~`, backtick): Slack shows its fallback."""
 
 
 def _unescape(text: str) -> str:
@@ -49,6 +51,14 @@ def mrkdwn_to_text(text: str) -> str:
 
 
 def _inline(text: str) -> str:
+    """Slack's inline rules; the fallback of a literal token is shown as is, never formatted."""
+    pieces = _LITERAL.split(text)
+    return "".join(p if i % 2 else _formatted(p) for i, p in enumerate(pieces)).replace(
+        "\u00ad", ""
+    )
+
+
+def _formatted(text: str) -> str:
     text = _LINK.sub(lambda m: f"{m.group(2)} ({m.group(1)})" if m.group(2) else m.group(1), text)
     text = _USER.sub(lambda m: f"@{m.group(1)}", text)
     text = _CHANNEL.sub(lambda m: f"#{m.group(2) or m.group(1)}", text)

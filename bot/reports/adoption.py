@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from bot.reports import coverage
+from bot.reports import coverage, privacy
 from bot.reports.actives import active_sets
 from bot.reports.labels import PRODUCTS
 from bot.reports.periods import Period
@@ -46,8 +46,9 @@ def average(rows: Sequence[dict[str, Any]], column: str) -> float | None:
     return sum(values) / len(values) if values else None
 
 
-def adoption(db: Database, period: Period) -> Adoption:
-    """Latest DAU/WAU/MAU, averages, seats, utilisation, products and people movement."""
+def adoption(db: Database, period: Period, *, min_group: int | None = None) -> Adoption:
+    """Latest DAU/WAU/MAU, averages, seats, utilisation, products and people movement.
+    `min_group`: a product with fewer monthly actives is not shown on its own."""
     found = coverage.require(db, "summaries", period, "adoption data")
     rows = summary_rows(db, sorted(found.days))
     notes = coverage.notes(found, "adoption data")
@@ -57,6 +58,11 @@ def adoption(db: Database, period: Period) -> Adoption:
     seats = latest.get("assigned_seat_count")
     mau = latest.get("monthly_active_user_count")
     products, missing = _products(rows)
+    if min_group is not None:
+        small = [p for p in products if (p.monthly or p.weekly or p.daily or 0) < min_group]
+        if small:
+            products = tuple(p for p in products if p not in small)
+            notes.append(privacy.fold_note(len(small), "products"))
     if missing:
         names = ", ".join(PRODUCTS.get(p, p) for p in missing)
         notes.append(f"Active users per product are not reported for: {names}.")

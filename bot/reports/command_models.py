@@ -20,6 +20,9 @@ MAX_LIMIT = 100
 
 class CommandBase(Model):
     share: bool = False
+    min_group: int | None = None
+    """Set by authorization for non-admins: breakdown slices of fewer people are folded
+    (`bot.reports.privacy`). None: every slice is shown (admins, the terminal)."""
 
     @property
     def per_user(self) -> bool:

@@ -16,6 +16,7 @@ Authorization is not decided here, but each command says whether it needs per-us
 
 from __future__ import annotations
 
+import difflib
 from datetime import date
 
 from bot.reports.command_models import (
@@ -40,7 +41,7 @@ from bot.reports.command_models import (
 from bot.reports.command_words import DEFAULT_PERIOD, Args, backticked, tokens
 from bot.reports.dispatch import run_command
 from bot.reports.export import export_rows
-from bot.reports.periods import parse_period
+from bot.reports.periods import PeriodError, parse_period
 from bot.reports.usage import EXPORTABLE, SUBCOMMANDS, USAGE, CommandError, help_text
 
 __all__ = [
@@ -97,8 +98,19 @@ def parse_command(text: str, *, today: date) -> Command:
         limited = any(w.lower().split("=", 1)[0] == "--limit" for w in rest[1:])
         return ExportCommand(report=report, every_row=not limited, share=share)
     if sub not in SUBCOMMANDS:
-        raise CommandError(f"`{words[0]}` is not a /claude-usage subcommand.")
-    return _report(sub, rest, today).model_copy(update={"share": share})
+        raise CommandError(f"`{words[0]}` is not a /claude-usage subcommand.{_did_you_mean(sub)}")
+    try:
+        return _report(sub, rest, today).model_copy(update={"share": share})
+    except CommandError as exc:
+        if exc.usage is USAGE:  # show the lines about this subcommand, not all of them
+            raise CommandError(str(exc), usage=help_text(sub)) from None
+        raise
+
+
+def _did_you_mean(word: str, choices: tuple[str, ...] = SUBCOMMANDS) -> str:
+    """` Did you mean `top-spenders`?` for a near miss, else nothing."""
+    close = difflib.get_close_matches(word.lower(), choices, n=1, cutoff=0.6)
+    return f" Did you mean `{close[0]}`?" if close else ""
 
 
 def _report(sub: str, words: list[str], today: date) -> ReportCommand:
@@ -139,5 +151,11 @@ def _compare(args: Args, today: date) -> CompareCommand:
     if word.lower() == "month":
         current = parse_period("last-month", today=today)
         return CompareCommand(mode="month", period=current, previous=current.previous())
-    current = parse_period(word, today=today)
+    try:
+        current = parse_period(word, today=today)
+    except PeriodError as exc:
+        hint = _did_you_mean(word, ("week", "month"))
+        if not hint:
+            raise
+        raise CommandError(f"`compare {word}` is not a comparison.{hint}") from exc
     return CompareCommand(mode="period", period=current, previous=current.previous())

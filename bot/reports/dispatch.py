@@ -86,14 +86,16 @@ def run_report(
             model=command.model,
             limit=None if every_row else command.limit,
         )
+    small = command.min_group
     if isinstance(command, SpendCommand):
-        return spend_series(db, command.period, by=command.by)
+        return spend_series(db, command.period, by=command.by, min_group=small)
     if isinstance(command, TokensCommand):
-        return token_series(db, command.period, by=command.by)
+        return token_series(db, command.period, by=command.by, min_group=small)
     if isinstance(command, AdoptionCommand):
-        return adoption(db, command.period)
+        return adoption(db, command.period, min_group=small)
     if isinstance(command, RankingCommand):
-        return ranking(db, command.name, command.period, limit=None if every_row else command.limit)
+        limit = None if every_row else command.limit
+        return ranking(db, command.name, command.period, limit=limit, min_group=small)
     if isinstance(command, UserCommand):
         target = command.target
         if target.email is None and target.user_id is None:

@@ -6,6 +6,7 @@ the API adds tomorrow) fall back to the key itself. Model ids are shown as they 
 
 from __future__ import annotations
 
+from bot.reports.privacy import SMALL_KEY, SMALL_LABEL
 from bot.store.schema import NONE_KEY
 
 PRODUCTS = {
@@ -37,11 +38,24 @@ TOKEN_TYPES = {
 OFFICE_APPS = {"excel": "Excel", "powerpoint": "PowerPoint", "word": "Word", "outlook": "Outlook"}
 OTHER_KEY = "(other)"
 """A remainder slice: grouped rows the API left out (it returns at most 100 groups per day)."""
+NONE_LABELS = {
+    "product": "No product (code execution)",
+    "model": "No model (tools, code execution)",
+}
+"""A grouping key the API sent as null means something specific (reference §3.1): sandbox and
+code-execution spans carry no product; web search and code execution carry no model. That is
+not the same as the API's own `other` product ("unattributed"), so the two keep two labels."""
+BOTH_UNATTRIBUTED_NOTE = (
+    "“No product” is code execution, which the API never attributes to a product; “Other "
+    "(unattributed)” is usage it could not attribute."
+)
 
 
 def label_for(kind: str, key: str) -> str:
+    if key == SMALL_KEY:
+        return SMALL_LABEL
     if key == NONE_KEY:
-        return "Not attributed"
+        return NONE_LABELS.get(kind, "Not attributed")
     if key == OTHER_KEY:
         return "Other (not itemised)"
     table = {

@@ -22,7 +22,7 @@ from typing import Any, Literal
 
 from sqlite_utils import Database
 
-from bot.reports import coverage
+from bot.reports import coverage, privacy
 from bot.reports.periods import Period
 from bot.reports.sql import day_list
 from bot.reports.types import Delta, Ranking, RankingKind, RankingRow
@@ -93,13 +93,28 @@ _WORDS = {
 }
 
 
-def ranking(db: Database, kind: RankingKind, period: Period, *, limit: int | None = 10) -> Ranking:
+def ranking(
+    db: Database,
+    kind: RankingKind,
+    period: Period,
+    *,
+    limit: int | None = 10,
+    min_group: int | None = None,
+) -> Ranking:
     """The top `limit` projects, skills or connectors of `period`, with change vs before.
 
-    `limit=None` ranks every one (exports); the result's `limit` is then the row count."""
+    `limit=None` ranks every one (exports); the result's `limit` is then the row count.
+    `min_group`: rows used by fewer people on their busiest day are left out (a note counts
+    them), so a non-admin cannot tell what two colleagues work on (`bot.reports.privacy`)."""
     table = _SELECT[kind][0]
     found = coverage.require(db, table, period, f"{kind} data")
     rows = _aggregate(db, kind, sorted(found.days))
+    hidden = 0
+    if min_group is not None:
+        small = [key for key, row in rows.items() if (row["peak"] or 0) < min_group]
+        hidden = len(small)
+        for key in small:
+            del rows[key]
     ranked_by = next(
         (m for m in _MEASURES[kind] if any(row[m] is not None for row in rows.values())),
         "user_days",
@@ -112,6 +127,8 @@ def ranking(db: Database, kind: RankingKind, period: Period, *, limit: int | Non
     )
     notes = coverage.notes(found, f"{kind} data")
     notes += coverage.comparison_notes(found, previous, f"{kind} data")
+    if hidden:
+        notes.append(privacy.fold_note(hidden, kind))
     preferred = _MEASURES[kind][0]
     if ranked_by != preferred and rows:
         notes.append(

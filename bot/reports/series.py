@@ -53,8 +53,11 @@ def breakdown(
     whole: int,
     previous: Mapping[str, int] | None = None,
 ) -> tuple[BreakdownRow, ...]:
-    """Slices largest first (ties by key), each with its share of `whole` and previous value."""
-    ordered = sorted(values.items(), key=lambda item: (-item[1], item[0]))
+    """Slices largest first (ties by key), each with its share of `whole` and previous value.
+    A slice of nothing is no slice: zero rows are left out."""
+    ordered = sorted(
+        ((key, value) for key, value in values.items() if value), key=lambda i: (-i[1], i[0])
+    )
     return tuple(
         BreakdownRow(
             key=key,

@@ -19,8 +19,8 @@ from datetime import date
 from sqlite_utils import Database
 
 from bot.errors import InputError
-from bot.reports import coverage
-from bot.reports.labels import OTHER_KEY
+from bot.reports import coverage, privacy
+from bot.reports.labels import BOTH_UNATTRIBUTED_NOTE, OTHER_KEY
 from bot.reports.people import identities
 from bot.reports.periods import Period
 from bot.reports.series import breakdown, parts_with_other, share_pct, sparkline, sum_parts
@@ -35,7 +35,7 @@ from bot.reports.types import (
     TopSpenders,
 )
 from bot.store.freshness import read_freshness
-from bot.store.schema import GROUPING_COST_TYPE, GROUPING_PRODUCT_MODEL, GROUPING_TOTAL
+from bot.store.schema import GROUPING_COST_TYPE, GROUPING_PRODUCT_MODEL, GROUPING_TOTAL, NONE_KEY
 
 _BREAKDOWN_KEY = {
     "product": (GROUPING_PRODUCT_MODEL, "product"),
@@ -144,8 +144,15 @@ def top_spenders(
     )
 
 
-def spend_series(db: Database, period: Period, *, by: SpendBreakdown | None = None) -> SpendSeries:
-    """Organisation spend per day with its total, change vs the previous period and breakdown."""
+def spend_series(
+    db: Database,
+    period: Period,
+    *,
+    by: SpendBreakdown | None = None,
+    min_group: int | None = None,
+) -> SpendSeries:
+    """Organisation spend per day with its total, change vs the previous period and breakdown.
+    `min_group`: products or models behind fewer people are folded (`bot.reports.privacy`)."""
     found = coverage.require(db, "cost_buckets", period, "spend data")
     days = sorted(found.days)
     totals = daily_spend(db, days)
@@ -163,16 +170,24 @@ def spend_series(db: Database, period: Period, *, by: SpendBreakdown | None = No
     notes += _list_price_notes(db, "cost_buckets", days, " AND grouping = ?", [GROUPING_TOTAL])
     if by is not None:
         parts = _daily_parts(db, by, days, totals)
-        before = None
+        before_parts = None
         if previous is not None and previous_totals is not None:
-            before = sum_parts(_daily_parts(db, by, previous.days, previous_totals))
+            before_parts = _daily_parts(db, by, previous.days, previous_totals)
+        if min_group is not None and by in ("product", "model"):
+            parts, before_parts, note = privacy.fold_small(
+                db, "user_cost", by, days, parts, before_parts, min_group
+            )
+            notes += [note] if note else []
+        before = sum_parts(before_parts) if before_parts is not None else None
         summed = sum_parts(parts)
         slices = breakdown(by, summed, total, before)
         if OTHER_KEY in summed:
             notes.append(
                 "Some spend is not itemised by the API (it returns at most 100 groups a day); "
-                "it is shown as “Other”."
+                "it is shown as “Other (not itemised)”."
             )
+        if by == "product" and summed.get("other") and summed.get(NONE_KEY):
+            notes.append(BOTH_UNATTRIBUTED_NOTE)
     values = [totals[day][0] for day in days]
     return SpendSeries(
         period=period,

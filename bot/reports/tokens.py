@@ -17,14 +17,14 @@ from datetime import date
 
 from sqlite_utils import Database
 
-from bot.reports import coverage
-from bot.reports.labels import OTHER_KEY
+from bot.reports import coverage, privacy
+from bot.reports.labels import BOTH_UNATTRIBUTED_NOTE, OTHER_KEY
 from bot.reports.periods import Period
 from bot.reports.series import breakdown, parts_with_other, sparkline, sum_parts
 from bot.reports.sql import day_list
 from bot.reports.types import BreakdownRow, Delta, SeriesPoint, TokenBreakdown, TokenSeries
 from bot.store.freshness import read_freshness
-from bot.store.schema import GROUPING_PRODUCT_MODEL, GROUPING_TOTAL, TOKEN_COLUMNS
+from bot.store.schema import GROUPING_PRODUCT_MODEL, GROUPING_TOTAL, NONE_KEY, TOKEN_COLUMNS
 
 TOKEN_TYPE_KEYS = {
     "uncached_input_tokens": "uncached_input_tokens",
@@ -38,8 +38,15 @@ TOKEN_TYPE_KEYS = {
 _SUM_TOKENS = " + ".join(f"coalesce({column}, 0)" for column in TOKEN_COLUMNS)
 
 
-def token_series(db: Database, period: Period, *, by: TokenBreakdown | None = None) -> TokenSeries:
-    """Organisation tokens per day, total, requests, change vs the previous period, breakdown."""
+def token_series(
+    db: Database,
+    period: Period,
+    *,
+    by: TokenBreakdown | None = None,
+    min_group: int | None = None,
+) -> TokenSeries:
+    """Organisation tokens per day, total, requests, change vs the previous period, breakdown.
+    `min_group`: products or models behind fewer people are folded (`bot.reports.privacy`)."""
     found = coverage.require(db, "usage_buckets", period, "token usage")
     days = sorted(found.days)
     per_day = _daily_columns(db, days)
@@ -67,16 +74,24 @@ def token_series(db: Database, period: Period, *, by: TokenBreakdown | None = No
         slices = breakdown(by, sum_parts(parts), total, before_slices)
     elif by is not None:
         parts = _grouped(db, by, days, totals)
-        before_slices = None
+        before_parts = None
         if previous is not None:
-            before_slices = sum_parts(_grouped(db, by, previous.days, previous_totals))
+            before_parts = _grouped(db, by, previous.days, previous_totals)
+        if min_group is not None:
+            parts, before_parts, note = privacy.fold_small(
+                db, "user_usage", by, days, parts, before_parts, min_group
+            )
+            notes += [note] if note else []
+        before_slices = sum_parts(before_parts) if before_parts is not None else None
         summed = sum_parts(parts)
         slices = breakdown(by, summed, total, before_slices)
         if OTHER_KEY in summed:
             notes.append(
                 "Some usage is not itemised by the API (it returns at most 100 groups a day); "
-                "it is shown as “Other”."
+                "it is shown as “Other (not itemised)”."
             )
+        if by == "product" and summed.get("other") and summed.get(NONE_KEY):
+            notes.append(BOTH_UNATTRIBUTED_NOTE)
     return TokenSeries(
         period=period,
         freshness=read_freshness(db),

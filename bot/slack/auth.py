@@ -4,7 +4,8 @@
                 (read with `usergroups.users.list`, cached for a short TTL; fail closed)
     non-admins  organisation-level answers (adoption, spend and token totals, rankings of projects,
                 skills and connectors, finance, status, help) and their OWN profile, matched by
-                the email Slack has for them (`users.info`)
+                the email Slack has for them (`users.info`); breakdowns only by groups of at
+                least five people (`min_group`, see `bot.reports.privacy`)
 
 Refusals are one polite sentence naming who can see the answer. Sharing (`--share`): an answer
 goes to the channel only when an admin asks for it in one of `Settings.digest_channels`; anywhere
@@ -28,6 +29,7 @@ from slack_sdk.errors import SlackApiError
 from bot.config import Settings
 from bot.errors import ClaudeUsageError, InputError
 from bot.reports.commands import Command, ExportCommand, UserCommand
+from bot.reports.privacy import MIN_GROUP
 from bot.slack.mrkdwn import channel_link, is_subteam_id, is_user_id, mention
 
 log = logging.getLogger(__name__)
@@ -157,6 +159,8 @@ def authorize(command: Command, viewer: Viewer, directory: Directory) -> Command
     if inner.per_user and not viewer.is_admin:
         what = "Per-user spend" if inner.name == "top-spenders" else "Per-user data"
         raise AccessDenied(refusal(what, directory))
+    if not viewer.is_admin:  # groups, never individuals: small slices are folded
+        return command.model_copy(update={"min_group": MIN_GROUP})
     return command
 
 

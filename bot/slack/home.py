@@ -10,7 +10,7 @@ from typing import Any
 from bot.errors import ClaudeUsageError
 from bot.reports.commands import parse_command
 from bot.reports.types import Adoption, SpendSeries
-from bot.slack.auth import Viewer
+from bot.slack.auth import Viewer, authorize
 from bot.slack.blocks.format import number, percent_of, sparkline, usd
 from bot.slack.blocks.message import ACTION_RUN
 from bot.slack.blocks.primitives import (
@@ -98,8 +98,9 @@ def home_view(viewer: Viewer, data: HomeData) -> dict[str, Any]:
     return {"type": "home", "blocks": cap_blocks(blocks, MAX_HOME_BLOCKS)}
 
 
-def load_home(deps: Deps) -> HomeData:
-    """Run the Home's org-level reports (allowed for everyone); a failure becomes a sentence."""
+def load_home(deps: Deps, viewer: Viewer | None = None) -> HomeData:
+    """Run the Home's org-level reports for `viewer` (authorized like typed words, so small
+    groups are folded for non-admins); a failure becomes a sentence."""
     today = deps.today()
     problems: list[str] = []
     spend: SpendSeries | None = None
@@ -108,8 +109,11 @@ def load_home(deps: Deps) -> HomeData:
         freshness = read_freshness(db)
         for words in ("spend 7d", "adoption 7d"):
             try:
+                command = parse_command(words, today=today)
+                if viewer is not None:
+                    command = authorize(command, viewer, deps.directory)
                 result = run_report(
-                    parse_command(words, today=today),
+                    command,
                     db,
                     today=today,
                     seat_price_cents=deps.settings.seat_price_cents,

@@ -1,42 +1,72 @@
-"""Slack mrkdwn safety: the ONE escaper every Block Kit builder uses, plus mentions and truncation.
+"""Slack mrkdwn safety: the ONE escaper for API text in Block Kit, plus mentions and truncation.
 
-Slack decodes only three entities (`&amp;`, `&lt;`, `&gt;`) and treats `<…>` as control sequences
-(mentions `<@U123>`, broadcasts `<!channel>`, links `<https://x|y>`). Escaping `&`, `<` and `>`
-makes every such sequence inert. Slack has no backslash escape for formatting, so `*`, `_`, `~`
-and a backtick are replaced by look-alike characters: a name can never turn bold, italic, struck,
-or open or close a code block (which also makes the same escaped text safe inside a ``` block).
+Only text that came from the API is escaped, and escaped so it reads — and copies — as the
+original:
 
-Mentions are built only from Slack IDs we resolved ourselves (`mention`), never from API text.
+* `&`, `<` and `>` become `&amp;`, `&lt;`, `&gt;` (the only entities Slack decodes): every
+  control sequence (`<!channel>`, `<@U123>`, `<https://x|y>`) becomes inert text.
+* `*`, `_`, `~` and a backtick only format at a word boundary (`claude_code` is never italic), so
+  a run of them is touched only there: it is wrapped as the fallback text of a deliberately
+  invalid date token, `<!date^00000000^{_}|*>`, which Slack always shows as plain text — the
+  technique of jsx-slack's `<Escape>`. The person sees, and copies, the original `*`.
+* A leading `>` would quote the line; a soft hyphen (invisible) goes in front of it.
+* In code (`code=True`: inside a ``` block or an inline code span) nothing formats, so only the
+  entities and what would end the code are changed: a run of three backticks in a block, any
+  backtick in an inline span (there a look-alike `ˋ` is the only way).
+* A `plain_text` object (headers, buttons) is shown verbatim and needs no escaping at all.
+
+Our own sentences are written in mrkdwn on purpose and are never escaped wholesale; a sentence
+that quotes typed words or API text goes through `escape_sentence`. Mentions are built only from
+Slack IDs we resolved ourselves (`mention`), never from API text.
 """
 
 from __future__ import annotations
 
 import re
 
-_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
-_LOOKALIKES = {
-    "*": "\u2217",  # ∗ asterisk operator
-    "_": "\u02cd",  # ˍ modifier letter low macron
-    "~": "\u223c",  # ∼ tilde operator
-    "`": "\u02cb",  # ˋ modifier letter grave accent
-}
-_TABLE = str.maketrans({**_ENTITIES, **_LOOKALIKES})
-_CODE_TABLE = str.maketrans({**_ENTITIES, "`": _LOOKALIKES["`"]})
+_ENTITIES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+_FORMATTING = re.compile(r"[*_~`]+")
+_WORD = re.compile(r"\w")
+LITERAL_FORMAT = "<!date^00000000^{{_}}|{}>"
+"""An invalid date format: Slack shows the fallback text after `|` as plain, unformatted text."""
+SOFT_HYPHEN = "\u00ad"
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,20}$")
 _CHANNEL_ID = re.compile(r"^[CDG][A-Z0-9]{2,20}$")
 _SUBTEAM_ID = re.compile(r"^S[A-Z0-9]{2,20}$")
-_PARTIAL_ENTITY = re.compile(r"&[a-z]{0,3}$")
+_PARTIAL = re.compile(r"(&[a-z]{0,3}|<[^>]*)$")
 ELLIPSIS = "…"
 
 
-def escape(text: object, *, code: bool = False) -> str:
-    """`text` as inert mrkdwn: no mention, broadcast, link or formatting can survive.
+def escape(text: object, *, code: bool = False, inline: bool = False) -> str:
+    """API text as inert mrkdwn that displays (and copies) as the original.
 
-    `code=True` is for our OWN text shown inside a ``` block (usage lines with `claude_code`):
-    Slack does not format inside code blocks, so only `&`, `<`, `>` and the backtick (which could
-    close the block) are replaced and the text stays copyable. API strings always use the default.
+    `code=True`: the text sits inside a ``` block (or an inline code span with `inline=True`),
+    where Slack formats nothing: entities only, plus breaking what would close the code.
     """
-    return str(text).translate(_CODE_TABLE if code else _TABLE)
+    value = str(text).translate(_ENTITIES)
+    if code:
+        return value.replace("`", "\u02cb") if inline else value.replace("```", "``\u02cb")
+    value = _FORMATTING.sub(_guard, value)
+    return SOFT_HYPHEN + value if value.startswith("&gt;") else value
+
+
+def _guard(match: re.Match[str]) -> str:
+    """A run of formatting characters, wrapped only where it touches a word boundary."""
+    text, start, end = match.string, match.start(), match.end()
+    inside = (
+        start > 0 and end < len(text) and _WORD.match(text[start - 1]) and _WORD.match(text[end])
+    )
+    if inside:
+        return match.group()
+    run = match.group()
+    if "`" in run:  # one token per backtick: no "```" may appear even inside a fallback
+        return "".join(LITERAL_FORMAT.format(char) for char in run)
+    return LITERAL_FORMAT.format(run)
+
+
+def escape_entities(text: object) -> str:
+    """Only `&`, `<`, `>`: for notification text, which Slack shows without formatting anyway."""
+    return str(text).translate(_ENTITIES)
 
 
 def mention(user_id: str) -> str:
@@ -62,22 +92,24 @@ def is_subteam_id(value: str) -> bool:
 
 
 def truncate(text: str, n: int) -> str:
-    """At most `n` characters, ending in `…` when cut; never cuts an escaped entity in half."""
+    """At most `n` characters, ending in `…` when cut; never cuts an entity or a date token in
+    half (a half token would show as raw `<!date…` text)."""
     if n < 1:
         raise ValueError("n must be at least 1")
     if len(text) <= n:
         return text
     head = text[: n - 1]
-    partial = _PARTIAL_ENTITY.search(head)
+    partial = _PARTIAL.search(head)
     if partial is not None:
         head = head[: partial.start()]
     return head.rstrip() + ELLIPSIS
 
 
 def plain(text: object, n: int | None = None) -> str:
-    """Escape then (optionally) truncate: the usual path for one API string into a block."""
-    escaped = escape(text)
-    return escaped if n is None else truncate(escaped, n)
+    """(Optionally) shorten, then escape: the usual path for one API string into a block.
+    Shortening the raw text first counts what a person sees, not the escapes."""
+    raw = str(text)
+    return escape(raw if n is None else truncate(raw, n))
 
 
 _OUR_TOKENS = re.compile(
@@ -103,4 +135,6 @@ def _escape_ticks(text: str) -> str:
     parts = text.split("`")
     if len(parts) % 2 == 0:  # unbalanced backticks: treat the whole text as plain
         return escape(text)
-    return "`".join(escape(p, code=True) if i % 2 else escape(p) for i, p in enumerate(parts))
+    return "`".join(
+        escape(p, code=True, inline=True) if i % 2 else escape(p) for i, p in enumerate(parts)
+    )

@@ -26,10 +26,10 @@ from bot.reports.types import (
 from bot.slack.blocks.adoption import render_adoption, render_compare
 from bot.slack.blocks.message import ACTION_PREFIX, Message
 from bot.slack.blocks.people import render_user
-from bot.slack.blocks.primitives import Block, context, section
+from bot.slack.blocks.primitives import Block, code_sections, context, section
 from bot.slack.blocks.rankings import render_export, render_help, render_ranking, render_status
 from bot.slack.blocks.spend import render_finance, render_spend, render_tokens, render_top_spenders
-from bot.slack.mrkdwn import escape_sentence
+from bot.slack.mrkdwn import escape, escape_entities, escape_sentence
 
 __all__ = [
     "ACTION_PREFIX",
@@ -72,14 +72,14 @@ def render(result: CommandResult, *, today: date | None = None) -> Message:
 
 def text_message(sentence: str) -> Message:
     """A one-sentence answer written by us (refusals, progress). Escaped: it may quote input."""
-    safe = escape_sentence(sentence)
-    return Message(text=safe, blocks=[section(safe)])
+    return Message(text=escape_entities(sentence), blocks=[section(escape_sentence(sentence))])
 
 
 def error_message(sentence: str, usage: str | None = None) -> Message:
-    """An error sentence (from `ClaudeUsageError`), optionally followed by usage hints."""
-    safe = escape_sentence(sentence)
-    blocks: list[Block] = [section(f":warning: {safe}")]
+    """An error sentence (from `ClaudeUsageError`), with the usage that fits the mistake when
+    there is one: the same text the terminal prints, so Slack is never the less helpful one."""
+    blocks: list[Block] = [section(f":warning: {escape_sentence(sentence)}")]
     if usage:
-        blocks.append(context(escape_sentence("Try `/claude-usage help` for every subcommand.")))
-    return Message(text=safe, blocks=blocks)
+        blocks += code_sections([escape(line, code=True) for line in usage.splitlines()])
+        blocks.append(context(escape_sentence("`/claude-usage help` lists every subcommand.")))
+    return Message(text=escape_entities(sentence), blocks=blocks)

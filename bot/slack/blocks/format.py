@@ -128,7 +128,7 @@ def table_lines(
         for i, extra in enumerate(row.extras):
             left = extra.startswith((UP, DOWN, FLAT, "new"))
             line += f"  {extra:<{extra_widths[i]}}" if left else f"  {extra:>{extra_widths[i]}}"
-        lines.append(escape(line.rstrip(), code=own_labels))
+        lines.append(escape(line.rstrip(), code=True))
     return lines
 
 

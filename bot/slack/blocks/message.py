@@ -23,7 +23,7 @@ from bot.slack.blocks.primitives import (
     context,
     header,
 )
-from bot.slack.mrkdwn import escape, truncate
+from bot.slack.mrkdwn import escape, escape_entities, escape_sentence, truncate
 from bot.store.freshness import Freshness
 
 ACTION_PREFIX = "claude_usage."
@@ -120,12 +120,13 @@ def frame(
     blocks.extend(body)
     tail: list[Block] = []
     if more:
-        tail.append(context(escape(more)))
+        tail.append(context(escape_sentence(more)))
     if notes:
-        tail.append(context(*(escape(n) for n in notes)))
+        tail.append(context(*(escape_sentence(n) for n in notes)))
     if freshness is not None:
-        tail.append(context(escape(freshness.sentence())))
+        tail.append(context(escape_sentence(freshness.sentence())))
     if buttons:
         tail.append(actions(buttons, block_id="claude_usage_buttons"))
     capped = cap_blocks(blocks, limit=50 - len(tail))
-    return Message(text=truncate(escape(fallback), MAX_FALLBACK_TEXT), blocks=[*capped, *tail])
+    text = truncate(escape_entities(fallback), MAX_FALLBACK_TEXT)
+    return Message(text=text, blocks=[*capped, *tail])

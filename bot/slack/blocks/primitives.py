@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from bot.slack.mrkdwn import escape, truncate
+from bot.slack.mrkdwn import truncate
 
 Block = dict[str, Any]
 
@@ -40,8 +40,9 @@ def plain_text(text: str, limit: int) -> dict[str, Any]:
 
 
 def header(title: str) -> Block:
-    """A header block; `title` is raw text (escaped here)."""
-    return {"type": "header", "text": plain_text(escape(title), MAX_HEADER)}
+    """A header block; `title` is raw text. A header is `plain_text`, which Slack shows verbatim
+    (no mentions, links or formatting), so it is not escaped: a name reads exactly as sent."""
+    return {"type": "header", "text": plain_text(title, MAX_HEADER)}
 
 
 def section(text: str, *, accessory: Block | None = None) -> Block:

@@ -18,7 +18,7 @@ from bot.slack.blocks.message import (
 )
 from bot.slack.blocks.primitives import Block, button, code_sections, context, header, section
 from bot.slack.blocks.spend import MORE_STEP, delta_text
-from bot.slack.mrkdwn import escape, escape_sentence
+from bot.slack.mrkdwn import escape, escape_entities, escape_sentence
 
 _TITLES = {"projects": "Top projects", "skills": "Top skills", "connectors": "Top connectors"}
 
@@ -117,7 +117,7 @@ def _drift_blocks(result: StatusReport) -> list[Block]:
 
 def _some(paths: tuple[str, ...], shown: int = 8) -> str:
     more = f" and {len(paths) - shown} more" if len(paths) > shown else ""
-    return ", ".join(f"`{escape(p, code=True)}`" for p in paths[:shown]) + more
+    return ", ".join(f"`{escape(p, code=True, inline=True)}`" for p in paths[:shown]) + more
 
 
 SLACK_HELP = (
@@ -136,13 +136,16 @@ def render_help(result: HelpResult) -> Message:
         context(SLACK_HELP),
     ]
     return Message(
-        text=escape(result.text.splitlines()[0] if result.text else "help"), blocks=blocks
+        text=escape_entities(result.text.splitlines()[0] if result.text else "help"),
+        blocks=blocks,
     )
 
 
 def render_export(result: Export) -> Message:
     """The receipt posted with (or instead of) the CSV file."""
-    what = f"{escape(result.report)}, {escape(result.period.label)}"
-    text = f"{escape(result.filename)}: {len(result.rows):,} rows ({what})"
-    blocks = [section(f"*CSV export* · {text}"), context(escape(result.freshness.sentence()))]
-    return Message(text=f"CSV export {text}", blocks=blocks)
+    text = f"{result.filename}: {len(result.rows):,} rows ({result.report}, {result.period.label})"
+    blocks = [
+        section(f"*CSV export* · {escape(text)}"),
+        context(escape_sentence(result.freshness.sentence())),
+    ]
+    return Message(text=f"CSV export {escape_entities(text)}", blocks=blocks)

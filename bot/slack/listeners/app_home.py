@@ -26,7 +26,7 @@ def register(app: App, deps: Deps) -> None:
         user_id = str(event.get("user", ""))
         viewer = deps.directory.viewer(user_id)
         try:
-            client.views_publish(user_id=user_id, view=home_view(viewer, load_home(deps)))
+            client.views_publish(user_id=user_id, view=home_view(viewer, load_home(deps, viewer)))
         except SlackApiError as exc:
             log.warning("views.publish for %s failed: %s", user_id, exc.response.get("error"))
 
