@@ -95,3 +95,29 @@ def test_today_is_left_out_of_month_to_date(store: StoreBuilder) -> None:
 def test_no_spend_at_all_raises() -> None:
     with pytest.raises(NoDataError, match="No spend data has been synced yet"):
         finance(StoreBuilder().db, today=TODAY)
+
+
+def test_a_young_month_projects_from_the_trailing_rate_and_says_so() -> None:
+    """On the 2nd, one day run-rated over 30 days is a guess: the trailing 28-day rate (here
+    $10/day) is steadier, and the note gives the basis and the other figure."""
+    s = StoreBuilder()
+    for day in days("2026-10-04", "2026-10-31"):
+        s.cost(day, "1000")  # $10 a day
+    s.cost(d("2026-11-01"), "5000")  # a $50 first day
+    s.cost(d("2026-11-02"), "1")  # today, still coming in: never counted
+    result = finance(s.db, today=date(2026, 11, 2))
+    assert result.mtd is not None
+    assert result.mtd.current == mc("5000")
+    # Trailing 28 days ending Nov 1: 27 × $10 + $50 = $320 → $11.428571/day (rounded).
+    daily = (27 * mc("1000") + mc("5000") + 14) // 28
+    assert result.projected_month_microcents == mc("5000") + daily * 29
+    assert result.alternative_projection_microcents == mc("5000") * 30  # the run rate
+    assert result.projection_basis is not None
+    assert "only 1 complete day" in result.projection_basis
+    assert "its own run rate would give $1,500.00" in result.projection_basis
+
+
+def test_an_older_month_uses_its_own_run_rate(store: StoreBuilder) -> None:
+    result = finance(store.db, today=TODAY)
+    assert result.projection_basis is not None
+    assert result.projection_basis.startswith("Projection: the month's run rate over 24 complete")
