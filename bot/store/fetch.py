@@ -76,9 +76,7 @@ _BOOKKEEPING = frozenset({"day", "user_id", "email", "is_active", "grouping"})
 
 def _seen(rows: Sequence[Row], extra: Iterable[str] = ()) -> frozenset[str]:
     """The API fields these rows carried, by their API names (see `flatten.api_path`)."""
-    columns: set[str] = set()
-    for row in rows:
-        columns.update(row)
+    columns: set[str] = set().union(*rows) if rows else set()
     return frozenset(api_path(c) for c in columns - _BOOKKEEPING).union(extra)
 
 
