@@ -32,6 +32,11 @@ Tables (primary key first):
     sync_runs        (id)                        every sync attempt: when, outcome, error (m003)
     notices          (kind, episode)             one-off messages already sent (m003), e.g. the
                                                  "key revoked" DM to admins
+    ask_turns        (id)                        a DM thread's questions and answers: Claude's
+                                                 memory of it (m010, bot.store.conversations)
+    ask_threads      (thread)                    who opened an assistant thread, and where (m010)
+    ask_questions    (id)                        each question: tokens, cost, rounds, figures (m010)
+    ask_feedback     (question_id, user_id)      thumbs up (+1) or down (-1) on an answer (m010)
 """
 
 from __future__ import annotations
@@ -363,6 +368,40 @@ def m003_sync_runs(db: Database) -> None:
         )  # fmt: skip
     db.table("notices").create(
         {"kind": str, "episode": str, "sent_at": str}, pk=("kind", "episode")
+    )
+
+
+@migrations()
+def m010_conversations(db: Database) -> None:
+    """Asking Claude in a DM (issue 9): thread memory, per-question cost, and feedback.
+
+    Memory lives in the store, not in the process, so a restart keeps a thread's context; the
+    cost of every question is recorded so admins see what asking costs (`status`).
+    """
+    db.table("ask_turns").create(
+        {"id": int, "thread": str, "role": str, "text": str, "tokens": int, "at": str},
+        pk="id",
+        not_null={"thread", "role", "text", "tokens", "at"},
+    )
+    db.table("ask_turns").create_index(["thread", "id"])
+    db.table("ask_threads").create(
+        {"thread": str, "user_id": str, "channel": str, "context_channel": str,
+         "started_at": str, "updated_at": str},
+        pk="thread",
+    )  # fmt: skip
+    db.table("ask_questions").create(
+        {"id": int, "thread": str, "user_id": str, "asked_at": str, "mode": str, "model": str,
+         "outcome": str, "rounds": int, "tool_calls": int, "input_tokens": int,
+         "output_tokens": int, "cache_read_tokens": int, "cache_write_tokens": int,
+         "cost_microcents": int, "figures": int, "unverified": str, "answer_ts": str},
+        pk="id",
+        not_null={"asked_at", "mode", "outcome"},
+    )  # fmt: skip
+    db.table("ask_questions").create_index(["asked_at"])
+    db.table("ask_feedback").create(
+        {"question_id": int, "user_id": str, "value": int, "at": str},
+        pk=("question_id", "user_id"),
+        not_null={"value", "at"},
     )
 
 
