@@ -93,3 +93,23 @@ def test_a_question_costs_list_price_per_token() -> None:
     )
     assert usage.cost_microcents("some-other-model") is None
     assert price_of("claude-opus-4-1") != price_of("claude-opus-5")
+
+
+def test_status_shows_what_asking_cost_to_admins_only() -> None:
+    from bot.reports.status import status
+    from bot.slack.blocks import render
+    from bot.store.cli import render_status
+
+    db = open_store(":memory:")
+    assert status(db, today=NOW.date()).asking is None  # nobody asked: nothing to show
+    record_question(db, QuestionRecord(thread="t", user_id="U1", asked_at=NOW, mode="claude",
+                                       outcome="answered", model="claude-sonnet-5-5",
+                                       input_tokens=10, cost_microcents=250_000_000))  # fmt: skip
+    report = status(db, today=NOW.date())
+    assert report.asking is not None
+    sentence = report.asking.sentence()
+    assert sentence.startswith("Asking Claude, last 30 days: 1 question;")
+    assert "$2.50 at list price" in sentence
+    assert sentence in render_status("store.db", report)
+    assert "Asking Claude" in str(render(report).blocks)
+    assert report.for_everyone().asking is None

@@ -8,13 +8,14 @@ and `claude-usage status` all render this report.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 
 from sqlite_utils import Database
 
 from bot.reports.meta_types import SyncHealth
 from bot.reports.periods import Period
 from bot.reports.types import DatasetStatus, StatusReport
+from bot.store.conversations import asking_cost
 from bot.store.freshness import read_freshness
 from bot.store.runs import run_history
 from bot.store.schema import DATASETS
@@ -44,6 +45,7 @@ def status(db: Database, *, today: date) -> StatusReport:
         notes=notes,
         datasets=datasets,
         sync=sync_health(db),
+        asking=asking_cost(db, now=datetime.combine(today, time.max, tzinfo=UTC)),
     )
 
 

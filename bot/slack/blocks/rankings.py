@@ -74,6 +74,8 @@ def render_status(result: StatusReport) -> Message:
         if rows
         else [section("Nothing synced yet.")]
     )
+    if result.asking is not None:  # admins only: `for_everyone` drops it
+        body = [*body, context(escape(result.asking.sentence()))]
     return frame(
         title="Data status",
         subtitle="",
