@@ -199,10 +199,10 @@ def _summary(name: str, raw: Mapping[str, Any], payload: Json) -> str:
     if isinstance(period, dict):
         parts.append(f"{period['start']}..{period['end']}")
     for key in _HEADLINES.get(str(payload.get("report", "")), ()):
-        parts.append(f"{key} {_short(payload.get(key))}")
+        parts.append(f"{key.replace('_', ' ')} {_short(payload.get(key))}")
     for key in ("total", "people", "rows_fetched", "row_count"):
         if "report" not in payload and key in payload:
-            parts.append(f"{key} {_short(payload[key])}")
+            parts.append(f"{key.replace('_', ' ')} {_short(payload[key])}")
     return " · ".join(parts)
 
 
@@ -210,5 +210,5 @@ def _short(value: object) -> str:
     if isinstance(value, dict):
         if "now" in value:
             return f"{value['now']} (was {value['before']})"
-        return ", ".join(f"{k} {v}" for k, v in list(value.items())[:3])
+        return ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in list(value.items())[:3])
     return str(value)
