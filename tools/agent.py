@@ -48,6 +48,7 @@ ROUND_LIMIT = (
 )
 CUT_SHORT = "(My answer was cut short; ask for less at once.)"
 Outcome = Literal["answered", "round_limit"]
+Runner = Callable[[str, Mapping[str, Any], ToolContext], ToolOutcome]
 _SENTENCE_END = re.compile(r"(?<=[.!?:;])\s+|\n")
 
 
@@ -132,12 +133,15 @@ class Agent:
         max_rounds: int = MAX_ROUNDS,
         max_tokens: int = MAX_TOKENS,
         stream: bool = True,
+        runner: Runner = run_tool,
     ) -> None:
         self.client = client
         self.model = model
         self.max_rounds = max_rounds
         self.max_tokens = max_tokens
         self.stream = stream
+        self.runner = runner
+        """Runs one tool call (`tools.handlers.run_tool`; bench/ask.py swaps in raw pages)."""
 
     def offered(self, ctx: ToolContext) -> list[ToolSpec]:
         schema = schema_description(ctx.db_path) if ctx.db_path and ctx.asker.is_admin else None
@@ -234,7 +238,7 @@ class Agent:
             turn.events.tool_started(use.id, use.name, dict(use.input))
         results: list[ToolResultBlockParam] = []
         for use in uses:
-            outcome = run_tool(use.name, dict(use.input), ctx)
+            outcome = self.runner(use.name, dict(use.input), ctx)
             turn.calls.append(outcome)
             turn.check.add_evidence(outcome.content, _plain(use.input))
             turn.events.tool_finished(use.id, outcome)

@@ -93,18 +93,14 @@ REPORTS: tuple[ReportTool, ...] = (
                "matters to the answer.", admin_only=False),
 )  # fmt: skip
 
-API_RULES = (
-    " Live call to the Analytics API (slower; use when no report covers it). Rows are summed "
-    "for you; you get totals and the top rows, not pages."
-)
+API_RULES = " Live API call (slower than reports); you get totals and the top rows, not pages."
 ENGAGEMENT = (
-    " Engagement data: UTC days, each published about 3 days after it ends (the latest day is "
-    "today − 3), final once published; a null field is not reported, never zero."
+    " UTC days, each published about 3 days after it ends (latest = today − 3), then final; "
+    "not reported (null) is not zero."
 )
 COST = (
-    " Cost/usage data: appears within 4–24 h, revisable for 30 days; each request spans at "
-    "most 31 days (longer periods are split for you); nothing before 2026-01-01 or more than "
-    "365 days back. Money is USD; billed (amount) vs list price (list_amount)."
+    " Appears within 4–24 h, revisable for 30 days; at most 31 days per request (split for "
+    "you); from 2026-01-01, at most 365 days back. amount = billed, list_amount = list price."
 )
 API_DESCRIPTIONS: dict[str, str] = {
     "users": "Per-user activity (messages, Claude Code sessions/commits/PRs/lines, Cowork, "

@@ -79,18 +79,31 @@ def schema_description(db_path: str | Path) -> str:
 
 
 def _fold(columns: list[str]) -> list[str]:
-    """Office columns repeat per app: `office_metrics__{excel,powerpoint,word,outlook}__x`."""
+    """Flattened columns folded the way shells write them, to keep the description short:
+    `office_metrics__{excel,powerpoint,word,outlook}__message_count`, then
+    `chat_metrics__{message_count,thinking_message_count,…}`."""
     apps = "excel|powerpoint|word|outlook"
-    folded: list[str] = []
+    per_app: list[str] = []
     for column in columns:
         match = re.fullmatch(rf"office_metrics__({apps})__(\w+)", column)
-        if match is None:
-            folded.append(column)
-            continue
-        name = f"office_metrics__{{excel,powerpoint,word,outlook}}__{match[2]}"
-        if name not in folded:
-            folded.append(name)
-    return folded
+        name = (
+            column if match is None else f"office_metrics__{{{apps.replace('|', ',')}}}__{match[2]}"
+        )
+        if name not in per_app:
+            per_app.append(name)
+    groups: dict[str, list[str]] = {}
+    for column in per_app:
+        prefix, sep, leaf = column.rpartition("__")
+        if "{" in column or not sep:
+            groups.setdefault(column, [])
+        else:
+            groups.setdefault(prefix + "__", []).append(leaf)
+    return [
+        key
+        if not leaves
+        else key + (leaves[0] if len(leaves) == 1 else "{" + ",".join(leaves) + "}")
+        for key, leaves in groups.items()
+    ]
 
 
 def run_select(db_path: str | Path, sql: str, *, time_limit: float = TIME_LIMIT) -> Json:
