@@ -84,22 +84,22 @@ def register(app: typer.Typer) -> None:
 def _answer(settings: Settings, db: Database, asker: Asker, question: str) -> tuple[str, list[str]]:
     from bot.console.render import answer_text
     from bot.store.freshness import read_freshness
-    from tools.session import fallback, make_agent, tool_context
+    from tools.session import claude, fallback, tool_context
 
     now = datetime.now(UTC)
     ctx = tool_context(settings, db, asker=asker, now=now)
     thread = f"cli:{now.isoformat()}"
-    agent = make_agent(settings)
     freshness = read_freshness(ctx.db).sentence()
-    if agent is None:
-        found = fallback(question, ctx, thread=thread)
-        lines = [found.explanation, ""]
-        if found.refusal:
-            lines.append(found.refusal)
-        elif found.result is not None:
-            lines.append(answer_text(found.result, today=ctx.today).rstrip())
-        return "\n".join([*lines, "", found.note]), [f"fallback: /claude-usage {found.words}"]
-    result = agent.ask(question, ctx=ctx, thread=thread)
+    with claude(settings) as agent:
+        if agent is None:
+            found = fallback(question, ctx, thread=thread)
+            lines = [found.explanation, ""]
+            if found.refusal:
+                lines.append(found.refusal)
+            elif found.result is not None:
+                lines.append(answer_text(found.result, today=ctx.today).rstrip())
+            return "\n".join([*lines, "", found.note]), [f"fallback: /claude-usage {found.words}"]
+        result = agent.ask(question, ctx=ctx, thread=thread)
     parts = [result.text or "(no answer)"]
     if result.caveat:
         parts.append(result.caveat)

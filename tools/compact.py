@@ -74,6 +74,16 @@ def delta_json(delta: Delta | None, *, money: bool = False) -> Json | str:
     }
 
 
+MAX_NAME = 80
+"""Longest name sent: names are API text (a 300-character one exists), tokens are not free."""
+
+
+def name(text: str | None) -> str | None:
+    if text is None or len(text) <= MAX_NAME:
+        return text
+    return text[: MAX_NAME - 1] + "…"
+
+
 def drop_none(row: Json) -> Json:
     """A row without the keys whose value is None, so rows stay short; the result says once,
     in `not_reported`, which fields the API did not send."""

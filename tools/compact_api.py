@@ -29,7 +29,7 @@ from bot.analytics.models import (
     UserCostRow,
     UserUsageRow,
 )
-from tools.compact import Json, drop_none, pct, usd_cents
+from tools.compact import Json, drop_none, name, pct, usd_cents
 
 TOP_ROWS = 10
 MAX_BUCKETS = 31
@@ -81,6 +81,10 @@ def _short(name: str) -> str:
     return name
 
 
+def _label(value: Any) -> Any:
+    return name(value) if isinstance(value, str) else value
+
+
 def _number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
@@ -109,7 +113,7 @@ def engagement(endpoint: str, rows: Sequence[BaseModel], *, admin: bool) -> Json
     shown = [
         drop_none(
             {
-                **{_short(k): flat.get(k) for k in identity},
+                **{_short(k): _label(flat.get(k)) for k in identity},
                 **{_short(k): v for k, v in flat.items() if _number(v) and v and k in totals},
             }
         )
@@ -196,8 +200,8 @@ def per_user(rows: Sequence[UserCostRow | UserUsageRow], group_by: Sequence[str]
         names[row.actor.user_id] = (row.actor.name, row.actor.email)
     ranked = _ranked(people, summarise, "user_id")
     for item in ranked:
-        name, email = names[item["user_id"]]
-        item.update(drop_none({"name": name, "email": email}))
+        who, email = names[item["user_id"]]
+        item.update(drop_none({"name": _label(who), "email": email}))
     total = {k: v for k, v in summarise(rows).items() if k != "_sort"}
     result: Json = {
         "rows_fetched": len(rows),

@@ -25,7 +25,16 @@ from bot.reports.types import (
     TopSpenders,
     UserProfile,
 )
-from tools.compact import NOT_REPORTED, Json, delta_json, drop_none, pct, period_json, usd
+from tools.compact import (
+    NOT_REPORTED,
+    Json,
+    delta_json,
+    drop_none,
+    name,
+    pct,
+    period_json,
+    usd,
+)
 
 MAX_DAYS = 31
 MAX_ROWS = 10
@@ -71,7 +80,7 @@ def top_spenders(result: TopSpenders) -> Json:
         drop_none(
             {
                 "rank": r.rank,
-                "name": r.name,
+                "name": name(r.name),
                 "email": r.email,
                 "spend": usd(r.amount_microcents),
                 "list_price": usd(r.list_amount_microcents),
@@ -185,7 +194,7 @@ def ranking(result: Ranking) -> Json:
         drop_none(
             {
                 "rank": r.rank,
-                "name": r.name,
+                "name": name(r.name),
                 result.ranked_by: r.score,
                 "peak_daily_users": r.peak_daily_users,
                 "user_days": r.user_days,
@@ -209,7 +218,7 @@ def _movers(movers: tuple[Mover, ...]) -> list[Json]:
     return [
         drop_none(
             {
-                "name": m.name,
+                "name": name(m.name),
                 "email": m.email,
                 "now": usd(m.current_microcents),
                 "before": usd(m.previous_microcents),

@@ -3,8 +3,8 @@
 The CLI (`claude-usage ask`), the demo console and Slack all ask the same way:
 
     ctx = tool_context(settings, db, asker=asker, now=now)
-    agent = make_agent(settings)             # None without ANTHROPIC_API_KEY
-    result = agent.ask(question, ctx=ctx, thread=…) if agent else fallback(question, ctx, …)
+    with claude(settings) as agent:          # None without ANTHROPIC_API_KEY
+        result = agent.ask(question, ctx=ctx, thread=…) if agent else fallback(question, ctx, …)
 
 Without a key, `fallback` routes the question to the closest report (`tools.fallback.route`),
 applies the same access rule as the tools, runs it, and says that free-form answers need a key.
@@ -12,6 +12,8 @@ applies the same access rule as the tools, runs it, and says that free-form answ
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -64,21 +66,30 @@ def tool_context(settings: Settings, db: Database, *, asker: Asker, now: datetim
     )
 
 
-def make_agent(settings: Settings, *, stream: bool = True) -> Agent | None:
-    """The Claude agent for `settings`, or None when no ANTHROPIC_API_KEY is set (fallback)."""
-    if settings.anthropic_api_key is None or not settings.anthropic_api_key.get_secret_value():
-        return None
+def has_claude(settings: Settings) -> bool:
+    key = settings.anthropic_api_key
+    return key is not None and bool(key.get_secret_value())
+
+
+@contextmanager
+def claude(settings: Settings, *, stream: bool = True) -> Iterator[Agent | None]:
+    """The Claude agent for `settings` (its HTTP client closed afterwards), or None when no
+    ANTHROPIC_API_KEY is set: then the caller falls back."""
+    if not has_claude(settings):
+        yield None
+        return
     import anthropic
 
     from tools.agent import Agent
 
-    client = anthropic.Anthropic(
+    assert settings.anthropic_api_key is not None
+    with anthropic.Anthropic(
         api_key=settings.anthropic_api_key.get_secret_value(),
         base_url=settings.anthropic_base_url,
         max_retries=2,
         timeout=120.0,
-    )
-    return Agent(client, model=settings.model, stream=stream)
+    ) as client:
+        yield Agent(client, model=settings.model, stream=stream)
 
 
 @dataclass(frozen=True)

@@ -20,8 +20,9 @@ from bot.console.sanitize import clean, clean_lines
 from bot.errors import ClaudeUsageError
 from bot.reports.commands import SUBCOMMANDS, parse_command
 from bot.store.freshness import read_freshness
+from tools.handlers import ToolContext
 from tools.report_tools import Asker
-from tools.session import fallback, make_agent, tool_context
+from tools.session import claude, fallback, tool_context
 
 OPERATOR = Asker("console", is_admin=True)
 
@@ -43,35 +44,39 @@ def is_command(line: str, *, today: date) -> bool:
 
 def ask_line(question: str, db: Database, settings: Settings, out: Console) -> None:
     """Answer `question` on `out`; errors are the one sentence they carry."""
-    from tools.agent import AskEvents  # anthropic is imported only when a question is asked
-
     now = datetime.now(UTC)
     ctx = tool_context(settings, db, asker=OPERATOR, now=now)
     thread = f"console:{now.isoformat()}"
     try:
-        agent = make_agent(settings)
-        if agent is None:
-            found = fallback(question, ctx, thread=thread)
-            out.print(_dim(found.explanation))
-            if found.refusal:
-                out.print(found.refusal, markup=False)
-            elif found.result is not None:
-                shown = clean_lines(answer_text(found.result, today=ctx.today))
-                out.print(shown, markup=False, highlight=False, soft_wrap=True)
-            out.print(_dim(found.note))
-            return
-        events = AskEvents(
-            tool_started=lambda _id, name, _input: out.print(_dim(f"… {name}")),
-            tool_finished=lambda _id, call: out.print(_dim(f"  → {call.summary}")),
-            text=lambda piece: out.print(clean_lines(piece), end="", markup=False),
-        )
-        result = agent.ask(question, ctx=ctx, thread=thread, events=events)
+        with claude(settings) as agent:
+            if agent is None:
+                _fallback(question, ctx, thread, out)
+                return
+            from tools.agent import AskEvents  # anthropic is imported only with a key
+
+            events = AskEvents(
+                tool_started=lambda _id, name, _input: out.print(_dim(f"… {name}")),
+                tool_finished=lambda _id, call: out.print(_dim(f"  → {call.summary}")),
+                text=lambda piece: out.print(clean_lines(piece), end="", markup=False),
+            )
+            result = agent.ask(question, ctx=ctx, thread=thread, events=events)
         out.print()
         if result.caveat:
             out.print(clean(result.caveat), markup=False)
         out.print(_dim(read_freshness(db).sentence()))
     except ClaudeUsageError as exc:
         out.print(clean(str(exc)), markup=False)
+
+
+def _fallback(question: str, ctx: ToolContext, thread: str, out: Console) -> None:
+    found = fallback(question, ctx, thread=thread)
+    out.print(_dim(found.explanation))
+    if found.refusal:
+        out.print(found.refusal, markup=False)
+    elif found.result is not None:
+        shown = clean_lines(answer_text(found.result, today=ctx.today))
+        out.print(shown, markup=False, highlight=False, soft_wrap=True)
+    out.print(_dim(found.note))
 
 
 def _dim(text: str) -> Text:

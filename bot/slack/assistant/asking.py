@@ -36,7 +36,7 @@ from bot.store.freshness import read_freshness
 from tools.agent import Agent, AskEvents
 from tools.fallback import FALLBACK_NOTE, route
 from tools.report_tools import Asker
-from tools.session import make_agent, tool_context
+from tools.session import claude, tool_context
 
 log = logging.getLogger(__name__)
 
@@ -57,18 +57,18 @@ class Question:
 
 
 class Asking:
-    """Answers questions for one Slack app; the agent is built once (None without a key)."""
+    """Answers questions for one Slack app: Claude when a key is set, else the router."""
 
-    def __init__(self, deps: Deps, agent: Agent | None = None) -> None:
+    def __init__(self, deps: Deps) -> None:
         self.deps = deps
-        self.agent = agent if agent is not None else make_agent(deps.settings)
 
     def answer(self, client: WebClient, question: Question) -> None:
         try:
-            if self.agent is None:
-                self._fallback(client, question)
-            else:
-                self._claude(client, self.agent, question)
+            with claude(self.deps.settings) as agent:  # its HTTP client closes after the answer
+                if agent is None:
+                    self._fallback(client, question)
+                else:
+                    self._claude(client, agent, question)
         except ClaudeUsageError as exc:
             self._post_error(client, question, str(exc))
         except Exception:
