@@ -19,10 +19,11 @@ from bot.config import DEFAULT_MODEL
 from tests.ask_fixtures import ADMIN_ASKER, INJECTION, plant_injection
 from tests.fakes.anthropic_api import FakeAnthropic, RecordedMessagesRequest, reply, tool_use
 from tests.fakes.anthropic_fixtures import anthropic_client
-from tools.agent import ROUND_LIMIT, Agent, AskError, AskEvents
+from tools.agent import ROUND_LIMIT, Agent, AskError
 from tools.compact import MAX_RESULT_BYTES
 from tools.handlers import PER_USER_REFUSAL, ToolContext
 from tools.report_tools import Asker
+from tools.turn import AskEvents
 
 pytest_plugins = ["tests.fakes.slack_fixtures"]
 

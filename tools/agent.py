@@ -12,18 +12,17 @@ and all results go back in one message. When the rounds run out the loop stops w
 `ROUND_LIMIT` instead of guessing.
 
 Text streams (SSE) and is released a sentence at a time through `AskEvents.text`, each sentence
-checked against the turn's evidence first (`tools.figures`): a figure is checked before it is
-shown. The exchange is remembered in the store (`bot.store.conversations`) with the question's
-tokens and cost. Anthropic errors become `AskError`, one sentence, never the raw message.
+checked against the turn's evidence first (`tools.turn`, `tools.figures`): a figure is checked
+before it is shown. The exchange is remembered in the store (`bot.store.conversations`) with
+the question's tokens and cost. Anthropic errors become `AskError`, one sentence, never the raw
+message.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 import anthropic
 from anthropic.types import Message, MessageParam, ToolResultBlockParam
@@ -32,11 +31,11 @@ from bot.errors import ClaudeUsageError
 from bot.store.conversations import QuestionRecord, load_history, record_question, remember
 from bot.store.freshness import read_freshness
 from tools.definitions import ToolSpec, tool_params, tools_for
-from tools.figures import FigureCheck
 from tools.handlers import ToolContext, ToolOutcome, run_tool
 from tools.pricing import TokenUsage
 from tools.prompt import RULES, system_blocks
 from tools.sql_tool import schema_description
+from tools.turn import AskEvents, AskResult, Outcome, Turn
 
 log = logging.getLogger(__name__)
 
@@ -47,9 +46,7 @@ ROUND_LIMIT = (
     "than guess. Try a narrower question: one period, one product or one person."
 )
 CUT_SHORT = "(My answer was cut short; ask for less at once.)"
-Outcome = Literal["answered", "round_limit"]
 Runner = Callable[[str, Mapping[str, Any], ToolContext], ToolOutcome]
-_SENTENCE_END = re.compile(r"(?<=[.!?:;])\s+|\n")
 
 
 class AskError(ClaudeUsageError):
@@ -65,63 +62,6 @@ def _ask_error(exc: anthropic.APIError) -> AskError:
     if isinstance(exc, anthropic.APIConnectionError):
         return AskError("I couldn't reach Claude (the Anthropic API); try again in a minute.")
     return AskError("Claude could not answer this question; the error was logged.")
-
-
-@dataclass
-class AskEvents:
-    """Callbacks for a surface that shows progress (Slack); each may be left out."""
-
-    tool_started: Callable[[str, str, Mapping[str, Any]], None] = lambda _id, _name, _input: None
-    tool_finished: Callable[[str, ToolOutcome], None] = lambda _id, _outcome: None
-    text: Callable[[str], None] = lambda _piece: None
-
-
-@dataclass(frozen=True)
-class AskResult:
-    text: str
-    """Everything Claude wrote (checked), plus our round-limit or cut-short sentence."""
-    caveat: str | None
-    calls: tuple[ToolOutcome, ...]
-    rounds: int
-    outcome: Outcome
-    usage: TokenUsage
-    cost_microcents: int | None
-    figures_checked: int
-    unverified: tuple[str, ...]
-    question_id: int
-
-
-@dataclass
-class _Turn:
-    question: str
-    events: AskEvents
-    check: FigureCheck = field(default_factory=FigureCheck)
-    calls: list[ToolOutcome] = field(default_factory=list)
-    shown: list[str] = field(default_factory=list)
-    usage: TokenUsage = field(default_factory=TokenUsage)
-    pending: str = ""
-    gap: bool = False
-
-    def begin_round(self) -> None:
-        """Text of a new round starts a new paragraph."""
-        self.gap = bool(self.shown)
-
-    def piece(self, delta: str, *, final: bool = False) -> None:
-        """Buffer streamed text; release whole sentences, each figure-checked first."""
-        if self.gap and delta:
-            delta, self.gap = "\n\n" + delta, False
-        self.pending += delta
-        cut = len(self.pending) if final else _last_boundary(self.pending)
-        if cut:
-            ready, self.pending = self.pending[:cut], self.pending[cut:]
-            self.check.check(ready)
-            self.shown.append(ready)
-            self.events.text(ready)
-
-
-def _last_boundary(text: str) -> int:
-    ends = [m.end() for m in _SENTENCE_END.finditer(text)]
-    return ends[-1] if ends else 0
 
 
 class Agent:
@@ -158,7 +98,7 @@ class Agent:
     ) -> AskResult:
         specs = self.offered(ctx)
         ctx.specs = {spec.name: spec for spec in specs}
-        turn = _Turn(question, events or AskEvents())
+        turn = Turn(question, events or AskEvents())
         turn.check.add_evidence(question, RULES)
         history = [_message(t.role, t.text) for t in load_history(ctx.db, thread)]
         messages: list[MessageParam] = [*history, {"role": "user", "content": question}]
@@ -201,9 +141,7 @@ class Agent:
             raise
         return self._finish(turn, ctx, thread, rounds, outcome)
 
-    def _request(
-        self, params: dict[str, Any], messages: list[MessageParam], turn: _Turn
-    ) -> Message:
+    def _request(self, params: dict[str, Any], messages: list[MessageParam], turn: Turn) -> Message:
         try:
             if self.stream:
                 with self.client.messages.stream(**params, messages=messages) as stream:
@@ -232,7 +170,7 @@ class Agent:
         return reply
 
     def _run_tools(
-        self, uses: list[Any], ctx: ToolContext, turn: _Turn
+        self, uses: list[Any], ctx: ToolContext, turn: Turn
     ) -> list[ToolResultBlockParam]:
         for use in uses:
             turn.events.tool_started(use.id, use.name, dict(use.input))
@@ -252,7 +190,7 @@ class Agent:
             )
         return results
 
-    def _record(self, turn: _Turn, ctx: ToolContext, thread: str, rounds: int, outcome: str) -> int:
+    def _record(self, turn: Turn, ctx: ToolContext, thread: str, rounds: int, outcome: str) -> int:
         """The question's row in the store: tokens, cost, rounds and the figure check."""
         return record_question(
             ctx.db,
@@ -268,7 +206,7 @@ class Agent:
         )  # fmt: skip
 
     def _finish(
-        self, turn: _Turn, ctx: ToolContext, thread: str, rounds: int, outcome: Outcome
+        self, turn: Turn, ctx: ToolContext, thread: str, rounds: int, outcome: Outcome
     ) -> AskResult:
         text = "".join(turn.shown).strip()
         caveat = turn.check.caveat()

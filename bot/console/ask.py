@@ -52,7 +52,7 @@ def ask_line(question: str, db: Database, settings: Settings, out: Console) -> N
             if agent is None:
                 _fallback(question, ctx, thread, out)
                 return
-            from tools.agent import AskEvents  # anthropic is imported only with a key
+            from tools.turn import AskEvents
 
             events = AskEvents(
                 tool_started=lambda _id, name, _input: out.print(_dim(f"… {name}")),

@@ -33,10 +33,11 @@ from bot.store.conversations import (
     thread_context,
 )
 from bot.store.freshness import read_freshness
-from tools.agent import Agent, AskEvents
+from tools.agent import Agent
 from tools.fallback import FALLBACK_NOTE, route
 from tools.report_tools import Asker
 from tools.session import claude, tool_context
+from tools.turn import AskEvents
 
 log = logging.getLogger(__name__)
 
