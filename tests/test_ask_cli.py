@@ -17,9 +17,11 @@ import pytest
 from pydantic import SecretStr
 
 from bot.config import Settings
+from bot.errors import InputError
 from bot.simulator.server import RunningSimulator
 from bot.store.cli import run_sync
 from tests.fakes.anthropic_api import FakeAnthropic, RecordedMessagesRequest, reply, tool_use
+from tools.cli import asker_for
 from tools.compact import MAX_RESULT_BYTES
 from tools.definitions import all_tools
 from tools.fallback import FALLBACK_NOTE
@@ -101,6 +103,14 @@ def test_a_member_gets_no_per_user_answer_from_the_fallback(live: dict[str, str]
     assert done.returncode == 0, done.stderr
     assert "only Claude usage admins may see" in done.stdout
     assert "Top spenders ·" not in done.stdout
-    bad = ask(live, QUESTION, "--as", "not a person")
-    assert bad.returncode == 2
-    assert "--as takes a Slack user ID" in bad.stderr
+
+
+def test_who_asks() -> None:
+    settings = Settings(admins="UADMIN0001")
+    assert asker_for(settings, None).is_admin  # the operator, like `claude-usage command`
+    assert asker_for(settings, "UADMIN0001").is_admin
+    member = asker_for(settings, "Ada@Example.com")
+    assert (member.is_admin, member.email) == (False, "ada@example.com")
+    assert not asker_for(settings, "U0SOMEONE1").is_admin
+    with pytest.raises(InputError, match="--as takes a Slack user ID"):
+        asker_for(settings, "not a person")
