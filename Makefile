@@ -33,6 +33,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/client.py
 	@if [ -f bench/store.py ]; then $(BIN)/python bench/store.py; fi
 	@if [ -f bench/slack_ack.py ]; then $(BIN)/python bench/slack_ack.py; fi
+	$(BIN)/python bench/ask.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

@@ -41,12 +41,14 @@ def _register() -> None:
     from bot.simulator.cli import register as register_simulator
     from bot.slack.cli import register as register_slack
     from bot.store.cli import register as register_store
+    from tools.cli import register as register_ask
 
     register_simulator(app)
     register_analytics(app)
     register_store(app)
     register_slack(app)
     register_terminal(app)
+    register_ask(app)
 
 
 @app.callback()

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-pytest_plugins = ["tests.sim_fixtures", "tests.fakes.anthropic_fixtures"]
+pytest_plugins = ["tests.sim_fixtures", "tests.fakes.anthropic_fixtures", "tests.ask_fixtures"]
 
 _SCRUBBED_PREFIXES = ("SLACK_", "ANTHROPIC_", "CLAUDE_")
 

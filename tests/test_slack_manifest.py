@@ -6,10 +6,12 @@ uses (nested mappings, lists of scalars, lists of mappings, quoted or plain scal
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from bot.slack.listeners.commands import COMMAND
+from tests.fakes.anthropic_api import FakeAnthropic, reply, tool_use
 from tests.fakes.slack_env import ADMIN, USER, SlackEnv
 
 pytest_plugins = ["tests.fakes.slack_fixtures"]
@@ -30,9 +32,19 @@ METHOD_SCOPES = {
     "conversations.open": "im:write",
     "files.getUploadURLExternal": "files:write",
     "files.completeUploadExternal": "files:write",
+    "assistant.threads.setStatus": "assistant:write",
+    "assistant.threads.setTitle": "assistant:write",
+    "assistant.threads.setSuggestedPrompts": "assistant:write",
+    "chat.startStream": "chat:write",
+    "chat.appendStream": "chat:write",
+    "chat.stopStream": "chat:write",
     "response": None,
     "upload": None,
 }
+EVENT_SCOPES = {"message.im": "im:history", "assistant_thread_started": "assistant:write",
+                "assistant_thread_context_changed": "assistant:write"}  # fmt: skip
+"""Scopes an event subscription needs, beyond the methods its listener calls."""
+LISTENER_DIRS = ("bot/slack/listeners", "bot/slack/assistant")
 
 
 def _scalar(text: str) -> Any:
@@ -96,17 +108,33 @@ def test_manifest_declares_the_slash_command() -> None:
 def test_manifest_surfaces() -> None:
     m = manifest()
     assert m["features"]["app_home"]["home_tab_enabled"] is True
+    assert m["features"]["app_home"]["messages_tab_read_only_enabled"] is False  # DMs are asked
+    assert m["features"]["assistant_view"]["assistant_description"]
     assert m["settings"]["interactivity"]["is_enabled"] is True
     assert m["settings"]["socket_mode_enabled"] is True
 
 
 def test_manifest_events_match_the_listeners() -> None:
-    sources = "\n".join(p.read_text() for p in (ROOT / "bot/slack/listeners").glob("*.py"))
+    sources = "\n".join(p.read_text() for d in LISTENER_DIRS for p in (ROOT / d).glob("*.py"))
     registered = set(re.findall(r'app\.event\("([a-z_.]+)"\)', sources))
+    # Bolt's `message` listener answers only DMs (dm.is_question): the subscription is message.im
+    registered = {"message.im" if name == "message" else name for name in registered}
     assert set(manifest()["settings"]["event_subscriptions"]["bot_events"]) == registered
 
 
-def test_manifest_scopes_are_exactly_what_a_full_session_uses(slack_env: SlackEnv) -> None:
+def test_manifest_scopes_are_exactly_what_a_full_session_uses(
+    make_slack_env: Callable[..., SlackEnv], fake_anthropic: FakeAnthropic, ask_store_path: Path
+) -> None:
+    slack_env = make_slack_env(store=ask_store_path, anthropic_api_key="test-key",
+                               anthropic_base_url=fake_anthropic.base_url)  # fmt: skip
+    fake_anthropic.set_script([reply(tool_use("spend", {})), "Spend is in the tool result."])
+    thread = {"user_id": ADMIN, "channel_id": "D0ADMIN001", "thread_ts": "1764000000.000001"}
+    slack_env.sender.event({"type": "assistant_thread_started", "assistant_thread": thread})
+    slack_env.fake.wait_for("assistant.threads.setSuggestedPrompts")
+    slack_env.sender.event({"type": "message", "channel_type": "im", "channel": "D0ADMIN001",
+                            "user": ADMIN, "text": "spend?", "ts": "1764000000.000002",
+                            "thread_ts": "1764000000.000001"})  # fmt: skip
+    slack_env.fake.wait_for("chat.stopStream")
     for words in ("top-spenders 7d", "export spend 7d", f"user <@{USER}>", "adoption"):
         slack_env.ask(words)
     slack_env.ask("user me", USER)
@@ -121,4 +149,6 @@ def test_manifest_scopes_are_exactly_what_a_full_session_uses(slack_env: SlackEn
     assert methods <= set(METHOD_SCOPES), methods - set(METHOD_SCOPES)
     needed = {METHOD_SCOPES[m] for m in methods} - {None}
     needed |= {"commands", "users:read.email"}  # the slash command; emails in users.info
+    needed |= {EVENT_SCOPES[e] for e in manifest()["settings"]["event_subscriptions"]["bot_events"]
+               if e in EVENT_SCOPES}  # fmt: skip
     assert set(manifest()["oauth_config"]["scopes"]["bot"]) == needed

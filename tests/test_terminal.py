@@ -18,7 +18,7 @@ from pydantic import SecretStr
 from rich.console import Console
 
 from bot.config import Settings
-from bot.console.demo import run_demo, tour
+from bot.console.demo import TOUR_QUESTIONS, run_demo, tour
 from bot.simulator.server import RunningSimulator
 from bot.slack.answer import GENERIC_ERROR
 from bot.store.run import run_sync
@@ -98,15 +98,23 @@ def test_demo_tour_answers_every_subcommand_and_exits_zero() -> None:
     assert "is not a period" in out
     assert "Top spenders · last 7 days" in out
     assert "rank,user_id,email" in out  # the export's CSV
+    for question in TOUR_QUESTIONS:
+        assert f"ask: {question}" in out
+    assert "I read this as: top spenders last week." in out
 
 
 def test_demo_console_reads_lines_until_quit() -> None:
     console, buffer = _console()
-    lines = iter(["/claude-usage adoption 7d", "frobnicate", "", "quit", "never read"])
+    lines = iter(
+        ["/claude-usage adoption 7d", "/claude-usage frobnicate", "spend by model?", "", "quit",
+         "never read"]
+    )  # fmt: skip
     assert (
         run_demo(users=20, interactive=True, console=console, read_line=lambda _: next(lines)) == 0
     )
     out = buffer.getvalue()
     assert "Adoption · last 7 days" in out
     assert "`frobnicate` is not a /claude-usage subcommand." in out
+    assert "I read this as: spend over the last 7 days by model." in out  # a question, no key
+    assert "free-form answers need an Anthropic API key" in out
     assert next(lines) == "never read"

@@ -26,7 +26,7 @@ from tools.fallback_periods import describe, read_period, settle
 
 FALLBACK_NOTE = (
     "I answered with the closest report because free-form answers need an Anthropic API key "
-    "(ANTHROPIC_API_KEY)."
+    "(`ANTHROPIC_API_KEY`)."
 )
 MIN_SCORE = 2
 """Below this no intent is trusted, and the asker gets `help` with example phrasings."""

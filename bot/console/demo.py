@@ -2,8 +2,9 @@
 
 It starts the simulated Analytics API on a free loopback port, syncs a temporary store from it
 with the real client and sync, then opens a console that accepts the same `/claude-usage` lines as
-Slack. Without a TTY (CI, a pipe) it runs a scripted tour of every report and exits 0, so the demo
-itself is testable.
+Slack, and answers any other line as a question (Claude with ANTHROPIC_API_KEY, else the keyless
+router). Without a TTY (CI, a pipe) it runs a scripted tour of every report and a few questions
+and exits 0, so the demo itself is testable.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from rich.console import Console
 from rich.rule import Rule
 from sqlite_utils import Database
 
-from bot.config import Settings
+from bot.config import Settings, load_settings
 from bot.console.answer import answer_line
 from bot.console.sanitize import clean_lines
 from bot.simulator.config import SimConfig
@@ -33,6 +34,11 @@ DEMO_HISTORY_DAYS = 62
 """Enough for month-to-date against last month and every week-over-week comparison."""
 
 QUIT_WORDS = frozenset({"quit", "exit", "q", ":q"})
+TOUR_QUESTIONS = (
+    "who were the top spenders last week?",
+    "how much did we spend by product this month?",
+)
+"""Asked after the command tour: free-form questions, answered as a DM would be."""
 
 
 def tour(top_email: str | None) -> list[str]:
@@ -100,16 +106,22 @@ def run_demo(
                 _console_loop(db, settings, out, read_line)
             else:
                 _run_tour(db, settings, out, tour(_top_email(db)))
+                _ask_tour(db, settings, out)
         finally:
             db.close()
     return 0
 
 
 def _settings(sim: RunningSimulator, db_path: Path) -> Settings:
+    """The simulator and the temporary store; Claude (for questions) from the environment."""
+    claude = load_settings()
     return Settings(
         analytics_base_url=sim.base_url,
         analytics_api_key=SecretStr(sim.config.api_key),
         db_path=db_path,
+        anthropic_api_key=claude.anthropic_api_key,
+        anthropic_base_url=claude.anthropic_base_url,
+        model=claude.model,
     )
 
 
@@ -124,6 +136,12 @@ def _top_email(db: Database) -> str | None:
 
 def _answer(line: str, db: Database, settings: Settings, out: Console) -> None:
     from bot.console.answer import today_in
+    from bot.console.ask import ask_line, is_command
+
+    if not is_command(line, today=today_in(settings)):
+        ask_line(line, db, settings, out)
+        out.print()
+        return
 
     started = time.perf_counter()
     answer = answer_line(line, db, today=today_in(settings), settings=settings)
@@ -138,13 +156,23 @@ def _run_tour(db: Database, settings: Settings, out: Console, lines: Iterable[st
         _answer(line, db, settings, out)
 
 
+def _ask_tour(db: Database, settings: Settings, out: Console) -> None:
+    from bot.console.ask import ask_line
+
+    for question in TOUR_QUESTIONS:
+        out.print(Rule(f"ask: {question}", align="left"))
+        ask_line(question, db, settings, out)
+        out.print()
+
+
 def _console_loop(
     db: Database, settings: Settings, out: Console, read_line: Callable[[str], str]
 ) -> None:
     out.print(
         "Type a Slack command such as [bold]/claude-usage top-spenders 7d[/] (the "
-        "`/claude-usage` is optional), [bold]help[/] for every subcommand, [bold]tour[/] for a "
-        "guided run through them all, or [bold]quit[/]."
+        "`/claude-usage` is optional), any other line as a question (e.g. [bold]who spent most "
+        "last week?[/]), [bold]help[/] for every subcommand, [bold]tour[/] for a guided run "
+        "through them all, or [bold]quit[/]."
     )
     while True:
         try:

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from typing import Literal
 
 from bot.reports.values import Model, Report
+from bot.store.conversations import AskingCost
 
 
 class DatasetStatus(Model):
@@ -54,14 +55,17 @@ class StatusReport(Report):
     datasets: tuple[DatasetStatus, ...]
     sync: SyncHealth = SyncHealth()
     drift: tuple[FieldDrift, ...] = ()
+    asking: AskingCost | None = None
+    """What asking Claude in DMs cost lately (admins only); None when nobody asked yet."""
 
     def for_everyone(self) -> StatusReport:
-        """Without failure details: non-admins never see credential or API errors."""
+        """Without failure details or the cost of asking: admins-only information."""
         return self.model_copy(
             update={
                 "sync": self.sync.model_copy(
                     update={"error": None, "error_kind": None, "consecutive_failures": 0}
-                )
+                ),
+                "asking": None,
             }
         )
 

@@ -8,13 +8,14 @@ and `claude-usage status` all render this report.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 
 from sqlite_utils import Database
 
 from bot.reports.meta_types import FieldDrift, SyncHealth
 from bot.reports.periods import Period
 from bot.reports.types import DatasetStatus, StatusReport
+from bot.store.conversations import asking_cost
 from bot.store.drift import drift
 from bot.store.freshness import read_freshness
 from bot.store.runs import run_history
@@ -49,6 +50,7 @@ def status(db: Database, *, today: date) -> StatusReport:
             FieldDrift(dataset=d.dataset, not_sent=d.not_sent, undocumented=d.undocumented)
             for d in drift(db)
         ),
+        asking=asking_cost(db, now=datetime.combine(today, time.max, tzinfo=UTC)),
     )
 
 

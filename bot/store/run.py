@@ -125,6 +125,8 @@ def render_status(path: str, status: StatusReport) -> str:
         for d in status.datasets
     ]
     lines.append(table(["dataset", "first day", "last day", "final", "revisable", "rows"], rows))
+    if status.asking is not None:
+        lines += ["", status.asking.sentence()]
     for item in status.drift:
         if item.not_sent:
             lines.append(

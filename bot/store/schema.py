@@ -34,6 +34,11 @@ Tables (primary key first):
                                                  "key revoked" DM to admins
     api_fields       (dataset, path)             every API field a dataset's rows carried (m004)
     api_drift        (dataset, path, kind)       drift already logged once (m004)
+    ask_turns        (id)                        a DM thread's questions and answers: Claude's
+                                                 memory of it (m010, bot.store.conversations)
+    ask_threads      (thread)                    who opened an assistant thread, and where (m010)
+    ask_questions    (id)                        each question: tokens, cost, rounds, figures (m010)
+    ask_feedback     (question_id, user_id)      thumbs up (+1) or down (-1) on an answer (m010)
 """
 
 from __future__ import annotations
@@ -394,6 +399,40 @@ def m005_list_price_may_be_missing(db: Database) -> None:
     never a failed day, so the column may no longer be NOT NULL."""
     for table in ("user_cost", "cost_buckets"):
         db.table(table).transform(not_null={"list_amount_microcents": False})
+
+
+@migrations()
+def m010_conversations(db: Database) -> None:
+    """Asking Claude in a DM (issue 9): thread memory, per-question cost, and feedback.
+
+    Memory lives in the store, not in the process, so a restart keeps a thread's context; the
+    cost of every question is recorded so admins see what asking costs (`status`).
+    """
+    db.table("ask_turns").create(
+        {"id": int, "thread": str, "role": str, "text": str, "tokens": int, "at": str},
+        pk="id",
+        not_null={"thread", "role", "text", "tokens", "at"},
+    )
+    db.table("ask_turns").create_index(["thread", "id"])
+    db.table("ask_threads").create(
+        {"thread": str, "user_id": str, "channel": str, "context_channel": str,
+         "started_at": str, "updated_at": str},
+        pk="thread",
+    )  # fmt: skip
+    db.table("ask_questions").create(
+        {"id": int, "thread": str, "user_id": str, "asked_at": str, "mode": str, "model": str,
+         "outcome": str, "rounds": int, "tool_calls": int, "input_tokens": int,
+         "output_tokens": int, "cache_read_tokens": int, "cache_write_tokens": int,
+         "cost_microcents": int, "figures": int, "unverified": str, "answer_ts": str},
+        pk="id",
+        not_null={"asked_at", "mode", "outcome"},
+    )  # fmt: skip
+    db.table("ask_questions").create_index(["asked_at"])
+    db.table("ask_feedback").create(
+        {"question_id": int, "user_id": str, "value": int, "at": str},
+        pk=("question_id", "user_id"),
+        not_null={"value", "at"},
+    )
 
 
 def open_store(path: str) -> Database:

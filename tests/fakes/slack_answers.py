@@ -133,6 +133,50 @@ def _connections_open(fake: FakeSlack, body: dict[str, Any], n: int, ts: str) ->
     return {"ok": True, "url": fake.state.socket_url}
 
 
+def _assistant_ok(fake: FakeSlack, body: dict[str, Any], n: int, ts: str) -> dict[str, Any]:
+    """assistant.threads.setStatus / setTitle: need the thread they apply to."""
+    if not body.get("channel_id") or not body.get("thread_ts"):
+        return {"ok": False, "error": "invalid_arguments"}
+    return {"ok": True}
+
+
+def _suggested_prompts(fake: FakeSlack, body: dict[str, Any], n: int, ts: str) -> dict[str, Any]:
+    prompts = body.get("prompts")
+    prompts = json.loads(prompts) if isinstance(prompts, str) else prompts
+    if not body.get("channel_id") or not isinstance(prompts, list) or not 1 <= len(prompts) <= 4:
+        return {"ok": False, "error": "invalid_arguments"}
+    if any(not p.get("title") or not p.get("message") for p in prompts):
+        return {"ok": False, "error": "invalid_arguments"}
+    return {"ok": True}
+
+
+def _start_stream(fake: FakeSlack, body: dict[str, Any], n: int, ts: str) -> dict[str, Any]:
+    if not body.get("channel") or not body.get("thread_ts"):
+        return {"ok": False, "error": "invalid_arguments"}
+    return {"ok": True, "channel": body["channel"], "ts": ts}
+
+
+def _append_stream(fake: FakeSlack, body: dict[str, Any], n: int, ts: str) -> dict[str, Any]:
+    if not body.get("channel") or not body.get("ts"):
+        return {"ok": False, "error": "invalid_arguments"}
+    if not body.get("markdown_text") and not body.get("chunks"):
+        return {"ok": False, "error": "no_text"}
+    return {"ok": True, "channel": body["channel"], "ts": body["ts"]}
+
+
+def _stop_stream(fake: FakeSlack, body: dict[str, Any], n: int, ts: str) -> dict[str, Any]:
+    if not body.get("channel") or not body.get("ts"):
+        return {"ok": False, "error": "invalid_arguments"}
+    message = {"type": "message", "user": BOT_USER_ID, "ts": body["ts"]}
+    return {"ok": True, "channel": body["channel"], "ts": body["ts"], "message": message}
+
+
+def _reactions_add(fake: FakeSlack, body: dict[str, Any], n: int, ts: str) -> dict[str, Any]:
+    if not body.get("channel") or not body.get("timestamp") or not body.get("name"):
+        return {"ok": False, "error": "invalid_arguments"}
+    return {"ok": True}
+
+
 ANSWERS: dict[str, Callable[[FakeSlack, dict[str, Any], int, str], dict[str, Any]]] = {
     "auth.test": _auth_test,
     "chat.postMessage": _post_message,
@@ -146,4 +190,11 @@ ANSWERS: dict[str, Callable[[FakeSlack, dict[str, Any], int, str], dict[str, Any
     "files.getUploadURLExternal": _upload_url,
     "files.completeUploadExternal": _complete_upload,
     "apps.connections.open": _connections_open,
+    "assistant.threads.setStatus": _assistant_ok,
+    "assistant.threads.setTitle": _assistant_ok,
+    "assistant.threads.setSuggestedPrompts": _suggested_prompts,
+    "chat.startStream": _start_stream,
+    "chat.appendStream": _append_stream,
+    "chat.stopStream": _stop_stream,
+    "reactions.add": _reactions_add,
 }

@@ -6,6 +6,8 @@ parsed body, raw bytes) and answers the methods the app uses with payloads shape
     auth.test  chat.postMessage  chat.postEphemeral  chat.update  views.publish  users.info
     users.lookupByEmail  usergroups.users.list  conversations.open  files.getUploadURLExternal
     files.completeUploadExternal  apps.connections.open (→ `state.socket_url`, see socket_mode.py)
+    assistant.threads.setStatus / setTitle / setSuggestedPrompts  chat.startStream / appendStream /
+    stopStream (`streamed_text()` joins what a stream showed)  reactions.add
     POST /upload/<file_id>     the upload URL handed out by files.getUploadURLExternal
     POST /response/<id>        a `response_url` (what Bolt's `respond()` posts to)
 
@@ -159,6 +161,20 @@ class FakeSlack:
                 seen = [r.method for r in self._requests]
                 raise TimeoutError(f"waited {timeout}s for {count}× {method}; saw {seen}")
             return matching()
+
+    def streamed_text(self) -> str:
+        """The markdown the chat streams showed (every markdown_text and markdown chunk, in
+        order); `clear()` between questions to read one answer."""
+        pieces: list[str] = []
+        for request in self.requests():
+            if request.method not in ("chat.startStream", "chat.appendStream", "chat.stopStream"):
+                continue
+            if request.body.get("markdown_text"):
+                pieces.append(str(request.body["markdown_text"]))
+            for chunk in request.field_json("chunks") or []:
+                if chunk.get("type") == "markdown_text":
+                    pieces.append(str(chunk.get("text", "")))
+        return "".join(pieces)
 
     def all_payload_text(self) -> Iterator[str]:
         """Every recorded body as text, for checks that no unescaped string went out."""

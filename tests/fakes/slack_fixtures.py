@@ -2,7 +2,8 @@
 it with `pytest_plugins = ["tests.fakes.slack_fixtures"]`.
 
     synced_store_path   session: SQLite file synced from a 40-user simulator (Oct 1 → NOW)
-    make_slack_env      factory: make_slack_env(refresher=…, store=…, **settings_overrides)
+    make_slack_env      factory: make_slack_env(refresher=…, store=…, workers=…, **overrides)
+                        (overrides: Settings; workers=1 runs lazy listeners in arrival order)
     slack_env           a SlackEnv with default settings
 """
 
@@ -19,7 +20,7 @@ from pydantic import SecretStr
 from bot.analytics.client import AnalyticsClient
 from bot.simulator.config import SimConfig
 from bot.simulator.server import start_simulator
-from bot.slack.app import build_app
+from bot.slack.app import LAZY_WORKERS, build_app
 from bot.slack.deps import Refresher
 from bot.slack.http import create_http_app
 from bot.store.schema import open_store
@@ -68,7 +69,10 @@ def make_slack_env(
     email = top_spender_email(synced_store_path)
 
     def make(
-        refresher: Refresher | None = None, store: Path | None = None, **overrides: Any
+        refresher: Refresher | None = None,
+        store: Path | None = None,
+        workers: int = LAZY_WORKERS,
+        **overrides: Any,
     ) -> SlackEnv:
         fake = FakeSlack().__enter__()
         stack.append(fake)
@@ -80,7 +84,7 @@ def make_slack_env(
         path = store or synced_store_path
         settings = make_settings(fake, db_path=path, **overrides)
         db = open_store(str(path))
-        app = build_app(settings, db, now=lambda: NOW, refresher=refresher)
+        app = build_app(settings, db, now=lambda: NOW, refresher=refresher, workers=workers)
         server = ServerThread(create_http_app(app)).__enter__()
         stack.append(server)
         sender = SlackSender(server.url, SECRET, fake.base_url)

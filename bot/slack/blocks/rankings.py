@@ -87,6 +87,8 @@ def render_status(result: StatusReport) -> Message:
             f"attempt {health.last_attempt_at:%b %-d %H:%M} UTC). "
         )
         body = [section(failed + escape_sentence(health.error or "")), *body]
+    if result.asking is not None:  # admins only: `for_everyone` drops it
+        body = [*body, context(escape(result.asking.sentence()))]
     return frame(
         title="Data status",
         subtitle="",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
+from bot.slack import assistant
 from bot.slack.deps import Deps
 from bot.slack.listeners import actions, app_home, commands, dedupe
 
@@ -13,3 +14,4 @@ def register_listeners(app: App, deps: Deps) -> None:
     commands.register(app, deps)
     actions.register(app, deps)
     app_home.register(app, deps)
+    assistant.register(app, deps)

@@ -1,0 +1,171 @@
+"""One answer streamed into a Slack thread: tool calls as task cards, then the checked text.
+
+`AnswerStream` adapts the agent's `AskEvents` to `client.chat_stream(...)` (chat.startStream /
+appendStream / stopStream): each tool call appears as a task-update chunk when it starts and is
+marked complete (or error) with its one-line summary when it ends, while the thread's status
+says what is running (`assistant.threads.setStatus`). Text arrives a sentence at a time, already
+figure-checked, and is made inert (`answer_markdown`) before it is appended. `finish` adds the
+caveat, and the footer blocks: "How I got this", the freshness line and 👍/👎 buttons.
+
+If Slack refuses the stream (an old workspace, a missing scope), the answer is not lost: the
+text is kept and posted as one ordinary threaded message at the end.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.chat_stream import ChatStream
+
+from bot.slack.blocks.primitives import Block, actions, button, context, section
+from bot.slack.mrkdwn import escape, plain, truncate
+from tools.handlers import ToolOutcome
+
+log = logging.getLogger(__name__)
+
+ACTION_FEEDBACK = "claude_ask.feedback"
+"""👍/👎 action ids: `claude_ask.feedback.up|down` (`claude_usage.` buttons run words)."""
+SHOWN_CALLS = 8
+TOOL_LABELS = {
+    "top_spenders": "top spenders", "spend": "spend", "tokens": "tokens", "adoption": "adoption",
+    "projects": "projects", "skills": "skills", "connectors": "connectors",
+    "user_usage": "a person's usage", "my_usage": "your usage", "compare": "a comparison",
+    "finance": "finance", "data_status": "data freshness", "sql": "the store (SQL)",
+}  # fmt: skip
+
+
+def answer_markdown(text: str) -> str:
+    """Claude's text made inert for Slack: `&`, `<` and `>` become entities, so no mention,
+    broadcast or link that an API name smuggled into the answer can fire. Formatting (bold,
+    lists, code spans) stays Claude's; the shared escaper runs on every piece in its code-safe
+    mode, which changes only those three characters (and a backtick, never present here)."""
+    parts = text.split("`")
+    if len(parts) % 2 == 0:  # unbalanced backticks: no code spans at all
+        return escape(text, code=True)
+    return "`".join(escape(part, code=True) for part in parts)
+
+
+def call_line(summary: str, limit: int = 300) -> str:
+    """A tool call's summary for Slack: the call itself as code (`spend(period=7d)`), then its
+    period and figures; all of it inert (the call may quote anything the model sent)."""
+    call, sep, rest = summary.partition(" · ")
+    shown = f"`{escape(call, code=True)}`" + (f"{sep}{plain(rest)}" if sep else "")
+    return truncate(shown, limit)
+
+
+def tool_title(name: str, raw: Mapping[str, Any]) -> str:
+    label = TOOL_LABELS.get(name) or f"the Analytics API ({name.removeprefix('api_')})"
+    period = (
+        raw.get("period") or raw.get("date") or raw.get("starting_date") or raw.get("starting_at")
+    )
+    return plain(f"Looking up {label}" + (f" ({period})" if period else ""), 150)
+
+
+class AnswerStream:
+    def __init__(
+        self,
+        client: WebClient,
+        *,
+        channel: str,
+        thread_ts: str,
+        user_id: str,
+        team_id: str | None,
+    ) -> None:
+        self.client = client
+        self.channel, self.thread_ts = channel, thread_ts
+        self.stream: ChatStream = client.chat_stream(
+            channel=channel,
+            thread_ts=thread_ts,
+            recipient_user_id=user_id,
+            recipient_team_id=team_id,
+            buffer_size=200,
+        )
+        self.broken = False
+        self.text_parts: list[str] = []
+
+    @property
+    def ts(self) -> str | None:
+        return self.stream.ts
+
+    def status(self, text: str) -> None:
+        """`assistant.threads.setStatus`; outside an assistant thread Slack may refuse it."""
+        try:
+            self.client.assistant_threads_setStatus(
+                channel_id=self.channel, thread_ts=self.thread_ts, status=text
+            )
+        except SlackApiError as exc:
+            log.debug("setStatus refused: %s", exc.response.get("error"))
+
+    def _append(self, **kwargs: Any) -> None:
+        if self.broken:
+            return
+        try:
+            self.stream.append(**kwargs)
+        except SlackApiError as exc:
+            log.warning("chat stream refused (%s); will post instead", exc.response.get("error"))
+            self.broken = True
+
+    def tool_started(self, call_id: str, name: str, raw: Mapping[str, Any]) -> None:
+        self.status(f"is looking up {TOOL_LABELS.get(name, 'the Analytics API')}…")
+        chunk = {"type": "task_update", "id": call_id, "title": tool_title(name, raw),
+                 "status": "in_progress"}  # fmt: skip
+        self._append(chunks=[chunk])
+
+    def tool_finished(self, call_id: str, outcome: ToolOutcome) -> None:
+        chunk = {
+            "type": "task_update",
+            "id": call_id,
+            "title": tool_title(outcome.name, outcome.input),
+            "status": "error" if outcome.is_error else "complete",
+            "output": call_line(outcome.summary, 500),
+        }
+        self._append(chunks=[chunk])
+
+    def text(self, piece: str) -> None:
+        self.text_parts.append(piece)
+        self._append(markdown_text=answer_markdown(piece))
+
+    def finish(self, *, tail: str, footer: Sequence[Block]) -> str | None:
+        """Stop the stream with `tail` (caveat) and the footer; post instead if it broke."""
+        tail_text = answer_markdown(tail) if tail else None
+        if not self.broken:
+            try:
+                response = self.stream.stop(markdown_text=tail_text, blocks=list(footer))
+                return str(response.get("ts") or self.ts or "") or None
+            except SlackApiError as exc:
+                log.warning("chat stream could not stop (%s); posting", exc.response.get("error"))
+        body = answer_markdown("".join(self.text_parts) + (f"\n\n{tail}" if tail else ""))
+        response = self.client.chat_postMessage(
+            channel=self.channel,
+            thread_ts=self.thread_ts,
+            text=truncate(body or "…", 3000),
+            blocks=[section(truncate(body or "…", 3000)), *footer],
+        )
+        return str(response.get("ts") or "") or None
+
+
+def footer_blocks(summaries: Sequence[str], freshness: str, question_id: int | None) -> list[Block]:
+    """ "How I got this" (one element per tool call), the freshness line, and 👍/👎."""
+    blocks: list[Block] = []
+    if summaries:
+        shown = [call_line(s) for s in summaries[:SHOWN_CALLS]]
+        if len(summaries) > SHOWN_CALLS:
+            shown.append(f"…and {len(summaries) - SHOWN_CALLS} more")
+        blocks.append(context("*How I got this:*", *shown))
+    blocks.append(context(escape(freshness)))
+    if question_id is not None:
+        value = str(question_id)
+        blocks.append(
+            actions(
+                [
+                    button("👍 Helpful", f"{ACTION_FEEDBACK}.up", value),
+                    button("👎 Not helpful", f"{ACTION_FEEDBACK}.down", value),
+                ],
+                block_id="claude_ask_feedback",
+            )
+        )
+    return blocks
