@@ -42,8 +42,8 @@ Dropped or changed, per endpoint:
 - `/artifacts` rows: `published_artifacts_created_count` (~1/4). Extra: `preview_count` (~1/3).
 - cost rows (`user_cost_report` rows, `cost_report` results): `list_amount` (~1/3), `requests`
   (~1/3); `amount` and a kept `list_amount` as a JSON number (~1/3 each) when the float's
-  shortest repr is exactly the decimal string's value (with six decimals it always is below
-  10^9 cents; otherwise the string stays). Extra: `service_tier: "standard"` (~1/4).
+  shortest repr is exactly the decimal string's value (always so under 10^9 cents: at most 15
+  significant digits; otherwise the string stays). Extra: `service_tier: "standard"` (~1/4).
 - usage rows (`user_usage_report` rows, `usage_report` results): `server_tool_use`,
   `cache_creation`, `total_tokens` (per-user only), `requests` (~1/3 each except `requests`
   ~1/4). Extra: `service_tier: "standard"` (~1/4).
