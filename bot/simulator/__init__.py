@@ -12,7 +12,8 @@ Public API (see each module for details):
 Layout: `profiles`/`activity`/`spend` derive the org (static tables, per-user-day engagement,
 per-user-day cost lines) from `stable` hashes; `org` ties them together with small caches;
 `params`/`windows`/`cost_query`/`cursors` enforce the request rules; `users`, `summaries`,
-`breakdowns`, `artifacts`, `cost_reports` build responses; `app`/`state`/`server` serve them.
+`breakdowns`, `artifacts`, `cost_reports` build responses; `sparse` thins them when
+`SimConfig.sparse` is on; `app`/`state`/`server` serve them.
 """
 
 from __future__ import annotations

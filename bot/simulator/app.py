@@ -28,6 +28,7 @@ from bot.simulator.config import SimConfig
 from bot.simulator.context import RequestContext
 from bot.simulator.cost_reports import bucketed_endpoint, per_user_endpoint
 from bot.simulator.errors import ApiError
+from bot.simulator.sparse import sparsify
 from bot.simulator.state import SimState
 from bot.simulator.summaries import summaries_endpoint
 from bot.simulator.users import users_endpoint
@@ -61,6 +62,14 @@ def _json(
 
 def _error(exc: ApiError, request_id: str) -> Response:
     return _json(exc.body(request_id), exc.status, request_id, exc.headers)
+
+
+def _answer(handler: Handler, ctx: RequestContext, items: list[tuple[str, str]]) -> dict[str, Any]:
+    """The endpoint's body, thinned by sparse mode (one post-processing step, same thread)."""
+    body = handler(ctx, items)
+    if ctx.config.sparse:
+        sparsify(body, ctx.path.removeprefix(PREFIX + "/"), items, ctx.config.seed)
+    return body
 
 
 async def _api(request: Request) -> Response:
@@ -98,7 +107,7 @@ async def _api(request: Request) -> Response:
             raise ApiError(failure, f"simulated {kind} (fail_rate)")
         ctx = RequestContext(state.org, state.config, state.now(), path)
         items = list(request.query_params.multi_items())
-        body = await run_in_threadpool(handler, ctx, items)
+        body = await run_in_threadpool(_answer, handler, ctx, items)
     except ApiError as exc:
         return _error(exc, request_id)
     except Exception:  # a simulator bug must still answer like the API would

@@ -22,6 +22,11 @@ def simulate(
     fail_rate: float = typer.Option(0.0, "--fail-rate", min=0.0, max=1.0, help="Share of 5xx."),
     rate_limit: float = typer.Option(0.0, "--rate-limit", min=0.0, help="Requests/s; 0 = off."),
     api_key: str = typer.Option("demo-key", "--api-key", help="The key clients must send."),
+    sparse: bool = typer.Option(
+        False,
+        "--sparse",
+        help="Drop optional blocks and fields deterministically (the sparsest shapes allowed).",
+    ),
 ) -> None:
     """Serve a simulated Claude Enterprise Analytics API (a key ending -noscope gets 403)."""
     from bot.simulator.config import SimConfig
@@ -35,10 +40,14 @@ def simulate(
         fail_rate=fail_rate,
         rate_limit=rate_limit,
         api_key=api_key,
+        sparse=sparse,
     )
 
     def announce(base_url: str) -> None:
         typer.echo(f"Simulated Analytics API on {base_url}  (x-api-key: {api_key})")
-        typer.echo(f"Org: {users} users, {days} days of history, seed {seed}. Ctrl-C to stop.")
+        shape = ", sparse responses" if sparse else ""
+        typer.echo(
+            f"Org: {users} users, {days} days of history, seed {seed}{shape}. Ctrl-C to stop."
+        )
 
     serve(config, host, port, announce)

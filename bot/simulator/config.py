@@ -31,6 +31,10 @@ class SimConfig(BaseModel):
     # counters, connector read/write split, skill spend). False = "not enabled for this org": keys
     # omitted or null, so clients can prove they report "not available" rather than zero.
     gated_metrics: bool = True
+    # Serve the sparsest shapes the reference allows (bot.simulator.sparse): optional blocks and
+    # fields dropped, undocumented ones added, some amounts as JSON numbers; chosen by hashing the
+    # seed, endpoint and row identity, so every request keeps answering with the same bytes.
+    sparse: bool = False
 
     @field_validator("now")
     @classmethod
