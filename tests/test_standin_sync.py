@@ -147,3 +147,48 @@ def test_status_lists_the_drift_sync_saw(synced: Synced) -> None:
     assert "last_activity_date" in status  # documented, never sent by this stand-in
     assert "voice_metrics" in status  # undocumented, sent
     assert any("does not send these documented fields" in line for line in synced.report.drift)
+
+
+@pytest.fixture(scope="module")
+def sparse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Settings, Database]]:
+    """Our own simulator in `--sparse` mode: optional blocks and fields dropped, some amounts
+    as JSON numbers, undocumented fields added (see `bot.simulator.sparse`)."""
+    from bot.simulator.config import SimConfig
+    from bot.simulator.server import start_simulator
+
+    path = tmp_path_factory.mktemp("sparse") / "store.db"
+    with start_simulator(SimConfig(seed=7, users=40, days=120, now=NOW, sparse=True)) as sim:
+        settings = Settings(
+            analytics_base_url=sim.base_url,
+            analytics_api_key=SecretStr(sim.config.api_key),
+            db_path=Path(path),
+        )
+        report = run_sync(settings, since=SINCE, now=NOW)
+        assert report.ok, render_report(report)
+        db = open_store(str(path))
+        yield settings, db
+        db.close()
+
+
+@pytest.mark.parametrize("sub", SUBCOMMANDS)
+def test_every_subcommand_answers_against_the_sparse_simulator(
+    sparse: tuple[Settings, Database], sub: str
+) -> None:
+    settings, db = sparse
+    words = WORDS[sub]
+    if sub == "user":
+        (email,) = db.execute(
+            "SELECT email FROM directory WHERE email IS NOT NULL ORDER BY user_id LIMIT 1"
+        ).fetchone()
+        words = f"user {email} 30d"
+    answer = answer_line(words, db, today=TODAY, settings=settings)
+    assert answer.ok, answer.text
+
+
+def test_the_sparse_simulator_shows_dashes_and_drift(sparse: tuple[Settings, Database]) -> None:
+    settings, db = sparse
+    adoption = answer_line("adoption 30d", db, today=TODAY, settings=settings).text
+    assert "Pending invites: —" in adoption
+    status = answer_line("status", db, today=TODAY, settings=settings).text
+    assert "last_activity_date" in status
+    assert "voice_metrics" in status
