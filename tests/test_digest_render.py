@@ -1,0 +1,52 @@
+"""Digests of the simulated organisation rendered for Slack: limits, escaping and the text view."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.digest import DigestSpec, build_digest
+from bot.digest.charts import digest_charts
+from bot.digest.render import digest_text, render_digest
+from bot.digest.schedule import report_period
+from bot.slack.blocks.primitives import MAX_BLOCKS
+from bot.store.schema import open_store
+from bot.store.subscriptions import DigestKind
+from tests.fakes.slack_env import HOSTILE, NOW
+
+pytest_plugins = ["tests.fakes.slack_fixtures"]
+
+
+@pytest.mark.parametrize("kind", ["daily", "weekly"])
+@pytest.mark.parametrize("people", [False, True])
+def test_digest_fits_slack_and_escapes_every_api_string(
+    synced_store_path: Path, kind: str, people: bool
+) -> None:
+    db = open_store(str(synced_store_path))
+    which: DigestKind = "daily" if kind == "daily" else "weekly"
+    spec = DigestSpec(kind=which, period=report_period(which, NOW), with_people=people)
+    digest = build_digest(db, spec)
+    message = render_digest(digest)
+    assert len(message.blocks) <= MAX_BLOCKS
+    payload = json.dumps(message.payload())
+    for raw in HOSTILE:
+        assert raw not in payload, raw
+    for block in message.blocks:
+        if block["type"] == "section" and "text" in block:
+            assert len(block["text"]["text"]) <= 3000
+    text = digest_text(digest)
+    assert text.startswith(f"Claude {kind} digest · ")
+    assert ("Top spenders" in text) is people
+
+
+def test_charts_are_real_pngs_of_the_digest_days(synced_store_path: Path) -> None:
+    db = open_store(str(synced_store_path))
+    digest = build_digest(db, DigestSpec(kind="daily", period=report_period("daily", NOW)))
+    charts = digest_charts(db, digest)
+    assert [c.filename for c in charts] == ["spend-by-product.png", "active-users.png"]
+    for chart in charts:
+        assert chart.png.startswith(b"\x89PNG\r\n\x1a\n")
+        assert len(chart.png) > 10_000
+        assert chart.alt
