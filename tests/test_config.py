@@ -30,3 +30,16 @@ def test_default_model_is_not_deprecated_by_the_sdk() -> None:
     from anthropic._data import DEPRECATED_MODELS
 
     assert DEFAULT_MODEL not in DEPRECATED_MODELS
+
+
+def test_alert_channel_and_digest_grace(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.config import ConfigError, load_settings
+
+    assert (Settings().alert_channel, Settings().digest_grace_minutes) == (None, 180)
+    monkeypatch.setenv("CLAUDE_USAGE_ALERT_CHANNEL", " C0ALERTS01 ")
+    monkeypatch.setenv("CLAUDE_USAGE_DIGEST_GRACE_MINUTES", "30")
+    settings = load_settings()
+    assert (settings.alert_channel, settings.digest_grace_minutes) == ("C0ALERTS01", 30)
+    monkeypatch.setenv("CLAUDE_USAGE_ALERT_CHANNEL", "#claude-alerts")
+    with pytest.raises(ConfigError, match="CLAUDE_USAGE_ALERT_CHANNEL '#claude-alerts' is not"):
+        load_settings()
