@@ -432,8 +432,9 @@ def m020_digests(db: Database) -> None:
 def m021_alerts(db: Database) -> None:
     """Budgets and alerts (`bot.budgets`, `bot.alerts`): one message per breach, updated in place.
 
-    `alerts` holds the breach's message (channel, ts), its highest level and who acknowledged or
-    snoozed it; `alert_fired` has one row per threshold already notified, so each fires once.
+    `alerts` holds the breach's message (channel, ts), the thresholds it shows (`level`) and who
+    acknowledged or snoozed it; `alert_fired` has one row per threshold already notified, so
+    each fires once whatever process evaluates it.
     """
     db.table("budgets").create(
         {"scope": str, "amount_microcents": int, "set_by": str, "set_at": str},
@@ -451,6 +452,7 @@ def m021_alerts(db: Database) -> None:
             "detail": str,
             "acknowledged_by": str,
             "acknowledged_at": str,
+            "snoozed_by": str,
             "snoozed_until": str,
             "created_at": str,
             "updated_at": str,
