@@ -168,3 +168,49 @@ def test_missing_data_is_said_not_shown_as_zero() -> None:
     text = digest_text(digest)
     assert "Spend on Thu Nov 19: –" in text
     assert "not synced yet" in text
+
+
+def test_attribution_sentences() -> None:
+    from bot.digest.model import Attribution
+    from bot.digest.render_parts import attribution_sentence
+
+    three = Attribution(
+        change_microcents=mc("124000"),
+        carried_microcents=mc("86800"),
+        people=3,
+        share_pct=70,
+        product="claude_code",
+        product_label="Claude Code",
+        product_share_pct=90,
+    )
+    assert attribution_sentence(three) == "+$1,240.00: 70% from 3 people, mostly Claude Code."
+    more = three.model_copy(
+        update={"carried_microcents": mc("200000"), "share_pct": 161, "product_label": None}
+    )
+    assert attribution_sentence(more) == (
+        "+$1,240.00: 3 people added $2,000.00, more than all of it (others moved the other way)."
+    )
+    down = Attribution(
+        change_microcents=-mc("50000"),
+        carried_microcents=-mc("40000"),
+        people=1,
+        share_pct=80,
+        product=None,
+        product_label=None,
+        product_share_pct=None,
+    )
+    assert attribution_sentence(down) == "−$500.00: 80% from 1 person."
+
+
+def test_a_flat_week_is_not_attributed(store: StoreBuilder) -> None:
+    # Nov 12 vs Nov 5 are both $100: nothing to attribute, though people moved.
+    store.user_cost(d("2026-11-05"), "u1", "3000", product="chat")
+    digest = build_digest(
+        store.db,
+        DigestSpec(
+            kind="daily", period=Period.between(d("2026-11-12"), d("2026-11-12")), with_people=True
+        ),
+    )
+    assert digest.movers is not None
+    assert digest.movers.attribution is None
+    assert "the net change is small (under 5%)" in digest_text(digest)

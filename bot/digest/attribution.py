@@ -4,8 +4,10 @@
 organisation's (or the product's) spend change, API keys included. People are seat users
 ranked by their own change in that direction (`user_cost`); we take the fewest of them, at most
 `MAX_PEOPLE`, whose changes add up to half the change or more, and say what part of it they
-account for (it can exceed 100 % when others moved the other way). "Mostly X" names the product
+account for (more than all of it when others moved the other way). "Mostly X" names the product
 that carried the largest part of those people's change, when it carried more than half of it.
+A change under `MATERIAL_PERCENT` % of the period before is not attributed: when spend is flat,
+"who moved it" has no answer, only people who rose and people who fell (both are listed).
 
 Names of people appear only with `with_people`; the counts and products never name anyone.
 """
@@ -23,10 +25,11 @@ from bot.reports.people import identities
 from bot.reports.periods import Period
 from bot.reports.spend import spend_series
 from bot.reports.sql import day_list, per_user
-from bot.reports.types import Mover
+from bot.reports.types import Delta, Mover
 
 MAX_PEOPLE = 5
 SHOWN = 3
+MATERIAL_PERCENT = 5
 _HALF = 50
 
 
@@ -35,20 +38,23 @@ def movers(
     current: Sequence[date],
     previous: Sequence[date],
     *,
-    change_microcents: int | None,
+    change: Delta | None,
     product: str | None = None,
     with_people: bool = False,
 ) -> Movers | None:
-    """Movers between `current` and `previous` (synced days of each); None without both."""
+    """Movers between `current` and `previous` (synced days of each); None without both.
+    `change` is the headline spend now vs before (org or product)."""
     if not current or not previous:
         return None
     changes = _user_changes(db, current, previous, product)
     rising = sorted((c for c in changes if c[3] > 0), key=lambda c: (-c[3], c[0]))
     falling = sorted((c for c in changes if c[3] < 0), key=lambda c: (c[3], c[0]))
     attribution = None
-    if change_microcents:
-        ranked = rising if change_microcents > 0 else falling
-        attribution = _attribute(db, ranked, change_microcents, current, previous, product)
+    if _material(change):
+        assert change is not None
+        net = int(change.current) - int(change.previous or 0)
+        ranked = rising if net > 0 else falling
+        attribution = _attribute(db, ranked, net, current, previous, product)
     products_up: tuple[ProductMove, ...] = ()
     products_down: tuple[ProductMove, ...] = ()
     if product is None:
@@ -65,6 +71,13 @@ def movers(
         people_up=people_up,
         people_down=people_down,
     )
+
+
+def _material(change: Delta | None) -> bool:
+    if change is None or change.previous is None or not change.previous:
+        return False
+    net = int(change.current) - int(change.previous)
+    return net != 0 and abs(net) * 100 >= abs(int(change.previous)) * MATERIAL_PERCENT
 
 
 Change = tuple[str, int, int, int]
@@ -117,6 +130,7 @@ def _attribute(
         top, top_share = None, None
     return Attribution(
         change_microcents=change,
+        carried_microcents=carried,
         people=len(chosen),
         share_pct=share,
         product=top,

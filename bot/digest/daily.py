@@ -72,7 +72,7 @@ def daily_digest(db: Database, spec: DigestSpec, restated: tuple[Restatement, ..
             db,
             [day],
             [day - timedelta(days=7)],
-            change_microcents=None if change.change is None else int(change.change),
+            change=change,
             product=product,
             with_people=True,
         )

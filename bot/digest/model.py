@@ -95,6 +95,8 @@ class Attribution(Model):
     """Who carried a change: "+$1,240: 70 % from 3 people, mostly Claude Code"."""
 
     change_microcents: int
+    carried_microcents: int
+    """What those people's own spend changed by (same sign as the change)."""
     people: int
     share_pct: int
     """The people's part of the change, in whole percent of it."""

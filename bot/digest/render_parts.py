@@ -144,8 +144,8 @@ def newcomer_blocks(new: Newcomers) -> list[Block]:
         text = f"*New people* ({when}): nobody used Claude or Claude Code for the first time."
     else:
         text = (
-            f"*New people* ({when}): {_people(new.claude)} used Claude for the first time, "
-            f"{_people(new.claude_code)} Claude Code."
+            f"*New people* ({when}): first time with Claude: {_people(new.claude)}; "
+            f"first time with Claude Code: {_people(new.claude_code)}."
         )
     blocks = [section(text)]
     for label, names in (("Claude", new.claude_names), ("Claude Code", new.claude_code_names)):
@@ -157,7 +157,9 @@ def newcomer_blocks(new: Newcomers) -> list[Block]:
 
 
 def _people(count: int | None) -> str:
-    return "–" if count is None else ("1 person" if count == 1 else f"{count:,} people")
+    if count is None:
+        return "–"
+    return "nobody" if count == 0 else "1 person" if count == 1 else f"{count:,} people"
 
 
 def spender_blocks(result: TopSpenders) -> list[Block]:
@@ -176,8 +178,10 @@ def attribution_sentence(a: Attribution) -> str:
     """`+$1,240.00: 70% from 3 people, mostly Claude Code.` (raw text; escape before use)."""
     who = "1 person" if a.people == 1 else f"{a.people} people"
     if a.share_pct > 100:
+        verb = "added" if a.change_microcents > 0 else "cut"
         text = (
-            f"{signed_usd(a.change_microcents)}: {who} moved more than all of it ({a.share_pct}%)"
+            f"{signed_usd(a.change_microcents)}: {who} {verb} {money(abs(a.carried_microcents))}, "
+            "more than all of it (others moved the other way)"
         )
     else:
         text = f"{signed_usd(a.change_microcents)}: {a.share_pct}% from {who}"
@@ -208,6 +212,10 @@ def mover_blocks(moved: Movers) -> list[Block]:
     if moved.attribution is not None:
         blocks.append(
             section(f"*What moved it:* {escape(attribution_sentence(moved.attribution))}")
+        )
+    elif moved.products_up or moved.products_down or moved.people_up or moved.people_down:
+        blocks.append(
+            section("*What moved:* the net change is small (under 5%); the biggest ups and downs:")
         )
     for title, rows in (
         ("Products up", _product_rows(moved.products_up)),

@@ -60,7 +60,7 @@ def weekly_digest(db: Database, spec: DigestSpec, restated: tuple[Restatement, .
         db,
         current,
         previous,
-        change_microcents=None if change is None or change.change is None else int(change.change),
+        change=change,
         product=product,
         with_people=spec.with_people,
     )
