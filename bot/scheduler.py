@@ -160,7 +160,11 @@ class DigestScheduler:
         scheduler = BackgroundScheduler(timezone=UTC)
         safe = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 55}
         scheduler.add_job(
-            self._safely(self.tick), CronTrigger(second=5, timezone=UTC), id="digests", **safe
+            self._safely(self.tick),
+            CronTrigger(second=5, timezone=UTC),
+            id="digests",
+            next_run_time=datetime.now(UTC),  # catch up at once after a restart
+            **safe,
         )
         if self.alerts is not None:
             scheduler.add_job(
@@ -174,7 +178,7 @@ class DigestScheduler:
 
     def shutdown(self) -> None:
         if self._scheduler is not None:
-            self._scheduler.shutdown(wait=False)
+            self._scheduler.shutdown(wait=True)
             self._scheduler = None
 
     def job_ids(self) -> list[str]:
@@ -189,6 +193,24 @@ class DigestScheduler:
                 log.exception("scheduled job failed")
 
         return run
+
+
+def serve_scheduler(settings: Settings, client: WebClient) -> DigestScheduler:
+    """The scheduler `claude-usage serve` runs: syncs with the settings' key, and alerts when
+    `CLAUDE_USAGE_ALERT_CHANNEL` is set (posted by the same process identity)."""
+    owner = process_owner()
+    alerts: AlertHook | None = None
+    if settings.alert_channel:
+        from bot.slack.alert_post import AlertPublisher
+
+        publisher = AlertPublisher(Poster(client, owner), settings.alert_channel)
+
+        def alerts(db: Database, now: datetime) -> None:
+            publisher.run(db, now)
+
+    return DigestScheduler(
+        settings, client, syncer=settings_syncer(settings), alerts=alerts, owner=owner
+    )
 
 
 def settings_syncer(settings: Settings) -> Syncer | None:
