@@ -17,9 +17,12 @@ import pytest
 from pydantic import SecretStr
 
 from bot.console.render import blocks_to_text
+from bot.digest.model import DigestSpec
+from bot.digest.schedule import report_period
 from bot.scheduler import DigestScheduler, settings_syncer
 from bot.simulator.server import RunningSimulator
-from bot.slack.once import METADATA_EVENT
+from bot.slack.digest_post import publish_digest
+from bot.slack.once import METADATA_EVENT, Poster
 from bot.store import posts
 from tests.fakes.digest_env import DigestEnv
 from tests.fakes.slack_env import DIGEST_CHANNEL, NOW
@@ -222,3 +225,24 @@ def test_serve_runs_the_scheduler_jobs_in_the_background(digest_env: DigestEnv) 
     finally:
         scheduler.shutdown()
     assert scheduler.job_ids() == []
+
+
+def test_a_person_can_post_a_skipped_run_once_and_force_another(digest_env: DigestEnv) -> None:
+    env = digest_env
+    env.subscribe("daily", "09:00", "Europe/Berlin")
+    late = env.clock.at(datetime(2026, 11, 20, 14, 0, tzinfo=UTC))  # beyond the 3 h grace
+    scheduler = env.scheduler("serve")
+    assert scheduler.tick(late) == []
+    db = env.db()
+    spec = DigestSpec(kind="daily", period=report_period("daily", late))
+    person = Poster(env.client(), "cli", now=env.clock)
+    first = publish_digest(person, db, channel=DIGEST_CHANNEL, spec=spec, manual=True)
+    again = publish_digest(person, db, channel=DIGEST_CHANNEL, spec=spec, manual=True)
+    assert (first.outcome, first.key.attempt) == ("posted", 1)
+    assert (again.outcome, again.key.attempt) == ("already_posted", 1)
+    forced = publish_digest(person, db, channel=DIGEST_CHANNEL, spec=spec, force=True)
+    assert (forced.outcome, forced.key.attempt) == ("posted", 2)
+    assert forced.key.claim_id == f"{DIGEST_CHANNEL}/daily/2026-11-19/2"
+    assert len(env.top_level_posts()) == 2
+    assert scheduler.tick(late) == []  # the scheduler leaves the skipped run skipped
+    db.close()

@@ -98,7 +98,9 @@ def register(app: typer.Typer) -> None:
                 syncer(db, datetime.now(UTC))
             spec = _spec(db, kind, target, day)
             poster = Poster(client, process_owner())
-            result = publish_digest(poster, db, channel=target, spec=spec, force=force, wait=60)
+            result = publish_digest(
+                poster, db, channel=target, spec=spec, force=force, manual=True, wait=60
+            )
         finally:
             db.close()
         if result.outcome == "failed":

@@ -10,7 +10,8 @@
    A process that died after posting is replaced by the next one, which finds the message and
    does the follow-ups instead; uploads happen at most once per holder of the row.
 
-`force=True` posts a new attempt of the same period (`digest run --force`).
+`force=True` posts a new attempt of the same period (`digest run --force`); `manual=True` (a
+person running `digest run`) posts a run the scheduler skipped or gave up on, still once.
 """
 
 from __future__ import annotations
@@ -67,12 +68,15 @@ def publish_digest(
     channel: str,
     spec: DigestSpec,
     force: bool = False,
+    manual: bool = False,
     wait: float = 0.0,
     charts: Callable[[Database, Digest], list[Chart]] = digest_charts,
 ) -> DigestRun:
     key = digest_key(channel, spec)
     if force:
         key = posts.next_attempt(db, key)
+    elif manual:
+        key = _manual_key(db, key)
     row = posts.get_post(db, key)
     if row is not None and row.state in ("done", "skipped", "failed"):
         outcome: Outcome = "already_posted" if row.state == "done" else row.state
@@ -85,6 +89,17 @@ def publish_digest(
         return DigestRun(sent.outcome, key, error=sent.error)
     uploaded = _follow_up(poster, db, key, sent.ts, digest, charts)
     return DigestRun(sent.outcome, key, sent.ts, uploaded)
+
+
+def _manual_key(db: Database, key: PostKey) -> PostKey:
+    """A run asked for by a person: the latest attempt, or a new one when the latest was
+    skipped (missed its grace period) or given up. Two such runs still race for one key."""
+    latest = posts.latest_attempt(db, key)
+    if latest is None:
+        return key
+    if latest.state in ("skipped", "failed"):
+        return posts.next_attempt(db, key)
+    return latest.key
 
 
 def _follow_up(
