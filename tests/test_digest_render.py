@@ -50,3 +50,11 @@ def test_charts_are_real_pngs_of_the_digest_days(synced_store_path: Path) -> Non
         assert chart.png.startswith(b"\x89PNG\r\n\x1a\n")
         assert len(chart.png) > 10_000
         assert chart.alt
+
+
+def test_a_product_digest_charts_that_product(synced_store_path: Path) -> None:
+    db = open_store(str(synced_store_path))
+    spec = DigestSpec(kind="daily", period=report_period("daily", NOW), product="claude_code")
+    spend, actives = digest_charts(db, build_digest(db, spec))
+    assert spend.title == "Claude Code spend, last 30 days"
+    assert actives.title == "Claude Code active users, last 30 days"

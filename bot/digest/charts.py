@@ -34,7 +34,10 @@ class Chart:
 
 def digest_charts(db: Database, digest: Digest) -> list[Chart]:
     end = digest.period.end
-    return [_spend_chart(db, end, digest.product, digest.product_label), _actives_chart(db, end)]
+    return [
+        _spend_chart(db, end, digest.product, digest.product_label),
+        _actives_chart(db, end, digest.product, digest.product_label),
+    ]
 
 
 def _spend_chart(db: Database, end: date, product: str | None, label: str | None) -> Chart:
@@ -60,20 +63,25 @@ def _spend_chart(db: Database, end: date, product: str | None, label: str | None
     )
 
 
-def _actives_chart(db: Database, end: date) -> Chart:
+def _actives_chart(db: Database, end: date, product: str | None, label: str | None) -> Chart:
+    """DAU bars and the WAU line; a product digest charts that product's actives when the API
+    reports them (`{product}_daily_active_user_count`), else the organisation's."""
     last = latest_engagement_day(db, end)
-    series: list[ActiveDay] = []
+    rows = []
     if last is not None:
-        days = [last - timedelta(days=n) for n in range(CHART_DAYS - 1, -1, -1)]
-        for row in summary_rows(db, days):
-            series.append(
-                ActiveDay(
-                    date.fromisoformat(row["day"]),
-                    row.get("daily_active_user_count"),
-                    row.get("weekly_active_user_count"),
-                )
-            )
-    title = f"Active users, last {CHART_DAYS} days"
+        rows = summary_rows(db, [last - timedelta(days=n) for n in range(CHART_DAYS - 1, -1, -1)])
+    prefix, who = "", "Active users"
+    if product is not None and any(r.get(f"{product}_daily_active_user_count") for r in rows):
+        prefix, who = f"{product}_", f"{label or product} active users"
+    series = [
+        ActiveDay(
+            date.fromisoformat(row["day"]),
+            row.get(f"{prefix}daily_active_user_count"),
+            row.get(f"{prefix}weekly_active_user_count"),
+        )
+        for row in rows
+    ]
+    title = f"{who}, last {CHART_DAYS} days"
     return Chart(
         filename="active-users.png",
         title=title,
