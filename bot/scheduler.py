@@ -125,7 +125,14 @@ class DigestScheduler:
                 self._sync(db, moment)
                 runs = []
                 for item in due:
-                    run = publish_digest(self.poster, db, channel=item.sub.channel, spec=item.spec)
+                    try:
+                        run = publish_digest(
+                            self.poster, db, channel=item.sub.channel, spec=item.spec
+                        )
+                    except Exception:  # one broken digest must not hold up the others
+                        log.exception("the %s digest for %s failed", item.sub.kind,
+                                      item.sub.channel)  # fmt: skip
+                        continue
                     log.info("%s", run.sentence())
                     runs.append(run)
                 return runs

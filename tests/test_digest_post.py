@@ -246,3 +246,23 @@ def test_a_person_can_post_a_skipped_run_once_and_force_another(digest_env: Dige
     assert len(env.top_level_posts()) == 2
     assert scheduler.tick(late) == []  # the scheduler leaves the skipped run skipped
     db.close()
+
+
+def test_an_unreadable_history_never_leads_to_a_guess(digest_env: DigestEnv) -> None:
+    """A dead holder's claim in a channel the bot was removed from: its post cannot be looked
+    for, so nothing is sent, and the other subscriptions still run."""
+    env = digest_env
+    env.subscribe("daily", "09:00", "Europe/Berlin")
+    env.subscribe("daily", "09:00", "Europe/Berlin", channel="C0GENERAL1")
+    db = env.db()
+    gone = posts.PostKey(DIGEST_CHANNEL, "daily", "2026-11-19")
+    posts.claim(db, gone, owner="dead", now=WINTER_NINE_BERLIN, lease=timedelta(minutes=10))
+    db.close()
+    env.fake.leave(DIGEST_CHANNEL)
+    runs = env.scheduler("next").tick(env.clock.at(WINTER_NINE_BERLIN + timedelta(minutes=30)))
+    assert {(r.key.channel, r.outcome) for r in runs} == {
+        (DIGEST_CHANNEL, "failed"),
+        ("C0GENERAL1", "posted"),
+    }
+    assert env.top_level_posts() == []
+    assert len(env.top_level_posts("C0GENERAL1")) == 1

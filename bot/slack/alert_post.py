@@ -94,7 +94,11 @@ class AlertPublisher:
             return []
         done = []
         for breach in breaches(db, now):
-            outcome = self.apply(db, breach, now)
+            try:
+                outcome = self.apply(db, breach, now)
+            except Exception:  # one broken alert must not hold up the others
+                log.exception("alert %s failed", breach.value)
+                continue
             if outcome:
                 done.append(f"{breach.kind} {breach.scope or 'org'} {breach.period}: {outcome}")
         for line in done:

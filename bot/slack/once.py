@@ -143,7 +143,13 @@ class Poster:
             return Sent("already_posted", key, row.ts)
         if row.state in ("skipped", "failed"):
             return Sent("skipped" if row.state == "skipped" else "failed", key, error=row.note)
-        found = self._look(key, row.claimed_at)
+        try:
+            found = find_post(self.client, key.channel, key, row.claimed_at)
+        except (SlackApiError, SlackClientError, OSError) as exc:
+            # Unverifiable (the bot was removed, a scope is missing, Slack is down): never
+            # post on a guess. The claim stays; a later run looks again.
+            log.warning("could not read the history of %s: %s", key.channel, exc)
+            return Sent("failed", key, error="could not read the channel history")
         if found is not None:
             posts.mark_posted(db, key, ts=found, now=self.now())
             log.info("found %s already in Slack (ts %s); not posting again", key.claim_id, found)
@@ -156,13 +162,6 @@ class Poster:
         if posts.take_over(db, row, owner=self.owner, now=self.now(), lease=self.lease):
             return self._send(db, key, message, payload, thread_ts)
         return Sent("in_progress", key)
-
-    def _look(self, key: PostKey, since: datetime) -> str | None:
-        try:
-            return find_post(self.client, key.channel, key, since)
-        except SlackClientError as exc:
-            log.warning("could not read the history of %s: %s", key.channel, exc)
-            raise
 
     def _wait(self, db: Database, key: PostKey, seconds: float) -> PostRow | None:
         """Poll the store until another holder marks the post, or `seconds` pass (real time:
