@@ -119,7 +119,7 @@ def _follow_up(
     uploaded = 0
     try:
         made = charts(db, digest)
-        poster.client.files_upload_v2(
+        poster.sender.files_upload_v2(  # no connection retry: never share a chart twice
             channel=key.channel,
             thread_ts=ts,
             initial_comment=f"Charts for the {title_of(digest)}.",
