@@ -235,7 +235,7 @@ def trend_blocks(trend: tuple[WeekPoint, ...]) -> list[Block]:
         Row(
             range_label(w.start, w.end),
             opt_usd(w.spend_microcents),
-            (f"DAU {opt_number(w.dau_avg)}",),
+            (_dau(w.dau_avg),),
         )
         for w in trend
     ]
@@ -248,7 +248,7 @@ def trend_blocks(trend: tuple[WeekPoint, ...]) -> list[Block]:
 
 
 def _dau(value: float | None) -> str:
-    return "avg DAU –" if value is None else f"avg DAU {value:,.1f}"
+    return "avg DAU      –" if value is None else f"avg DAU {value:>6,.1f}"
 
 
 def restatement_blocks(found: tuple[Restatement, ...]) -> list[Block]:
