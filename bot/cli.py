@@ -38,6 +38,7 @@ def _register() -> None:
     """Attach each feature's commands; each feature module owns its command bodies."""
     from bot.analytics.cli import register as register_analytics
     from bot.console.cli import register as register_terminal
+    from bot.digest.cli import register as register_digest
     from bot.simulator.cli import register as register_simulator
     from bot.slack.cli import register as register_slack
     from bot.store.cli import register as register_store
@@ -49,6 +50,7 @@ def _register() -> None:
     register_slack(app)
     register_terminal(app)
     register_ask(app)
+    register_digest(app)
 
 
 @app.callback()

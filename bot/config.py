@@ -7,6 +7,7 @@ and no code path ever picks up a real key by accident. Secrets are `SecretStr`: 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -77,6 +78,17 @@ class Settings(BaseSettings):
         description="Monthly price of one seat in US cents, used to cost idle seats.",
     )
     port: int = Field(default=3000, validation_alias=AliasChoices("PORT", "port"))
+    alert_channel: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("CLAUDE_USAGE_ALERT_CHANNEL", "alert_channel"),
+        description="Channel ID (C…/G…) where budget and anomaly alerts are posted.",
+    )
+    digest_grace_minutes: int = Field(
+        default=180,
+        ge=0,
+        validation_alias=AliasChoices("CLAUDE_USAGE_DIGEST_GRACE_MINUTES", "digest_grace_minutes"),
+        description="How late a missed digest may still be posted; later ones are skipped.",
+    )
 
     @field_validator("admins", "digest_channels", mode="before")
     @classmethod
@@ -96,6 +108,19 @@ class Settings(BaseSettings):
                 f"CLAUDE_USAGE_TZ {value!r} is not a time zone; use an IANA name such as "
                 "Europe/Berlin, America/New_York or UTC"
             ) from None
+        return name
+
+    @field_validator("alert_channel")
+    @classmethod
+    def _channel_id(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        name = value.strip()
+        if not re.fullmatch(r"[CG][A-Z0-9]{2,20}", name):
+            raise ValueError(
+                f"CLAUDE_USAGE_ALERT_CHANNEL {value!r} is not a channel ID; copy it from the "
+                "channel's details in Slack (it starts with C or G)"
+            )
         return name
 
     @field_validator("slack_api_url")

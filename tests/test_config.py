@@ -67,3 +67,16 @@ def test_the_cli_reports_a_bad_time_zone_in_one_line(tmp_path: object) -> None:
         "error: CLAUDE_USAGE_TZ 'Mars/Olympus' is not a time zone; use an IANA name such as "
         "Europe/Berlin, America/New_York or UTC."
     ]
+
+
+def test_alert_channel_and_digest_grace(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.config import ConfigError, load_settings
+
+    assert (Settings().alert_channel, Settings().digest_grace_minutes) == (None, 180)
+    monkeypatch.setenv("CLAUDE_USAGE_ALERT_CHANNEL", " C0ALERTS01 ")
+    monkeypatch.setenv("CLAUDE_USAGE_DIGEST_GRACE_MINUTES", "30")
+    settings = load_settings()
+    assert (settings.alert_channel, settings.digest_grace_minutes) == ("C0ALERTS01", 30)
+    monkeypatch.setenv("CLAUDE_USAGE_ALERT_CHANNEL", "#claude-alerts")
+    with pytest.raises(ConfigError, match="CLAUDE_USAGE_ALERT_CHANNEL '#claude-alerts' is not"):
+        load_settings()

@@ -66,6 +66,7 @@ def test_each_report_answers_with_the_rendered_report(slack_env: SlackEnv, words
 def test_every_subcommand_is_covered_here_or_elsewhere() -> None:
     covered = {"help", "top-spenders", "spend", "tokens", "adoption", "user", "projects", "skills"}
     covered |= {"connectors", "compare", "finance", "status", "export"}
+    covered |= {"digest", "budget"}  # tests/test_slack_manage.py
     assert set(SUBCOMMANDS) == covered
 
 

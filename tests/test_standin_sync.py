@@ -117,6 +117,8 @@ WORDS = {
     "finance": "finance",
     "status": "status",
     "export": "export spend 30d",
+    "digest": "digest list",
+    "budget": "budget show",
 }
 
 
@@ -192,3 +194,20 @@ def test_the_sparse_simulator_shows_dashes_and_drift(sparse: tuple[Settings, Dat
     status = answer_line("status", db, today=TODAY, settings=settings).text
     assert "last_activity_date" in status
     assert "voice_metrics" in status
+
+
+@pytest.mark.parametrize("kind", ["daily", "weekly"])
+def test_a_digest_of_sparse_data_builds_and_renders(
+    sparse: tuple[Settings, Database], synced: Synced, kind: str
+) -> None:
+    from bot.digest import DigestSpec, build_digest
+    from bot.digest.render import digest_text, render_digest
+    from bot.digest.schedule import report_period
+    from bot.store.subscriptions import DigestKind
+
+    which: DigestKind = "daily" if kind == "daily" else "weekly"
+    for db in (sparse[1], synced.db):
+        spec = DigestSpec(kind=which, period=report_period(which, NOW), with_people=True)
+        digest = build_digest(db, spec)
+        assert render_digest(digest).blocks
+        assert digest_text(digest).startswith(f"Claude {kind} digest")

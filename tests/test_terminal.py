@@ -86,9 +86,9 @@ def _console() -> tuple[Console, io.StringIO]:
     return Console(file=buffer, width=120, force_terminal=False, color_system=None), buffer
 
 
-def test_demo_tour_answers_every_subcommand_and_exits_zero() -> None:
+def test_demo_tour_answers_every_subcommand_and_exits_zero(tmp_path: Path) -> None:
     console, buffer = _console()
-    assert run_demo(users=25, interactive=False, console=console) == 0
+    assert run_demo(users=25, interactive=False, console=console, digest_dir=tmp_path) == 0
     out = buffer.getvalue()
     for line in tour(None)[:-2]:
         if not line.startswith("user "):
@@ -101,6 +101,10 @@ def test_demo_tour_answers_every_subcommand_and_exits_zero() -> None:
     for question in TOUR_QUESTIONS:
         assert f"ask: {question}" in out
     assert "I read this as: top spenders last week." in out
+    assert "claude-usage digest preview --kind daily" in out
+    assert "Claude daily digest · " in out
+    for name in ("digest-daily.json", "spend-by-product.png", "active-users.png"):
+        assert (tmp_path / name).stat().st_size > 0
 
 
 def test_demo_console_reads_lines_until_quit() -> None:

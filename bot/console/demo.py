@@ -74,6 +74,7 @@ def run_demo(
     interactive: bool | None = None,
     console: Console | None = None,
     read_line: Callable[[str], str] = input,
+    digest_dir: Path | None = None,
 ) -> int:
     out = console or Console()
     interactive = sys.stdin.isatty() if interactive is None else interactive
@@ -107,6 +108,7 @@ def run_demo(
             else:
                 _run_tour(db, settings, out, tour(_top_email(db)))
                 _ask_tour(db, settings, out)
+                _preview_digest(db, out, digest_dir or DEMO_DIGEST_DIR)
         finally:
             db.close()
     return 0
@@ -163,6 +165,32 @@ def _ask_tour(db: Database, settings: Settings, out: Console) -> None:
         out.print(Rule(f"ask: {question}", align="left"))
         ask_line(question, db, settings, out)
         out.print()
+
+
+DEMO_DIGEST_DIR = Path(tempfile.gettempdir()) / "claude-usage-demo-digest"
+"""Where the tour leaves the digest preview (outside the temporary store, so it can be opened)."""
+
+
+def _preview_digest(db: Database, out: Console, where: Path) -> None:
+    """The daily digest a subscribed channel would get this morning, as `digest preview` writes
+    it: the text here, the Block Kit JSON and the two charts in `where`."""
+    import json
+
+    from bot.digest import DigestSpec, build_digest
+    from bot.digest.charts import digest_charts
+    from bot.digest.render import digest_text, render_digest
+    from bot.digest.schedule import report_period
+
+    out.print(Rule("claude-usage digest preview --kind daily", align="left"))
+    spec = DigestSpec(kind="daily", period=report_period("daily", datetime.now(UTC)))
+    digest = build_digest(db, spec)
+    out.print(clean_lines(digest_text(digest)), markup=False, highlight=False, soft_wrap=True)
+    where.mkdir(parents=True, exist_ok=True)
+    payload = json.dumps(render_digest(digest).payload(), indent=2, ensure_ascii=False)
+    (where / "digest-daily.json").write_text(payload + "\n", encoding="utf-8")
+    for chart in digest_charts(db, digest):
+        (where / chart.filename).write_bytes(chart.png)
+    out.print(f"[dim](Block Kit JSON and the charts are in {where})[/]\n")
 
 
 def _console_loop(

@@ -7,6 +7,7 @@ people's data (`per_user`), so the Slack layer can apply the admin rule before a
 
 from __future__ import annotations
 
+from datetime import time
 from typing import Annotated, Literal
 
 from pydantic import Field
@@ -121,6 +122,37 @@ class StatusCommand(CommandBase):
     name: Literal["status"] = "status"
 
 
+class DigestCommand(CommandBase):
+    """`digest subscribe|unsubscribe|list|preview` (see `bot.reports.command_manage`)."""
+
+    name: Literal["digest"] = "digest"
+    action: Literal["subscribe", "unsubscribe", "list", "preview"]
+    kind: Literal["daily", "weekly"] | None = None
+    """None: every kind (unsubscribe) or not given (list)."""
+    weekday: int | None = None
+    at: time | None = None
+    tz: str | None = None
+    with_people: bool = False
+    product: str | None = None
+
+    @property
+    def per_user(self) -> bool:
+        return self.with_people
+
+
+class BudgetCommand(CommandBase):
+    """`budget set|show|clear`; amounts in micro-cents."""
+
+    name: Literal["budget"] = "budget"
+    action: Literal["set", "show", "clear"]
+    amount_microcents: int | None = None
+    product: str | None = None
+
+
+ManageCommand = DigestCommand | BudgetCommand
+"""Commands that manage the bot (subscriptions, budgets) instead of answering with a report."""
+
+
 ReportCommand = Annotated[
     TopSpendersCommand
     | SpendCommand
@@ -158,6 +190,8 @@ Command = Annotated[
     | CompareCommand
     | FinanceCommand
     | StatusCommand
-    | ExportCommand,
+    | ExportCommand
+    | DigestCommand
+    | BudgetCommand,
     Field(discriminator="name"),
 ]

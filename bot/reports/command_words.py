@@ -40,6 +40,8 @@ _OPTIONS: dict[str, tuple[str, ...]] = {
     "projects": ("--limit",),
     "skills": ("--limit",),
     "connectors": ("--limit",),
+    "digest": ("--with-people", "--product"),
+    "budget": ("--product",),
 }
 _VALUE_OPTIONS = ("--product", "--model", "--limit")
 

@@ -23,12 +23,15 @@ from bot.reports.command_models import (
     DEFAULT_LIMIT,
     MAX_LIMIT,
     AdoptionCommand,
+    BudgetCommand,
     Command,
     CommandBase,
     CompareCommand,
+    DigestCommand,
     ExportCommand,
     FinanceCommand,
     HelpCommand,
+    ManageCommand,
     RankingCommand,
     ReportCommand,
     SpendCommand,
@@ -52,13 +55,16 @@ __all__ = [
     "SUBCOMMANDS",
     "USAGE",
     "AdoptionCommand",
+    "BudgetCommand",
     "Command",
     "CommandBase",
     "CommandError",
     "CompareCommand",
+    "DigestCommand",
     "ExportCommand",
     "FinanceCommand",
     "HelpCommand",
+    "ManageCommand",
     "RankingCommand",
     "ReportCommand",
     "SpendCommand",
@@ -97,6 +103,11 @@ def parse_command(text: str, *, today: date) -> Command:
         report = _report(inner, rest[1:], today)
         limited = any(w.lower().split("=", 1)[0] == "--limit" for w in rest[1:])
         return ExportCommand(report=report, every_row=not limited, share=share)
+    if sub in ("digest", "budget"):
+        from bot.reports.command_manage import parse_budget, parse_digest
+
+        manage = parse_digest(rest) if sub == "digest" else parse_budget(rest)
+        return manage.model_copy(update={"share": share})
     if sub not in SUBCOMMANDS:
         raise CommandError(f"`{words[0]}` is not a /claude-usage subcommand.{_did_you_mean(sub)}")
     try:

@@ -15,8 +15,10 @@ from sqlite_utils import Database
 from bot.reports.adoption import adoption
 from bot.reports.command_models import (
     AdoptionCommand,
+    BudgetCommand,
     Command,
     CompareCommand,
+    DigestCommand,
     ExportCommand,
     FinanceCommand,
     HelpCommand,
@@ -45,6 +47,11 @@ def run_command(
 ) -> CommandResult:
     if isinstance(command, HelpCommand):
         return HelpResult(text=help_text(command.topic), topic=command.topic)
+    if isinstance(command, DigestCommand | BudgetCommand):
+        raise CommandError(
+            f"`{command.name}` is managed from Slack (`/claude-usage {command.name} …`); on the "
+            "command line use `claude-usage digest preview` or `claude-usage digest run`."
+        )
     if isinstance(command, ExportCommand):
         result = run_report(
             command.report,

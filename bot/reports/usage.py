@@ -23,6 +23,9 @@ Usage: /claude-usage <subcommand> [period] [options]   (period defaults to 7d)
   finance                                  month to date, yesterday vs 7-day average, idle seats
   status                                   how fresh the data is
   export <report> [period]                 e.g. export top-spenders last-month
+  digest subscribe|unsubscribe|list|preview [daily|weekly] [HH:MM] [Area/City] [--with-people]
+                                           e.g. digest subscribe daily 09:00 Europe/Berlin
+  budget set|show|clear [AMOUNT] [--product P]         e.g. budget set 25000
 Periods: 7d, 30d, Nd, today, yesterday, this-week, last-week, mtd, last-month,
   2026-10-01 or 2026-10-01..2026-10-31.  Add --share to post the answer in the channel."""
 
@@ -40,8 +43,12 @@ SUBCOMMANDS = (
     "finance",
     "status",
     "export",
+    "digest",
+    "budget",
 )
-EXPORTABLE = tuple(s for s in SUBCOMMANDS if s not in ("help", "export", "status"))
+MANAGEMENT = ("digest", "budget")
+"""Subcommands that manage the bot (scheduled digests, budgets) rather than answer a question."""
+EXPORTABLE = tuple(s for s in SUBCOMMANDS if s not in ("help", "export", "status", *MANAGEMENT))
 
 
 class CommandError(InputError):

@@ -7,7 +7,7 @@ Other modules and the tests construct it directly; nothing here reads the enviro
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -35,6 +35,17 @@ class SimConfig(BaseModel):
     # fields dropped, undocumented ones added, some amounts as JSON numbers; chosen by hashing the
     # seed, endpoint and row identity, so every request keeps answering with the same bytes.
     sparse: bool = False
+    # Deterministic spend spikes: (UTC day, factor) multiplies every usage line of that day
+    # (seat users and automation alike), as a runaway script would; activity is unchanged.
+    # Tests use it to check that anomaly alerts fire on that day and on no other.
+    spikes: tuple[tuple[date, int], ...] = ()
+
+    @field_validator("spikes")
+    @classmethod
+    def _positive(cls, value: tuple[tuple[date, int], ...]) -> tuple[tuple[date, int], ...]:
+        if any(factor < 1 for _, factor in value):
+            raise ValueError("a spike factor must be at least 1")
+        return value
 
     @field_validator("now")
     @classmethod

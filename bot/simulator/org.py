@@ -22,7 +22,7 @@ until the day is 30 days old), exactly as the endpoints do.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from functools import lru_cache
@@ -100,6 +100,7 @@ class SyntheticOrg:
         self._day_activity = lru_cache(maxsize=512)(self._compute_day_activity)
         self._user_day = lru_cache(maxsize=20_000)(self._compute_user_day)
         self._cost_lines = lru_cache(maxsize=96)(self._compute_cost_lines)
+        self._spikes = {day.toordinal(): factor for day, factor in config.spikes}
 
     # -- people -------------------------------------------------------------------------------
 
@@ -199,6 +200,9 @@ class SyntheticOrg:
                 lines += seat_lines(self.seed, u, d, self.products_on(u.index, d))
         weekend = date.fromordinal(d).weekday() >= 5
         lines += automation_lines(self.seed, self.bots, d, weekend)
+        factor = self._spikes.get(d, 1)
+        if factor != 1:
+            lines = [replace(line, counts=tuple(c * factor for c in line.counts)) for line in lines]
         return tuple(lines)
 
     def cost_lines(self, day: date | int) -> tuple[Line, ...]:

@@ -18,7 +18,14 @@ from dataclasses import dataclass, replace
 from sqlite_utils import Database
 
 from bot.errors import ClaudeUsageError
-from bot.reports.commands import Command, CommandError, ExportCommand, parse_command
+from bot.reports.commands import (
+    BudgetCommand,
+    Command,
+    CommandError,
+    DigestCommand,
+    ExportCommand,
+    parse_command,
+)
 from bot.reports.coverage import NoDataError
 from bot.reports.types import CommandResult, Export, StatusReport
 from bot.slack.auth import Visibility, authorize, visibility
@@ -83,6 +90,10 @@ def _answer(
     today = deps.today()
     command = parse_command(text.strip() or "help", today=today)  # exports carry every row
     viewer = deps.directory.viewer(user_id)
+    if isinstance(command, DigestCommand | BudgetCommand):
+        from bot.slack.manage import manage  # digests and budgets: their own rules
+
+        return Answer(manage(deps, command, viewer, channel_id), command=command)
     command = authorize(command, viewer, deps.directory)
     with deps.store.connect() as db:
         if command.name != "help":

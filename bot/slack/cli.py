@@ -10,7 +10,8 @@ import typer
 def register(app: typer.Typer) -> None:
     @app.command()
     def serve() -> None:
-        """Run the Slack app: socket mode with SLACK_APP_TOKEN, else HTTP on PORT."""
+        """Run the Slack app (socket mode with SLACK_APP_TOKEN, else HTTP on PORT) and the
+        scheduler (digests, budget and anomaly alerts)."""
         from bot.config import load_settings
         from bot.slack.app import build_app, make_client, signing_secret
         from bot.slack.refresh import SyncRefresher
@@ -28,6 +29,11 @@ def register(app: typer.Typer) -> None:
         bolt = build_app(
             settings, db, client=client, socket_mode=bool(app_token), refresher=refresher
         )
+        from bot.scheduler import serve_scheduler
+
+        serve_scheduler(settings, client).start()
+        alerts = f"alerts to {settings.alert_channel}" if settings.alert_channel else "no alerts"
+        typer.echo(f"claude-usage: scheduler running (digests every minute, {alerts})", err=True)
         if app_token:
             from slack_bolt.adapter.socket_mode import SocketModeHandler
 

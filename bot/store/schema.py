@@ -39,6 +39,12 @@ Tables (primary key first):
     ask_threads      (thread)                    who opened an assistant thread, and where (m010)
     ask_questions    (id)                        each question: tokens, cost, rounds, figures (m010)
     ask_feedback     (question_id, user_id)      thumbs up (+1) or down (-1) on an answer (m010)
+    digest_subscriptions (channel, kind)         scheduled digests managed from Slack (m020)
+    posts            (channel, kind, period, attempt)  exactly-once claims of scheduled posts (m020)
+    digest_reported  (channel, scope, day)       spend a channel's digest last reported (m020)
+    budgets          (scope)                     monthly budgets, org ("") or per product (m021)
+    alerts           (kind, scope, period)       one alert message per breach, and its lifecycle
+    alert_fired      (kind, scope, period, threshold)  thresholds already notified (m021)
 """
 
 from __future__ import annotations
@@ -432,6 +438,100 @@ def m010_conversations(db: Database) -> None:
         {"question_id": int, "user_id": str, "value": int, "at": str},
         pk=("question_id", "user_id"),
         not_null={"value", "at"},
+    )
+
+
+@migrations()
+def m020_digests(db: Database) -> None:
+    """Scheduled channel digests (`bot.digest`, `bot.scheduler`).
+
+    `posts` is the exactly-once ledger (`bot.store.posts`): a row is claimed before a message is
+    sent and marked after, so two processes, a restart or a retry never post one period twice.
+    `digest_reported` remembers the spend each channel was told per day, so a later digest can
+    say when a re-sync revised it.
+    """
+    db.table("digest_subscriptions").create(
+        {
+            "channel": str,
+            "kind": str,
+            "at": str,
+            "tz": str,
+            "weekday": int,
+            "with_people": int,
+            "product": str,
+            "created_by": str,
+            "created_at": str,
+        },
+        pk=("channel", "kind"),
+        not_null={"channel", "kind", "at", "tz", "weekday", "with_people", "created_at"},
+    )
+    db.table("posts").create(
+        {
+            "channel": str,
+            "kind": str,
+            "period": str,
+            "attempt": int,
+            "state": str,
+            "owner": str,
+            "claimed_at": str,
+            "lease_until": str,
+            "ts": str,
+            "posted_at": str,
+            "done_at": str,
+            "tries": int,
+            "note": str,
+        },
+        pk=("channel", "kind", "period", "attempt"),
+        not_null={"channel", "kind", "period", "attempt", "state", "claimed_at"},
+    )
+    db.table("digest_reported").create(
+        {
+            "channel": str,
+            "scope": str,
+            "day": str,
+            "amount_microcents": int,
+            "reported_at": str,
+        },
+        pk=("channel", "scope", "day"),
+        not_null={"amount_microcents", "reported_at"},
+    )
+
+
+@migrations()
+def m021_alerts(db: Database) -> None:
+    """Budgets and alerts (`bot.budgets`, `bot.alerts`): one message per breach, updated in place.
+
+    `alerts` holds the breach's message (channel, ts), the thresholds it shows (`level`) and who
+    acknowledged or snoozed it; `alert_fired` has one row per threshold already notified, so
+    each fires once whatever process evaluates it.
+    """
+    db.table("budgets").create(
+        {"scope": str, "amount_microcents": int, "set_by": str, "set_at": str},
+        pk="scope",
+        not_null={"amount_microcents", "set_at"},
+    )
+    db.table("alerts").create(
+        {
+            "kind": str,
+            "scope": str,
+            "period": str,
+            "level": str,
+            "channel": str,
+            "ts": str,
+            "detail": str,
+            "acknowledged_by": str,
+            "acknowledged_at": str,
+            "snoozed_by": str,
+            "snoozed_until": str,
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk=("kind", "scope", "period"),
+        not_null={"level", "created_at"},
+    )
+    db.table("alert_fired").create(
+        {"kind": str, "scope": str, "period": str, "threshold": str, "fired_at": str},
+        pk=("kind", "scope", "period", "threshold"),
     )
 
 

@@ -31,11 +31,31 @@ def _auth_test(fake: FakeSlack, body: dict[str, Any], n: int, ts: str) -> dict[s
     }
 
 
+def _json_field(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str) and value[:1] in "[{" else value
+
+
 def _post_message(fake: FakeSlack, body: dict[str, Any], n: int, ts: str) -> dict[str, Any]:
     channel = str(body.get("channel", ""))
     if not channel:
         return {"ok": False, "error": "channel_not_found"}
-    message = {"type": "message", "text": body.get("text", ""), "user": BOT_USER_ID, "ts": ts}
+    if channel in fake.state.not_member:
+        return {"ok": False, "error": "not_in_channel"}
+    message: dict[str, Any] = {
+        "type": "message",
+        "text": body.get("text", ""),
+        "user": BOT_USER_ID,
+        "bot_id": BOT_ID,
+        "ts": ts,
+    }
+    if body.get("blocks"):
+        message["blocks"] = _json_field(body["blocks"])
+    if body.get("metadata"):
+        message["metadata"] = _json_field(body["metadata"])
+    if body.get("thread_ts"):
+        message["thread_ts"] = body["thread_ts"]
+    else:
+        fake.state.messages.setdefault(channel, []).append(message)
     return {"ok": True, "channel": channel, "ts": ts, "message": message}
 
 
@@ -46,6 +66,12 @@ def _post_ephemeral(fake: FakeSlack, body: dict[str, Any], n: int, ts: str) -> d
 
 
 def _update(fake: FakeSlack, body: dict[str, Any], n: int, ts: str) -> dict[str, Any]:
+    for message in fake.state.messages.get(str(body.get("channel", "")), []):
+        if message["ts"] == body.get("ts"):
+            message["text"] = body.get("text", "")
+            if body.get("blocks"):
+                message["blocks"] = _json_field(body["blocks"])
+            message["edited"] = {"user": BOT_USER_ID, "ts": ts}
     return {
         "ok": True,
         "channel": body.get("channel"),
@@ -127,6 +153,31 @@ def _complete_upload(fake: FakeSlack, body: dict[str, Any], n: int, ts: str) -> 
     }
 
 
+def _conversations_info(fake: FakeSlack, body: dict[str, Any], n: int, ts: str) -> dict[str, Any]:
+    channel = str(body.get("channel", ""))
+    if not channel.startswith(("C", "G")):
+        return {"ok": False, "error": "channel_not_found"}
+    member = channel not in fake.state.not_member
+    return {"ok": True, "channel": {"id": channel, "is_channel": True, "is_member": member}}
+
+
+def _history(fake: FakeSlack, body: dict[str, Any], n: int, ts: str) -> dict[str, Any]:
+    channel = str(body.get("channel", ""))
+    if channel in fake.state.not_member:
+        return {"ok": False, "error": "not_in_channel"}
+    oldest = float(body.get("oldest") or 0)
+    metadata = str(body.get("include_all_metadata", "")).lower() in ("1", "true")
+    found = []
+    for message in reversed(fake.state.messages.get(channel, [])):
+        if float(message["ts"]) <= oldest:
+            continue
+        shown = dict(message)
+        if not metadata:
+            shown.pop("metadata", None)
+        found.append(shown)
+    return {"ok": True, "messages": found, "has_more": False, "response_metadata": {}}
+
+
 def _connections_open(fake: FakeSlack, body: dict[str, Any], n: int, ts: str) -> dict[str, Any]:
     if fake.state.socket_url is None:
         return {"ok": False, "error": "not_allowed_token_type"}
@@ -197,4 +248,6 @@ ANSWERS: dict[str, Callable[[FakeSlack, dict[str, Any], int, str], dict[str, Any
     "chat.appendStream": _append_stream,
     "chat.stopStream": _stop_stream,
     "reactions.add": _reactions_add,
+    "conversations.info": _conversations_info,
+    "conversations.history": _history,
 }

@@ -8,6 +8,8 @@ parsed body, raw bytes) and answers the methods the app uses with payloads shape
     files.completeUploadExternal  apps.connections.open (→ `state.socket_url`, see socket_mode.py)
     assistant.threads.setStatus / setTitle / setSuggestedPrompts  chat.startStream / appendStream /
     stopStream (`streamed_text()` joins what a stream showed)  reactions.add
+    conversations.info (`is_member`: see `leave`)  conversations.history (messages the app
+    posted to a channel, newest first, with their `metadata` when `include_all_metadata`)
     POST /upload/<file_id>     the upload URL handed out by files.getUploadURLExternal
     POST /response/<id>        a `response_url` (what Bolt's `respond()` posts to)
 
@@ -76,6 +78,13 @@ class _State:
     latency: float = 0.0
     latency_methods: frozenset[str] | None = None
     socket_url: str | None = None
+    messages: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    """Top-level messages posted per channel, oldest first (chat.update edits them)."""
+    not_member: set[str] = field(default_factory=set)
+    drops: dict[str, int] = field(default_factory=dict)
+    """Methods answered but whose answer is lost (connection closed), and how many times."""
+    clock: Callable[[], float] | None = None
+    """Unix time for message ts (tests with a pinned clock); None: a fixed 2025 epoch."""
 
 
 class FakeSlack:
@@ -124,6 +133,27 @@ class FakeSlack:
     def fail(self, method: str, error: str) -> None:
         """Answer `method` with `{"ok": false, "error": error}` from now on."""
         self.state.errors[method] = error
+
+    def drop_answer(self, method: str, times: int = 1) -> None:
+        """Handle `method` as usual but close the connection instead of answering, `times`
+        times: what a client sees when the network breaks after Slack did the work."""
+        self.state.drops[method] = times
+
+    def _take_drop(self, method: str) -> bool:
+        with self._cond:
+            left = self.state.drops.get(method, 0)
+            if left > 0:
+                self.state.drops[method] = left - 1
+            return left > 0
+
+    def leave(self, channel: str) -> None:
+        """The bot is not a member of `channel` (conversations.info says is_member false)."""
+        self.state.not_member.add(channel)
+
+    def messages(self, channel: str) -> list[dict[str, Any]]:
+        """Top-level messages in `channel`, oldest first, as conversations.history holds them."""
+        with self._cond:
+            return [dict(m) for m in self.state.messages.get(channel, [])]
 
     def slow(self, seconds: float, methods: frozenset[str] | None = None) -> None:
         self.state.latency = seconds
@@ -185,12 +215,15 @@ class FakeSlack:
     def answer(self, method: str, body: dict[str, Any]) -> dict[str, Any]:
         if method in self.state.errors:
             return {"ok": False, "error": self.state.errors[method]}
-        n = next(self._ids)
-        ts = f"{1_764_000_000 + n}.{n:06d}"
-        handler = ANSWERS.get(method)
-        if handler is None:
-            return {"ok": False, "error": "unknown_method"}
-        return handler(self, body, n, ts)
+        with self._cond:  # answers may edit the workspace (messages): one at a time
+            n = next(self._ids)
+            ts = f"{1_764_000_000 + n}.{n:06d}"
+            if self.state.clock is not None:  # unique even when the clock stands still
+                ts = f"{int(self.state.clock())}.{n:06d}"
+            handler = ANSWERS.get(method)
+            if handler is None:
+                return {"ok": False, "error": "unknown_method"}
+            return handler(self, body, n, ts)
 
 
 def _parse_body(content_type: str, raw: bytes, query: str) -> dict[str, Any]:
@@ -223,7 +256,8 @@ def _handler_for(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
             length = int(self.headers.get("Content-Length") or 0)
             raw = self.rfile.read(length) if length else b""
             headers = {k.lower(): v for k, v in self.headers.items()}
-            body = _parse_body(headers.get("content-type", ""), raw, url.query)
+            binary = url.path.startswith("/upload/")  # file bytes (PNG), not a form
+            body = {} if binary else _parse_body(headers.get("content-type", ""), raw, url.query)
             if url.path.startswith("/api/"):
                 method = url.path.removeprefix("/api/")
             elif url.path.startswith("/response/"):
@@ -248,6 +282,9 @@ def _handler_for(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
                 ctype = "application/json; charset=utf-8"
             # Record before replying, so a caller that has its answer also sees the record.
             fake._record(Recorded(method, url.path, headers, body, raw))
+            if fake._take_drop(method):
+                self.close_connection = True  # the work is done; the answer never arrives
+                return
             self._reply(200, reply, ctype)
 
         do_GET = _handle

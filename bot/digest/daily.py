@@ -1,0 +1,130 @@
+"""The daily digest: yesterday's spend and what changed, in the words a channel reads at 9.
+
+Everything is anchored on the reported day D (the last complete UTC day when it fires):
+
+* spend on D with its revision caveat, vs the same weekday a week before and vs the average
+  day of the 7 before it (`finance` for the organisation, the product's series otherwise);
+* month to date through D vs the same days of last month, and the month-end projection with
+  its basis (`finance`'s; for one product, `bot.budgets.forecast` with the same rule);
+* adoption on the latest final engagement day E ≤ D (named, since it lags about 3 days);
+* top products and models of D; projects, skills and connectors of the 7 days to E;
+* people first active on E; with `with_people`, the top spenders and biggest movers of D.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlite_utils import Database
+
+from bot.budgets import forecast
+from bot.digest.attribution import movers
+from bot.digest.model import Digest, DigestSpec, MonthToDate, Restatement, SpendHeadline
+from bot.digest.sections import (
+    adoption_snapshot,
+    breakdowns,
+    latest_engagement_day,
+    newcomers,
+    scope_spend,
+    top_rankings,
+    week_of,
+)
+from bot.digest.spend import average, headline, revisable_until, spenders
+from bot.reports.coverage import NoDataError
+from bot.reports.finance import TRAILING_DAYS, finance
+from bot.reports.labels import label_for
+from bot.reports.periods import Period, day_label
+from bot.reports.types import Delta
+from bot.store.freshness import read_freshness
+
+
+def daily_digest(db: Database, spec: DigestSpec, restated: tuple[Restatement, ...] = ()) -> Digest:
+    day = spec.period.end
+    product = spec.product
+    notes: list[str] = []
+    one_day = week_of(day, day)  # previous(): the same weekday a week before
+    amount, change = headline(db, one_day, product)
+    before = scope_spend(db, [day - timedelta(days=n) for n in range(1, 8)], product)
+    avg = average(list(before.values()))
+    if amount is None:
+        notes.append(f"Spend for {day_label(day)} is not synced yet.")
+    spend = SpendHeadline(
+        amount_microcents=amount,
+        previous=change,
+        previous_label=f"vs {day - timedelta(days=7):%a %b} {(day - timedelta(days=7)).day}",
+        average_microcents=avg,
+        vs_average=None if amount is None or avg is None else Delta.of(amount, avg),
+        revisable_until=revisable_until(db, day),
+    )
+    engaged = latest_engagement_day(db, day)
+    adoption = None if engaged is None else adoption_snapshot(db, engaged, product, notes)
+    if engaged is None:
+        notes.append("No adoption data is synced yet.")
+    products, models = breakdowns(db, one_day, product)
+    window = week_of(engaged - timedelta(days=6), engaged) if engaged else None
+    rankings = () if window is None or product else top_rankings(db, window, notes)
+    new = None
+    if engaged is not None:
+        new = newcomers(db, Period.between(engaged, engaged), spec.with_people, notes)
+    moved = None
+    if spec.with_people and amount is not None and change is not None:
+        moved = movers(
+            db,
+            [day],
+            [day - timedelta(days=7)],
+            change=change,
+            product=product,
+            with_people=True,
+        )
+    return Digest(
+        kind="daily",
+        period=spec.period,
+        product=product,
+        product_label=None if product is None else label_for("product", product),
+        with_people=spec.with_people,
+        spend=spend,
+        month=_month(db, day, product, notes),
+        adoption=adoption,
+        products=products,
+        models=models,
+        rankings=rankings,
+        newcomers=new,
+        spenders=spenders(db, one_day, product) if spec.with_people else None,
+        movers=moved,
+        trend=(),
+        restatements=restated,
+        reported={} if amount is None else {day: amount},
+        notes=tuple(notes),
+        freshness=read_freshness(db),
+    )
+
+
+def _month(db: Database, day: date, product: str | None, notes: list[str]) -> MonthToDate | None:
+    """Month to date through `day` vs the same days of last month, and the projection."""
+    if product is None:
+        try:
+            result = finance(db, today=day + timedelta(days=1))
+        except NoDataError:
+            return None
+        if result.mtd is None:
+            return None
+        return MonthToDate(
+            through=result.period.end,
+            mtd=result.mtd,
+            previous_period=result.mtd_previous_period,
+            projected_microcents=result.projected_month_microcents,
+            projection_basis=result.projection_basis,
+        )
+    period = Period(start=day.replace(day=1), end=day, label="month to date", unit="month")
+    mtd, change = headline(db, period, product)
+    if mtd is None:
+        return None
+    trailing = scope_spend(db, [day - timedelta(days=n) for n in range(TRAILING_DAYS)], product)
+    projected = forecast(mtd, day, average(list(trailing.values())))
+    return MonthToDate(
+        through=day,
+        mtd=change,
+        previous_period=period.previous(),
+        projected_microcents=projected.month_end_microcents,
+        projection_basis=f"Projection: {projected.basis}.",
+    )

@@ -1,0 +1,167 @@
+"""The typed digest: what `daily_digest` and `weekly_digest` compute and `render_digest` shows.
+
+The same conventions as `bot.reports.types`: money in integer micro-cents, None for "not
+available" (shown as "–", never 0), API strings raw here and escaped only by the renderer.
+Sections that need per-user data (`spenders`, the named movers and newcomers) are filled only
+when the subscription has `with_people`, so a digest without it cannot leak a name by mistake.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.reports.periods import Period
+from bot.reports.types import BreakdownRow, Delta, Model, Mover, Ranking, TopSpenders
+from bot.store.freshness import Freshness
+from bot.store.subscriptions import DigestKind
+
+__all__ = [
+    "AdoptionSnapshot",
+    "Attribution",
+    "Digest",
+    "DigestKind",
+    "DigestSpec",
+    "MonthToDate",
+    "Movers",
+    "Newcomers",
+    "ProductMove",
+    "Restatement",
+    "SpendHeadline",
+    "WeekPoint",
+]
+
+
+class DigestSpec(Model):
+    """What to build: the kind, the reported days, and the subscription's options."""
+
+    kind: DigestKind
+    period: Period
+    with_people: bool = False
+    product: str | None = None
+
+
+class SpendHeadline(Model):
+    """Spend of the reported day (daily) or week (weekly), for the org or one product."""
+
+    amount_microcents: int | None
+    """None when no cost data is synced for those days."""
+    previous: Delta | None
+    """Daily: vs the same weekday a week before. Weekly: vs the week before."""
+    previous_label: str
+    average_microcents: int | None = None
+    """Daily only: the average day of the 7 days before."""
+    vs_average: Delta | None = None
+    revisable_until: date | None = None
+    """The reported spend may still grow until this day (the API revises for 30 days)."""
+
+
+class MonthToDate(Model):
+    through: date
+    mtd: Delta | None
+    """This month through `through` vs the same days of last month."""
+    previous_period: Period | None
+    projected_microcents: int | None
+    projection_basis: str | None
+
+
+class AdoptionSnapshot(Model):
+    """Active users on the latest final engagement day (it arrives about three days late)."""
+
+    day: date
+    dau: int | None
+    wau: int | None
+    mau: int | None
+    seats: int | None
+    utilisation_pct: float | None
+    dau_avg: float | None
+    """Average DAU of the 7 days ending `day`."""
+    dau_avg_change: Delta | None
+    """That average vs the 7 days before."""
+    product_label: str | None = None
+    """Set when the digest is about one product and the API reports its actives."""
+
+
+class Newcomers(Model):
+    """People whose first activity in the store falls inside `window`."""
+
+    window: Period
+    claude: int | None
+    claude_code: int | None
+    claude_names: tuple[str, ...] = ()
+    claude_code_names: tuple[str, ...] = ()
+
+
+class Attribution(Model):
+    """Who carried a change: "+$1,240: 70 % from 3 people, mostly Claude Code"."""
+
+    change_microcents: int
+    carried_microcents: int
+    """What those people's own spend changed by (same sign as the change)."""
+    people: int
+    share_pct: int
+    """The people's part of the change, in whole percent of it."""
+    product: str | None
+    product_label: str | None
+    product_share_pct: int | None
+
+
+class ProductMove(Model):
+    key: str
+    label: str
+    current_microcents: int
+    previous_microcents: int
+
+    @property
+    def change_microcents(self) -> int:
+        return self.current_microcents - self.previous_microcents
+
+
+class Movers(Model):
+    """What moved between the reported days and the ones compared with."""
+
+    attribution: Attribution | None
+    """Who carried the net change in spend (None when nothing changed or nobody can tell)."""
+    products_up: tuple[ProductMove, ...] = ()
+    products_down: tuple[ProductMove, ...] = ()
+    people_up: tuple[Mover, ...] = ()
+    people_down: tuple[Mover, ...] = ()
+
+
+class WeekPoint(Model):
+    """One ISO week of the 4-week trend."""
+
+    start: date
+    end: date
+    spend_microcents: int | None
+    dau_avg: float | None
+
+
+class Restatement(Model):
+    """A day whose spend was revised after a digest in this channel reported it."""
+
+    day: date
+    reported_microcents: int
+    now_microcents: int
+
+
+class Digest(Model):
+    kind: DigestKind
+    period: Period
+    product: str | None
+    product_label: str | None
+    with_people: bool
+    spend: SpendHeadline
+    month: MonthToDate | None
+    adoption: AdoptionSnapshot | None
+    products: tuple[BreakdownRow, ...]
+    models: tuple[BreakdownRow, ...]
+    rankings: tuple[Ranking, ...]
+    newcomers: Newcomers | None
+    spenders: TopSpenders | None
+    movers: Movers | None
+    trend: tuple[WeekPoint, ...]
+    restatements: tuple[Restatement, ...]
+    reported: dict[date, int]
+    """Spend per day this digest reports; stored after posting, to notice later revisions."""
+    notes: tuple[str, ...]
+    freshness: Freshness

@@ -1,0 +1,268 @@
+"""Block Kit sections of a digest, one function per section. Pure: a digest part in, blocks out.
+
+Every API string (names, products, models, projects) goes through `escape` (via `table_lines`
+or directly); sentences we write go through `escape_sentence`. Money is formatted from integer
+micro-cents; "–" stands for "not available", never for zero.
+"""
+
+from __future__ import annotations
+
+from bot.digest.model import (
+    AdoptionSnapshot,
+    Attribution,
+    MonthToDate,
+    Movers,
+    Newcomers,
+    ProductMove,
+    Restatement,
+    SpendHeadline,
+    WeekPoint,
+)
+from bot.reports.periods import range_label
+from bot.reports.types import BreakdownRow, Mover, Ranking, TopSpenders
+from bot.slack.blocks import escape_sentence
+from bot.slack.blocks.format import MINUS, Row, delta, number, percent_of, sparkline, table_lines
+from bot.slack.blocks.format import usd as money
+from bot.slack.blocks.primitives import Block, code_sections, context, field, fields, section
+from bot.slack.blocks.spend import delta_text, percent_note, person
+from bot.slack.mrkdwn import escape
+
+NAMES_SHOWN = 8
+RESTATEMENTS_SHOWN = 3
+_RANKED = {"projects": "Projects", "skills": "Skills", "connectors": "Connectors"}
+
+
+def opt_usd(value: int | None) -> str:
+    return "–" if value is None else money(value)
+
+
+def opt_number(value: int | float | None) -> str:
+    return "–" if value is None else number(value)
+
+
+def signed_usd(microcents: int) -> str:
+    return f"{'+' if microcents >= 0 else MINUS}{money(abs(microcents))}"
+
+
+def spend_blocks(spend: SpendHeadline, title: str) -> list[Block]:
+    line = f"*{title}: {opt_usd(spend.amount_microcents)}*"
+    parts = []
+    if spend.previous is not None and spend.previous.previous is not None:
+        parts.append(f"{delta_text(spend.previous, money=True)} {spend.previous_label}")
+    if spend.vs_average is not None and spend.average_microcents is not None:
+        parts.append(
+            f"{delta_text(spend.vs_average, money=True)} vs the 7-day average "
+            f"({money(spend.average_microcents)})"
+        )
+    if parts:
+        line += "\n" + escape(" · ".join(parts))
+    blocks = [section(line)]
+    if spend.revisable_until is not None:
+        blocks.append(
+            context(
+                escape(
+                    f"Revisable until {spend.revisable_until:%b} {spend.revisable_until.day}: "
+                    "the API adds late usage for 30 days, so this can still grow."
+                )
+            )
+        )
+    return blocks
+
+
+def month_blocks(month: MonthToDate) -> list[Block]:
+    mtd = month.mtd
+    compared = ""
+    if month.previous_period is not None:
+        p = month.previous_period
+        compared = f"vs {range_label(p.start, p.end)}"
+    items = [
+        field("Month to date", "–" if mtd is None else money(int(mtd.current))),
+        field(escape(compared or "vs last month"), delta_text(mtd, money=True)),
+        field("Projected month", opt_usd(month.projected_microcents)),
+    ]
+    blocks = fields(items)
+    if month.projection_basis:
+        blocks.append(context(escape(month.projection_basis)))
+    return blocks
+
+
+def adoption_blocks(snap: AdoptionSnapshot) -> list[Block]:
+    who = f" of {snap.product_label}" if snap.product_label else ""
+    title = (
+        f"*Active users{escape(who)} on {snap.day:%a %b} {snap.day.day}* "
+        "(the latest final day: activity arrives about 3 days late)"
+    )
+    avg = opt_number(snap.dau_avg)
+    if snap.dau_avg_change is not None and snap.dau_avg_change.previous is not None:
+        avg += f", {delta_text(snap.dau_avg_change)} vs the 7 days before"
+    items = [
+        field(
+            "Daily · weekly · monthly", " · ".join(map(opt_number, (snap.dau, snap.wau, snap.mau)))
+        ),
+        field("7-day average DAU", escape(avg)),
+    ]
+    if snap.product_label is None:
+        items.append(field("Seats", opt_number(snap.seats)))
+        items.append(field("Seat utilisation (MAU)", percent_of(snap.utilisation_pct)))
+    return [section(title), *fields(items)]
+
+
+def breakdown_blocks(title: str, rows: tuple[BreakdownRow, ...]) -> list[Block]:
+    if not rows:
+        return []
+    table = []
+    for r in rows:
+        change = "" if r.previous is None else delta(r.value, r.previous, money=True)
+        table.append(Row(r.label or r.key, money(r.value), (percent_note(r.share_pct), change)))
+    return [section(f"*{title}*"), *code_sections(table_lines(table))]
+
+
+def ranking_blocks(rankings: tuple[Ranking, ...], span: str) -> list[Block]:
+    if not rankings:
+        return []
+    lines: list[str] = []
+    for result in rankings:
+        rows = [
+            Row(
+                r.name or r.key,
+                f"{number(r.score)} {result.ranked_by}",
+                (delta_text(r.delta) if r.delta is not None and r.delta.previous else "",),
+            )
+            for r in result.rows
+        ]
+        lines.append(escape(f"{_RANKED.get(result.kind, result.kind)}", code=True))
+        lines += table_lines(rows)
+    return [
+        section(f"*Top projects, skills and connectors* · {escape(span)}"),
+        *code_sections(lines),
+    ]
+
+
+def newcomer_blocks(new: Newcomers) -> list[Block]:
+    when = escape(range_label(new.window.start, new.window.end))
+    if not new.claude and not new.claude_code:
+        text = f"*New people* ({when}): nobody used Claude or Claude Code for the first time."
+    else:
+        text = (
+            f"*New people* ({when}): first time with Claude: {_people(new.claude)}; "
+            f"first time with Claude Code: {_people(new.claude_code)}."
+        )
+    blocks = [section(text)]
+    for label, names in (("Claude", new.claude_names), ("Claude Code", new.claude_code_names)):
+        if names:
+            shown = ", ".join(escape(n) for n in names[:NAMES_SHOWN])
+            more = len(names) - NAMES_SHOWN
+            blocks.append(context(f"{label}: {shown}" + (f" and {more} more" if more > 0 else "")))
+    return blocks
+
+
+def _people(count: int | None) -> str:
+    if count is None:
+        return "–"
+    return "nobody" if count == 0 else "1 person" if count == 1 else f"{count:,} people"
+
+
+def spender_blocks(result: TopSpenders) -> list[Block]:
+    if not result.rows:
+        return []
+    rows = []
+    for r in result.rows:
+        change = ""
+        if r.delta is not None and r.delta.previous is not None:
+            change = delta(r.delta.current, r.delta.previous, money=True)
+        rows.append(Row(person(r.name, r.email, r.user_id), money(r.amount_microcents), (change,)))
+    return [section("*Top spenders*"), *code_sections(table_lines(rows))]
+
+
+def attribution_sentence(a: Attribution) -> str:
+    """`+$1,240.00: 70% from 3 people, mostly Claude Code.` (raw text; escape before use)."""
+    who = "1 person" if a.people == 1 else f"{a.people} people"
+    if a.share_pct > 100:
+        verb = "added" if a.change_microcents > 0 else "cut"
+        text = (
+            f"{signed_usd(a.change_microcents)}: {who} {verb} {money(abs(a.carried_microcents))}, "
+            "more than all of it (others moved the other way)"
+        )
+    else:
+        text = f"{signed_usd(a.change_microcents)}: {a.share_pct}% from {who}"
+    if a.product_label:
+        text += f", mostly {a.product_label}"
+    return text + "."
+
+
+def _product_rows(moves: tuple[ProductMove, ...]) -> list[Row]:
+    return [
+        Row(m.label, money(m.current_microcents), (signed_usd(m.change_microcents),)) for m in moves
+    ]
+
+
+def _people_rows(people: tuple[Mover, ...]) -> list[Row]:
+    return [
+        Row(
+            person(m.name, m.email, m.user_id),
+            money(m.current_microcents),
+            (signed_usd(m.change_microcents),),
+        )
+        for m in people
+    ]
+
+
+def mover_blocks(moved: Movers) -> list[Block]:
+    blocks: list[Block] = []
+    if moved.attribution is not None:
+        blocks.append(
+            section(f"*What moved it:* {escape(attribution_sentence(moved.attribution))}")
+        )
+    elif moved.products_up or moved.products_down or moved.people_up or moved.people_down:
+        blocks.append(
+            section("*What moved:* the net change is small (under 5%); the biggest ups and downs:")
+        )
+    for title, rows in (
+        ("Products up", _product_rows(moved.products_up)),
+        ("Products down", _product_rows(moved.products_down)),
+        ("People up", _people_rows(moved.people_up)),
+        ("People down", _people_rows(moved.people_down)),
+    ):
+        if rows:
+            blocks += [section(f"*{title}*"), *code_sections(table_lines(rows))]
+    return blocks
+
+
+def trend_blocks(trend: tuple[WeekPoint, ...]) -> list[Block]:
+    if not trend:
+        return []
+    rows = [
+        Row(
+            range_label(w.start, w.end),
+            opt_usd(w.spend_microcents),
+            (_dau(w.dau_avg),),
+        )
+        for w in trend
+    ]
+    spend = [w.spend_microcents for w in trend if w.spend_microcents is not None]
+    spark = f" {escape(sparkline(spend))}" if len(spend) > 1 else ""
+    return [
+        section(f"*Last {len(trend)} weeks*{spark}"),
+        *code_sections(table_lines(rows, label_width=26)),
+    ]
+
+
+def _dau(value: float | None) -> str:
+    return "avg DAU      –" if value is None else f"avg DAU {value:>6,.1f}"
+
+
+def restatement_blocks(found: tuple[Restatement, ...]) -> list[Block]:
+    if not found:
+        return []
+    parts = [
+        f"{r.day:%b} {r.day.day} restated from {money(r.reported_microcents)} to "
+        f"{money(r.now_microcents)}"
+        for r in found[:RESTATEMENTS_SHOWN]
+    ]
+    more = len(found) - RESTATEMENTS_SHOWN
+    tail = f"; {more} more days revised" if more > 0 else ""
+    text = (
+        ":memo: Revised since we reported them: " + "; ".join(parts) + tail + " (the API revises "
+        "spend for 30 days; changes of 2% and $1 or more are shown)."
+    )
+    return [context(escape_sentence(text))]

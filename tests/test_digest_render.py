@@ -1,0 +1,65 @@
+"""Digests of the simulated organisation rendered for Slack: limits, escaping and the text view."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from bot.digest import DigestSpec, build_digest
+from bot.digest.charts import digest_charts
+from bot.digest.render import digest_text, render_digest
+from bot.digest.schedule import report_period
+from bot.slack.blocks.primitives import MAX_BLOCKS
+from bot.store.schema import open_store
+from bot.store.subscriptions import DigestKind
+from tests.fakes.slack_env import HOSTILE, NOW
+from tests.test_slack_blocks import mrkdwn_texts
+
+pytest_plugins = ["tests.fakes.slack_fixtures"]
+
+
+@pytest.mark.parametrize("kind", ["daily", "weekly"])
+@pytest.mark.parametrize("people", [False, True])
+def test_digest_fits_slack_and_escapes_every_api_string(
+    synced_store_path: Path, kind: str, people: bool
+) -> None:
+    db = open_store(str(synced_store_path))
+    which: DigestKind = "daily" if kind == "daily" else "weekly"
+    spec = DigestSpec(kind=which, period=report_period(which, NOW), with_people=people)
+    digest = build_digest(db, spec)
+    message = render_digest(digest)
+    assert len(message.blocks) <= MAX_BLOCKS
+    # No API string is live in mrkdwn: control sequences nowhere, formatting only as literal
+    # text (inside code blocks, or our escape tokens); headers are plain_text, shown verbatim.
+    mrkdwn = json.dumps(mrkdwn_texts(message.blocks), ensure_ascii=False)
+    formatted = re.sub(r"```.*?```", "", mrkdwn, flags=re.DOTALL)
+    for raw in HOSTILE:
+        assert raw not in (formatted if raw in ("*bold*", "_it_") else mrkdwn), raw
+    for block in message.blocks:
+        if block["type"] == "section" and "text" in block:
+            assert len(block["text"]["text"]) <= 3000
+    text = digest_text(digest)
+    assert text.startswith(f"Claude {kind} digest · ")
+    assert ("Top spenders" in text) is people
+
+
+def test_charts_are_real_pngs_of_the_digest_days(synced_store_path: Path) -> None:
+    db = open_store(str(synced_store_path))
+    digest = build_digest(db, DigestSpec(kind="daily", period=report_period("daily", NOW)))
+    charts = digest_charts(db, digest)
+    assert [c.filename for c in charts] == ["spend-by-product.png", "active-users.png"]
+    for chart in charts:
+        assert chart.png.startswith(b"\x89PNG\r\n\x1a\n")
+        assert len(chart.png) > 10_000
+        assert chart.alt
+
+
+def test_a_product_digest_charts_that_product(synced_store_path: Path) -> None:
+    db = open_store(str(synced_store_path))
+    spec = DigestSpec(kind="daily", period=report_period("daily", NOW), product="claude_code")
+    spend, actives = digest_charts(db, build_digest(db, spec))
+    assert spend.title == "Claude Code spend, last 30 days"
+    assert actives.title == "Claude Code active users, last 30 days"

@@ -1,0 +1,92 @@
+"""`/claude-usage digest …` and `budget …` through the real HTTP app: who may, where, and what."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from bot.console.render import blocks_to_text
+from bot.store.schema import open_store
+from bot.store.subscriptions import list_subscriptions
+from tests.fakes.slack_env import ADMIN, DIGEST_CHANNEL, USER, SlackEnv
+
+pytest_plugins = ["tests.fakes.slack_fixtures"]
+
+
+@pytest.fixture
+def env(
+    make_slack_env: Callable[..., SlackEnv], synced_store_path: Path, tmp_path: Path
+) -> SlackEnv:
+    store = tmp_path / "store.db"
+    shutil.copy(synced_store_path, store)
+    return make_slack_env(store=store, tz="Europe/Berlin", alert_channel="C0ALERTS01")
+
+
+def say(env: SlackEnv, words: str, user: str = ADMIN, channel: str = DIGEST_CHANNEL) -> str:
+    reply = env.ask(words, user, channel_id=channel)
+    assert reply.body.get("response_type") == "ephemeral"
+    return blocks_to_text(reply.blocks)
+
+
+def test_an_admin_subscribes_the_channel_and_everyone_can_list(env: SlackEnv) -> None:
+    text = say(env, "digest subscribe daily 08:30 --with-people")
+    assert (
+        f"Subscribed #{DIGEST_CHANNEL}: the daily at 08:30 Europe/Berlin digest, with names of "
+        "people (admins chose it), reporting the last complete UTC day." in text
+    )
+    assert "Next: Sat Nov 21, 08:30 CET (07:30 UTC)." in text
+    info = env.fake.requests("conversations.info")
+    assert [r.body["channel"] for r in info] == [DIGEST_CHANNEL]
+    text = say(env, "digest subscribe weekly friday 16:00 America/New_York --product code")
+    assert "weekly on Friday at 16:00 America/New_York" in text
+    (daily, weekly) = list_subscriptions(open_store(str(env.store_path)))
+    assert (daily.kind, daily.with_people, daily.created_by) == ("daily", True, ADMIN)
+    assert (weekly.product, weekly.weekday, weekly.with_people) == ("claude_code", 4, False)
+    listed = say(env, "digest list", USER)
+    assert (
+        f"#{DIGEST_CHANNEL}: daily at 08:30 Europe/Berlin (with names); next Sat Nov 21" in listed
+    )
+    assert "weekly on Friday at 16:00 America/New_York (Claude Code only)" in listed
+    assert "You will no longer" not in say(env, "digest unsubscribe weekly")
+    assert len(list_subscriptions(open_store(str(env.store_path)))) == 1
+
+
+def test_only_admins_manage_digests(env: SlackEnv) -> None:
+    text = say(env, "digest subscribe --with-people", USER)
+    assert "Managing digests is limited to Claude usage admins" in text
+    assert "Managing digests" in say(env, "digest preview", USER)
+    assert list_subscriptions(open_store(str(env.store_path))) == []
+
+
+def test_the_bot_must_be_in_the_channel(env: SlackEnv) -> None:
+    env.fake.leave(DIGEST_CHANNEL)
+    text = say(env, "digest subscribe")
+    assert "I'm not in #C0DIGEST01 yet" in text
+    assert "/invite @claude-usage" in text
+    assert list_subscriptions(open_store(str(env.store_path))) == []
+    assert "not in a direct message" in say(env, "digest subscribe", channel="D0ADMIN001")
+
+
+def test_preview_shows_the_channel_its_digest_without_posting(env: SlackEnv) -> None:
+    text = say(env, "digest preview weekly")
+    assert text.startswith("Preview, only you can see it")
+    assert "Claude weekly digest · Nov 9 – Nov 15, 2026" in text
+    assert "Top spenders" not in text  # names only for a subscription with --with-people
+    assert env.fake.requests("chat.postMessage") == []
+
+
+def test_budgets_are_set_by_admins_and_shown_to_everyone(env: SlackEnv) -> None:
+    assert "Setting budgets is limited" in say(env, "budget set 5000", USER)
+    text = say(env, "budget set $5,000")
+    assert "Organisation: $5,000.00 a month; $" in text
+    assert "Alerts go to #C0ALERTS01 at 50%, 80% and 100%" in text
+    say(env, "budget set 2500.50 --product claude_code")
+    shown = say(env, "budget show", USER)
+    assert "Claude Code: $2,500.50 a month" in shown
+    assert "Organisation: $5,000.00 a month" in shown
+    assert "spent through Nov 19" in shown
+    assert "Removed the Claude Code budget." in say(env, "budget clear --product code")
+    assert "There is no Claude Code budget." in say(env, "budget clear --product code")
