@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from bot.config import load_settings
 from bot.errors import ClaudeUsageError, InputError
 
 if TYPE_CHECKING:
@@ -58,6 +57,7 @@ def register(app: typer.Typer) -> None:
         ] = False,
     ) -> None:
         """Answer a question the way the Slack DM does (Claude, or the keyless fallback)."""
+        from bot.config import load_settings
         from bot.console.sanitize import clean_lines
         from bot.store.schema import open_store
 

@@ -19,7 +19,7 @@ and a sync writes one complete window at a time anyway. Restarts are bounded.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Generic, Protocol, TypeVar, cast
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
@@ -32,6 +32,7 @@ from bot.analytics.session import API_PREFIX, ApiSession, CursorRejected, Params
 log = logging.getLogger(__name__)
 
 RowT = TypeVar("RowT")
+T = TypeVar("T")
 
 
 class PageModel(Protocol):
@@ -47,6 +48,8 @@ class PageModel(Protocol):
 PageT = TypeVar("PageT", bound=PageModel)
 
 DEFAULT_MAX_RESTARTS = 2
+MONEY_ENDPOINTS = frozenset({"user_cost_report", "cost_report", "skills"})
+"""Endpoints whose rows carry money (the only ones worth scanning for bare JSON numbers)."""
 
 
 class Paged(Generic[RowT, PageT]):
@@ -83,13 +86,21 @@ class Paged(Generic[RowT, PageT]):
         for params in self._windows:
             yield from self._sequence(params, self._dict_page)
 
+    def mapped_pages(self, transform: Callable[[dict[str, Any]], T]) -> Iterator[T]:
+        """`transform(page)` of every dict page, applied as each page arrives: a window is still
+        complete before anything is yielded (cursor restarts), but what waits for the window is
+        the transformed result, not the parsed page (bulk sync keeps table rows, not JSON)."""
+        for params in self._windows:
+            yield from self._sequence(params, self._dict_page, transform)
+
     def first_page(self) -> PageT:
         """Only the first page of the first window: one request (`api` without `--all`)."""
         return self._model_page(self._get(self._windows[0], cursor=None))
 
     def _get(self, params: Params, *, cursor: str | None) -> bytes:
         sent = [*params, ("page", cursor)] if cursor is not None else list(params)
-        return quote_money(self._session.get(self._endpoint, sent))
+        body = self._session.get(self._endpoint, sent)
+        return quote_money(body) if self._endpoint in MONEY_ENDPOINTS else body
 
     def _model_page(self, body: bytes) -> PageT:
         model = self._page_model
@@ -111,7 +122,9 @@ class Paged(Generic[RowT, PageT]):
                 path=API_PREFIX + self._endpoint,
             ) from exc
 
-    def _sequence(self, params: Params, decode: Any) -> list[Any]:
+    def _sequence(
+        self, params: Params, decode: Any, transform: Callable[[Any], Any] | None = None
+    ) -> list[Any]:
         """All pages of one window, restarting from page one on a cursor error (bounded)."""
         last_error: CursorError | None = None
         for restart in range(self._max_restarts + 1):
@@ -125,7 +138,7 @@ class Paged(Generic[RowT, PageT]):
                     restart,
                 )
             try:
-                return self._walk(params, decode)
+                return self._walk(params, decode, transform)
             except CursorRejected as exc:
                 last_error = exc.error
         assert last_error is not None
@@ -136,14 +149,16 @@ class Paged(Generic[RowT, PageT]):
             request_id=last_error.request_id,
         )
 
-    def _walk(self, params: Params, decode: Any) -> list[Any]:
+    def _walk(
+        self, params: Params, decode: Any, transform: Callable[[Any], Any] | None
+    ) -> list[Any]:
         pages: list[Any] = []
         seen: set[str] = set()
         cursor: str | None = None
         while True:
             page = decode(self._get(params, cursor=cursor))
-            pages.append(page)
             cursor, more = _continuation(page)
+            pages.append(page if transform is None else transform(page))
             if not self._paginated or cursor is None or more is False:
                 return pages
             if cursor in seen:

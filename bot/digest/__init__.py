@@ -11,22 +11,24 @@ schedule is `bot.scheduler`. Nothing here talks to Slack or the API.
 
 from __future__ import annotations
 
-from sqlite_utils import Database
+import importlib
+from typing import TYPE_CHECKING, Any
 
-from bot.digest.daily import daily_digest
-from bot.digest.model import Digest, DigestSpec, Restatement
-from bot.digest.restate import restatements
-from bot.digest.weekly import weekly_digest
+if TYPE_CHECKING:
+    from bot.digest.build import build_digest
+    from bot.digest.model import Digest, DigestSpec
 
 __all__ = ["Digest", "DigestSpec", "build_digest"]
+_WHERE = {
+    "build_digest": "bot.digest.build",
+    "Digest": "bot.digest.model",
+    "DigestSpec": "bot.digest.model",
+}
 
 
-def build_digest(db: Database, spec: DigestSpec, *, channel: str | None = None) -> Digest:
-    """The digest `spec` asks for; with a `channel`, it also says which days that channel was
-    told about have been revised since (`bot.digest.restate`)."""
-    restated: tuple[Restatement, ...] = ()
-    if channel is not None:
-        restated = restatements(db, channel, spec.product, before=spec.period.start)
-    if spec.kind == "daily":
-        return daily_digest(db, spec, restated)
-    return weekly_digest(db, spec, restated)
+def __getattr__(name: str) -> Any:
+    """Exports load on first use: `claude-usage --help` imports `bot.digest.cli`, which must not
+    pull in every report."""
+    if name in _WHERE:
+        return getattr(importlib.import_module(_WHERE[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

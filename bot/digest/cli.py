@@ -22,12 +22,12 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from bot.config import Settings, load_settings
 from bot.errors import ClaudeUsageError, InputError
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
+    from bot.config import Settings
     from bot.digest.model import DigestSpec
 
 KIND_HELP = "daily (the last complete UTC day) or weekly (the last complete ISO week)"
@@ -49,6 +49,7 @@ def register(app: typer.Typer) -> None:
         product: Annotated[str | None, typer.Option(help="Only this product")] = None,
     ) -> None:
         """Write a digest as Block Kit JSON, text and PNG charts, and print the text."""
+        from bot.config import load_settings
         from bot.digest import build_digest
         from bot.digest.charts import digest_charts
         from bot.digest.render import digest_text, render_digest
@@ -83,6 +84,7 @@ def register(app: typer.Typer) -> None:
         force: Annotated[bool, typer.Option(help="Post again even if already posted")] = False,
     ) -> None:
         """Post the current period's digest now, exactly once per channel, kind and period."""
+        from bot.config import load_settings
         from bot.scheduler import process_owner, settings_syncer
         from bot.slack.app import make_client
         from bot.slack.digest_post import publish_digest

@@ -66,9 +66,13 @@ def _user_days(
     return out
 
 
-def _metrics_of(days: list[tuple[int, dict[str, Any]]], single: bool) -> dict[str, Any]:
+def _metrics_of(
+    days: list[tuple[int, dict[str, Any]]], single: bool, *, mutable: bool
+) -> dict[str, Any]:
+    """One day's cached metric tree as is (a fresh copy only when the response will be
+    changed in place: gating, sparse mode), or several days aggregated into a new tree."""
     if single and len(days) == 1:
-        return copy_tree(days[0][1])
+        return copy_tree(days[0][1]) if mutable else days[0][1]
     return aggregate([m for _, m in days])
 
 
@@ -76,7 +80,8 @@ def _user_row(
     ctx: RequestContext, user: int, days: list[tuple[int, dict[str, Any]]], single: bool
 ) -> dict[str, Any]:
     profile = ctx.org.users()[user]
-    metrics = gate(_metrics_of(days, single), ctx.config.gated_metrics)
+    mutable = not ctx.config.gated_metrics or ctx.config.sparse
+    metrics = gate(_metrics_of(days, single, mutable=mutable), ctx.config.gated_metrics)
     row: dict[str, Any] = {"user": {"id": profile.user_id, "email_address": profile.email}}
     row.update(metrics)
     if ctx.config.gated_metrics:

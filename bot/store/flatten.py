@@ -74,11 +74,13 @@ _PLAIN = frozenset({int, str, float, type(None)})
 MICROCENTS_SUFFIX = "_microcents"
 
 
-def flatten(obj: Mapping[str, Any], prefix: str = "") -> Row:
+def flatten(obj: Mapping[str, Any], prefix: str = "", *, skip: str | None = None) -> Row:
     """`{"a": {"b": 1}}` → `{"a__b": 1}`; money → micro-cents; lists → JSON text; bools → 0/1;
-    dates → ISO text."""
+    dates → ISO text. `skip`: a top-level key the caller stores itself (no copy of the row)."""
     out: Row = {}
     for key, value in obj.items():
+        if key == skip:
+            continue
         if key in MONEY_FIELDS and not prefix:
             out[key + MICROCENTS_SUFFIX] = None if value is None else _microcents(value)
         elif value.__class__ is dict:
@@ -146,14 +148,13 @@ def user_activity_row(
 ) -> tuple[Row, DirectoryEntry]:
     """One `/users` row: keyed by `user.id`, email from `user.email_address`. `seen` collects
     the API fields the row carried that do not become columns of their own."""
-    body = dict(raw)
-    user = body.pop("user", None)
+    user = raw.get("user")
     if not isinstance(user, Mapping) or not user.get("id"):
         raise FlattenError("a /users row without user.id (grouped rows are not stored)")
     if seen is not None:
         seen.update("user." + key for key in user)
     row: Row = {"day": day.isoformat(), "user_id": user["id"], "email": user.get("email_address")}
-    row.update(flatten(body))
+    row.update(flatten(raw, skip="user"))  # stored as user_id / email above
     row["is_active"] = int(is_active(row))
     entry = DirectoryEntry(user["id"], user.get("email_address"), None, None, day)
     return row, entry

@@ -12,12 +12,12 @@ import sys
 import time
 from collections.abc import Callable
 from types import TracebackType
-from typing import Protocol
-
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from typing import TYPE_CHECKING, Protocol
 
 from bot.store.plan import Task
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 log = logging.getLogger("bot.store.sync")
 
@@ -75,6 +75,16 @@ class RichProgress:
     """A live bar on stderr (only ever chosen when stderr is a terminal)."""
 
     def __init__(self, console: Console | None = None) -> None:
+        # rich is imported only when somebody watches a terminal (it costs ~50 ms of start-up)
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
         self._bar = Progress(
             TextColumn("[bold]sync[/]"),
             BarColumn(),
