@@ -66,8 +66,24 @@ def is_final(day: date, refreshed: datetime | None) -> bool:
     return refreshed - day_end >= REVISION_WINDOW
 
 
-def _pages(paged: Any) -> list[dict[str, Any]]:
-    return list(paged.dict_pages())
+@dataclass
+class _Flat:
+    """One page, already flattened: what a window buffers until its last page arrives (table
+    rows, not the parsed JSON, so a 10k-user day is held once, in the form we write)."""
+
+    rows: list[Row]
+    directory: list[DirectoryEntry]
+    refreshed: datetime | None
+
+
+def _flat_pages(paged: Any, flatten_page: Callable[[dict[str, Any]], _Flat]) -> list[_Flat]:
+    return list(paged.mapped_pages(flatten_page))
+
+
+def _collect(pages: Sequence[_Flat]) -> tuple[list[Row], list[DirectoryEntry]]:
+    rows = [row for page in pages for row in page.rows]
+    directory = [entry for page in pages for entry in page.directory]
+    return rows, directory
 
 
 _BOOKKEEPING = frozenset({"day", "user_id", "email", "is_active", "grouping"})
@@ -83,18 +99,16 @@ def _seen(rows: Sequence[Row], extra: Iterable[str] = ()) -> frozenset[str]:
 def _single_day(method: str) -> Callable[[AnalyticsClient, Task], Fetched]:
     def fetch(client: AnalyticsClient, task: Task) -> Fetched:
         (day,) = task.days
-        pages = _pages(getattr(client, method)(date=day, limit=BULK_LIMIT))
-        rows: list[Row] = []
-        directory: list[DirectoryEntry] = []
         extra: set[str] = set()
-        for page in pages:
-            for item in page["data"]:
-                if task.dataset == "users":
-                    row, entry = user_activity_row(day, item, extra)
-                    rows.append(row)
-                    directory.append(entry)
-                else:
-                    rows.append(engagement_row(day, item))
+
+        def flatten_page(page: dict[str, Any]) -> _Flat:
+            if task.dataset != "users":
+                return _Flat([engagement_row(day, item) for item in page["data"]], [], None)
+            pairs = [user_activity_row(day, item, extra) for item in page["data"]]
+            return _Flat([row for row, _ in pairs], [entry for _, entry in pairs], None)
+
+        pages = _flat_pages(getattr(client, method)(date=day, limit=BULK_LIMIT), flatten_page)
+        rows, directory = _collect(pages)
         batch = Batch(
             task.dataset, (day,), rows, frozenset((day,)), None, directory, _seen(rows, extra)
         )
@@ -104,16 +118,22 @@ def _single_day(method: str) -> Callable[[AnalyticsClient, Task], Fetched]:
 
 
 def _summaries(client: AnalyticsClient, task: Task) -> Fetched:
-    pages = _pages(client.summaries(starting_date=task.start, ending_date=task.end))
-    rows: list[Row] = []
     days: set[date] = set()
-    for page in pages:
+
+    def flatten_page(page: dict[str, Any]) -> _Flat:
+        rows: list[Row] = []
         for item in page["summaries"]:
             day, row = summary_row(item)
             if not task.start <= day < task.end:
                 raise FlattenError(f"/summaries returned {day}, outside {task.start}..{task.end}")
             rows.append(row)
             days.add(day)
+        return _Flat(rows, [], None)
+
+    pages = _flat_pages(
+        client.summaries(starting_date=task.start, ending_date=task.end), flatten_page
+    )
+    rows, _ = _collect(pages)
     # Only days the API actually returned are recorded: a day it skipped is not "final and
     # empty" (every day has a summary), so it stays unrecorded and the next sync asks again.
     seen = _seen(rows, ("starting_at", "ending_at") if rows else ())
@@ -134,15 +154,18 @@ def _per_user(method: str) -> Callable[[AnalyticsClient, Task], Fetched]:
             group_by=["product", "model"],
             limit=BULK_LIMIT,
         )
-        pages = _pages(paged)
-        rows: list[Row] = []
-        directory: list[DirectoryEntry] = []
         extra: set[str] = set()
-        for page in pages:
-            for item in page["data"]:
-                row, entry = per_user_row(day, item, extra)
-                rows.append(row)
-                directory.append(entry)
+
+        def flatten_page(page: dict[str, Any]) -> _Flat:
+            pairs = [per_user_row(day, item, extra) for item in page["data"]]
+            return _Flat(
+                [row for row, _ in pairs],
+                [entry for _, entry in pairs],
+                page.get("data_refreshed_at"),
+            )
+
+        pages = _flat_pages(paged, flatten_page)
+        rows, directory = _collect(pages)
         refreshed = _watermark(pages)
         final = frozenset(d for d in task.days if is_final(d, refreshed))
         batch = Batch(
@@ -155,8 +178,7 @@ def _per_user(method: str) -> Callable[[AnalyticsClient, Task], Fetched]:
 
 def _bucketed(method: str) -> Callable[[AnalyticsClient, Task], Fetched]:
     def fetch(client: AnalyticsClient, task: Task) -> Fetched:
-        rows: list[Row] = []
-        all_pages: list[dict[str, Any]] = []
+        all_pages: list[_Flat] = []
         extra: set[str] = set()
         for grouping in GROUPINGS[task.dataset]:
             paged = getattr(client, method)(
@@ -165,14 +187,18 @@ def _bucketed(method: str) -> Callable[[AnalyticsClient, Task], Fetched]:
                 bucket_width="1d",
                 group_by=[k for k in grouping.split(",") if k] or None,
             )
-            pages = _pages(paged)
-            all_pages.extend(pages)
-            for page in pages:
+
+            def flatten_page(page: dict[str, Any], grouping: str = grouping) -> _Flat:
+                rows: list[Row] = []
                 for bucket in page["data"]:
                     day = bucket_day(bucket)
                     if not task.start <= day < task.end:
                         raise FlattenError(f"{method} returned a bucket for {day}, outside {task}")
                     rows.extend(bucket_rows(task.dataset, grouping, bucket, extra))
+                return _Flat(rows, [], page.get("data_refreshed_at"))
+
+            all_pages.extend(_flat_pages(paged, flatten_page))
+        rows, _ = _collect(all_pages)
         refreshed = _watermark(all_pages)
         final = frozenset(d for d in task.days if is_final(d, refreshed))
         batch = Batch(task.dataset, task.days, rows, final, refreshed, (), _seen(rows, extra))
@@ -181,10 +207,10 @@ def _bucketed(method: str) -> Callable[[AnalyticsClient, Task], Fetched]:
     return fetch
 
 
-def _watermark(pages: Iterable[dict[str, Any]]) -> datetime | None:
+def _watermark(pages: Sequence[_Flat]) -> datetime | None:
     """The earliest watermark among the pages; None when any page lacks one (an export we
     cannot date cannot make a day final)."""
-    marks: list[datetime | None] = [p.get("data_refreshed_at") for p in pages]
+    marks = [p.refreshed for p in pages]
     known = [m for m in marks if m is not None]
     if not marks or len(known) < len(marks):
         return None
