@@ -32,7 +32,7 @@ test: lint typecheck
 bench: $(STAMP)
 	$(BIN)/python bench/startup.py
 	$(BIN)/python bench/sync_users.py
-	$(BIN)/python bench/full_sync.py
+	$(BIN)/python bench/full_sync.py --quick
 	$(BIN)/python bench/client.py
 	@if [ -f bench/store.py ]; then $(BIN)/python bench/store.py; fi
 	@if [ -f bench/slack_ack.py ]; then $(BIN)/python bench/slack_ack.py; fi

@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from bot.reports.periods import Period
-from bot.reports.values import Delta
+from bot.reports.types import Delta
 from bot.store.money import cents_to_microcents, format_usd
 
 MAX_RESULT_BYTES = 4096

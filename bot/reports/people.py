@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 from sqlite_utils import Database
 
-from bot.reports.profile_types import UserIdentity
+from bot.reports.types import UserIdentity
 
 
 def identities(db: Database, user_ids: Iterable[str]) -> dict[str, UserIdentity]:

@@ -18,17 +18,18 @@ from bot.reports import coverage
 from bot.reports.coverage import NoDataError, describe
 from bot.reports.people import find_user, identities
 from bot.reports.periods import Period
-from bot.reports.profile_types import (
+from bot.reports.series import breakdown
+from bot.reports.sql import day_list, per_user
+from bot.reports.types import (
+    BreakdownRow,
     ChatActivity,
     CodeActivity,
     CoworkActivity,
+    Delta,
     DesignActivity,
     OfficeActivity,
     UserProfile,
 )
-from bot.reports.series import breakdown
-from bot.reports.sql import day_list, per_user
-from bot.reports.types import BreakdownRow, Delta
 from bot.store.freshness import read_freshness
 from bot.store.schema import TOKEN_COLUMNS, USER_ACTIVITY_METRICS
 

@@ -11,8 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 
-from bot.reports.labels import OTHER_KEY, label_for
-from bot.reports.values import BreakdownRow
+from sqlite_utils import Database
+
+from bot.reports import privacy
+from bot.reports.labels import BOTH_UNATTRIBUTED_NOTE, OTHER_KEY, label_for
+from bot.reports.types import BreakdownRow
+from bot.store.schema import NONE_KEY
 
 SPARK_POINTS = 7
 
@@ -92,3 +96,38 @@ def sum_parts(parts: Mapping[date, Mapping[str, int]]) -> dict[str, int]:
         for key, value in day_parts.items():
             out[key] = out.get(key, 0) + value
     return out
+
+
+Parts = dict[date, dict[str, int]]
+
+
+def grouped_slices(
+    db: Database,
+    people_table: str,
+    by: str,
+    what: str,
+    days: Sequence[date],
+    parts: Parts,
+    before_parts: Parts | None,
+    total: int,
+    min_group: int | None,
+) -> tuple[Parts, tuple[BreakdownRow, ...], list[str]]:
+    """A bucketed report's per-product or per-model breakdown as the reader may see it: slices
+    behind fewer than `min_group` people folded (members; `people_table` counts them), then the
+    notes on what the API did not itemise or attribute. `what` is "spend" or "usage"."""
+    notes: list[str] = []
+    if min_group is not None and by in ("product", "model"):
+        parts, before_parts, note = privacy.fold_small(
+            db, people_table, by, days, parts, before_parts, min_group
+        )
+        notes += [note] if note else []
+    before = sum_parts(before_parts) if before_parts is not None else None
+    summed = sum_parts(parts)
+    if OTHER_KEY in summed:
+        notes.append(
+            f"Some {what} is not itemised by the API (it returns at most 100 groups a day); "
+            "it is shown as “Other (not itemised)”."
+        )
+    if by == "product" and summed.get("other") and summed.get(NONE_KEY):
+        notes.append(BOTH_UNATTRIBUTED_NOTE)
+    return parts, breakdown(by, summed, total, before), notes

@@ -19,11 +19,10 @@ from datetime import date
 from sqlite_utils import Database
 
 from bot.errors import InputError
-from bot.reports import coverage, privacy
-from bot.reports.labels import BOTH_UNATTRIBUTED_NOTE, OTHER_KEY
+from bot.reports import coverage
 from bot.reports.people import identities
 from bot.reports.periods import Period
-from bot.reports.series import breakdown, parts_with_other, share_pct, sparkline, sum_parts
+from bot.reports.series import grouped_slices, parts_with_other, share_pct, sparkline
 from bot.reports.sql import day_list, per_user
 from bot.reports.types import (
     BreakdownRow,
@@ -35,7 +34,7 @@ from bot.reports.types import (
     TopSpenders,
 )
 from bot.store.freshness import read_freshness
-from bot.store.schema import GROUPING_COST_TYPE, GROUPING_PRODUCT_MODEL, GROUPING_TOTAL, NONE_KEY
+from bot.store.schema import GROUPING_COST_TYPE, GROUPING_PRODUCT_MODEL, GROUPING_TOTAL
 
 _BREAKDOWN_KEY = {
     "product": (GROUPING_PRODUCT_MODEL, "product"),
@@ -173,21 +172,10 @@ def spend_series(
         before_parts = None
         if previous is not None and previous_totals is not None:
             before_parts = _daily_parts(db, by, previous.days, previous_totals)
-        if min_group is not None and by in ("product", "model"):
-            parts, before_parts, note = privacy.fold_small(
-                db, "user_cost", by, days, parts, before_parts, min_group
-            )
-            notes += [note] if note else []
-        before = sum_parts(before_parts) if before_parts is not None else None
-        summed = sum_parts(parts)
-        slices = breakdown(by, summed, total, before)
-        if OTHER_KEY in summed:
-            notes.append(
-                "Some spend is not itemised by the API (it returns at most 100 groups a day); "
-                "it is shown as “Other (not itemised)”."
-            )
-        if by == "product" and summed.get("other") and summed.get(NONE_KEY):
-            notes.append(BOTH_UNATTRIBUTED_NOTE)
+        parts, slices, more_notes = grouped_slices(
+            db, "user_cost", by, "spend", days, parts, before_parts, total, min_group
+        )
+        notes += more_notes
     values = [totals[day][0] for day in days]
     return SpendSeries(
         period=period,

@@ -12,9 +12,8 @@ from datetime import UTC, date, datetime, time
 
 from sqlite_utils import Database
 
-from bot.reports.meta_types import FieldDrift, SyncHealth
 from bot.reports.periods import Period
-from bot.reports.types import DatasetStatus, StatusReport
+from bot.reports.types import DatasetStatus, FieldDrift, StatusReport, SyncHealth
 from bot.store.conversations import asking_cost
 from bot.store.drift import drift
 from bot.store.freshness import read_freshness

@@ -17,14 +17,13 @@ from datetime import date
 
 from sqlite_utils import Database
 
-from bot.reports import coverage, privacy
-from bot.reports.labels import BOTH_UNATTRIBUTED_NOTE, OTHER_KEY
+from bot.reports import coverage
 from bot.reports.periods import Period
-from bot.reports.series import breakdown, parts_with_other, sparkline, sum_parts
+from bot.reports.series import breakdown, grouped_slices, parts_with_other, sparkline, sum_parts
 from bot.reports.sql import day_list
 from bot.reports.types import BreakdownRow, Delta, SeriesPoint, TokenBreakdown, TokenSeries
 from bot.store.freshness import read_freshness
-from bot.store.schema import GROUPING_PRODUCT_MODEL, GROUPING_TOTAL, NONE_KEY, TOKEN_COLUMNS
+from bot.store.schema import GROUPING_PRODUCT_MODEL, GROUPING_TOTAL, TOKEN_COLUMNS
 
 TOKEN_TYPE_KEYS = {
     "uncached_input_tokens": "uncached_input_tokens",
@@ -77,21 +76,10 @@ def token_series(
         before_parts = None
         if previous is not None:
             before_parts = _grouped(db, by, previous.days, previous_totals)
-        if min_group is not None:
-            parts, before_parts, note = privacy.fold_small(
-                db, "user_usage", by, days, parts, before_parts, min_group
-            )
-            notes += [note] if note else []
-        before_slices = sum_parts(before_parts) if before_parts is not None else None
-        summed = sum_parts(parts)
-        slices = breakdown(by, summed, total, before_slices)
-        if OTHER_KEY in summed:
-            notes.append(
-                "Some usage is not itemised by the API (it returns at most 100 groups a day); "
-                "it is shown as “Other (not itemised)”."
-            )
-        if by == "product" and summed.get("other") and summed.get(NONE_KEY):
-            notes.append(BOTH_UNATTRIBUTED_NOTE)
+        parts, slices, more_notes = grouped_slices(
+            db, "user_usage", by, "usage", days, parts, before_parts, total, min_group
+        )
+        notes += more_notes
     return TokenSeries(
         period=period,
         freshness=read_freshness(db),

@@ -11,25 +11,21 @@ Conventions shared by every model here:
   self-describing). Models are frozen; shapes only ever change additively.
 - Keys (`product`, `model`, …) are the API's raw values; `label` is a readable name for display.
   Both come from the API and must go through the mrkdwn escaper before reaching Slack.
+
+One module, one vocabulary: the building blocks (`Model`, `Report`, `Delta`, slices and series)
+come first so that report modules can import them from here without cycles.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Literal
 
-from bot.reports.meta_types import DatasetStatus, Export, HelpResult, StatusReport
+from pydantic import BaseModel, ConfigDict
+
 from bot.reports.periods import Period
-from bot.reports.profile_types import (
-    ChatActivity,
-    CodeActivity,
-    CoworkActivity,
-    DesignActivity,
-    OfficeActivity,
-    UserIdentity,
-    UserProfile,
-)
-from bot.reports.values import BreakdownRow, Delta, Model, Report, SeriesPoint
+from bot.store.conversations import AskingCost
+from bot.store.freshness import Freshness
 
 __all__ = [
     "Adoption",
@@ -43,6 +39,7 @@ __all__ = [
     "Delta",
     "DesignActivity",
     "Export",
+    "FieldDrift",
     "FinanceComparisons",
     "HelpResult",
     "Model",
@@ -59,6 +56,7 @@ __all__ = [
     "SpendSeries",
     "SpenderRow",
     "StatusReport",
+    "SyncHealth",
     "TokenBreakdown",
     "TokenSeries",
     "TopSpenders",
@@ -69,6 +67,216 @@ __all__ = [
 SpendBreakdown = Literal["product", "model", "cost-type"]
 TokenBreakdown = Literal["product", "model", "token-type"]
 RankingKind = Literal["projects", "skills", "connectors"]
+
+
+# --- building blocks shared by every report ----------------------------------------------
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Delta(Model):
+    """A value now and in the comparison period. `percent` is None when `previous` is 0 or None."""
+
+    current: int | float
+    previous: int | float | None
+    change: int | float | None
+    percent: float | None
+
+    @classmethod
+    def of(cls, current: int | float, previous: int | float | None) -> Delta:
+        if previous is None:
+            return cls(current=current, previous=None, change=None, percent=None)
+        change = current - previous
+        percent = None if previous == 0 else change / previous * 100
+        return cls(current=current, previous=previous, change=change, percent=percent)
+
+
+class Report(Model):
+    """Fields every report has."""
+
+    period: Period
+    freshness: Freshness
+    notes: tuple[str, ...] = ()
+
+
+class SeriesPoint(Model):
+    """One day of a series. `parts` holds the breakdown (key → value) when one was asked for."""
+
+    day: date
+    value: int
+    parts: dict[str, int] = {}
+
+
+class BreakdownRow(Model):
+    """One slice of a total (a product, model, cost or token type), largest first."""
+
+    key: str
+    label: str
+    value: int
+    """Micro-cents for spend breakdowns, tokens for token breakdowns."""
+    share_pct: float | None
+    """Percent of the report's total; None when the total is 0."""
+    previous: int | None = None
+    """The same slice in the previous period; None when that period has no data."""
+
+
+# --- user (one person's profile) -------------------------------------------------------------
+
+
+class UserIdentity(Model):
+    user_id: str
+    email: str | None
+    name: str | None
+    deleted: bool = False
+
+
+class ChatActivity(Model):
+    messages: int | None
+    conversations: int | None
+    projects_used: int | None
+    files_uploaded: int | None
+    artifacts_created: int | None
+
+
+class CodeActivity(Model):
+    sessions: int | None
+    commits: int | None
+    pull_requests: int | None
+    lines_added: int | None
+    lines_removed: int | None
+    tool_accepted: int | None
+    tool_rejected: int | None
+    acceptance_rate_pct: float | None
+    """accepted / (accepted + rejected) × 100 over edit/multi-edit/notebook/write proposals."""
+
+
+class CoworkActivity(Model):
+    messages: int | None
+    sessions: int | None
+    actions: int | None
+    dispatch_turns: int | None
+    file_edits: int | None
+
+
+class OfficeActivity(Model):
+    app: str
+    """excel, powerpoint, word or outlook."""
+    messages: int | None
+    sessions: int | None
+
+
+class DesignActivity(Model):
+    messages: int | None
+    sessions: int | None
+    projects_created: int | None
+
+
+class UserProfile(Report):
+    kind: Literal["user"] = "user"
+    user: UserIdentity
+    spend_microcents: int | None
+    list_spend_microcents: int | None
+    requests: int | None
+    tokens: int | None
+    spend_by_product: tuple[BreakdownRow, ...]
+    spend_by_model: tuple[BreakdownRow, ...]
+    tokens_by_product: tuple[BreakdownRow, ...]
+    tokens_by_model: tuple[BreakdownRow, ...]
+    chat: ChatActivity
+    claude_code: CodeActivity
+    cowork: CoworkActivity
+    office: tuple[OfficeActivity, ...]
+    design: DesignActivity
+    web_searches: int | None
+    active_days: int | None
+    first_seen: date | None
+    """First day active in the whole store (not just this period)."""
+    last_seen: date | None
+    spend_change: Delta | None
+    tokens_change: Delta | None
+    active_days_change: Delta | None
+    spend_rank: int | None = None
+    """1 = the biggest spender of the period among seat users."""
+    spenders: int | None = None
+
+
+# --- status, help and exports: results that are not usage reports -----------------------------
+
+
+class DatasetStatus(Model):
+    dataset: str
+    first_day: date | None
+    last_day: date | None
+    days: int
+    final_days: int
+    revisable_days: int
+    rows: int
+    last_fetched_at: datetime | None
+
+
+class SyncHealth(Model):
+    """How syncing is going, from `sync_runs` (see `bot.store.runs`)."""
+
+    last_ok_at: datetime | None = None
+    """The last sync that brought the store up to date, whatever it wrote."""
+    last_attempt_at: datetime | None = None
+    last_outcome: str | None = None
+    """ok, partial, failed or running."""
+    consecutive_failures: int = 0
+    error_kind: str | None = None
+    """credentials, unavailable or other: the newest failure since the last good sync."""
+    error: str | None = None
+    """That failure's sentence (admins only: it may be a credential problem)."""
+
+
+class FieldDrift(Model):
+    """Where this organisation's API differs from the reference, for one dataset."""
+
+    dataset: str
+    not_sent: tuple[str, ...]
+    """Documented fields no synced row carried: reports show them as "—" (not reported)."""
+    undocumented: tuple[str, ...]
+    """Fields the rows carried that the reference does not name (stored, not yet reported)."""
+
+
+class StatusReport(Report):
+    """`period` spans every synced day (today alone when nothing is synced)."""
+
+    kind: Literal["status"] = "status"
+    datasets: tuple[DatasetStatus, ...]
+    sync: SyncHealth = SyncHealth()
+    drift: tuple[FieldDrift, ...] = ()
+    asking: AskingCost | None = None
+    """What asking Claude in DMs cost lately (admins only); None when nobody asked yet."""
+
+    def for_everyone(self) -> StatusReport:
+        """Without failure details or the cost of asking: admins-only information."""
+        return self.model_copy(
+            update={
+                "sync": self.sync.model_copy(
+                    update={"error": None, "error_kind": None, "consecutive_failures": 0}
+                ),
+                "asking": None,
+            }
+        )
+
+
+class HelpResult(Model):
+    kind: Literal["help"] = "help"
+    text: str
+    topic: str | None = None
+
+
+class Export(Report):
+    """A report flattened to CSV-ready rows; see `bot.reports.export` for the money format."""
+
+    kind: Literal["export"] = "export"
+    report: str
+    filename: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
 
 
 # --- spend ------------------------------------------------------------------------------------
