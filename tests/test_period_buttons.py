@@ -29,7 +29,8 @@ def _targets(words: str) -> dict[str, tuple[date, date, str]]:
 def test_last_month_pages_to_whole_calendar_months() -> None:
     got = _targets("last-month")  # October
     assert got[ACTION_PREVIOUS][:2] == (date(2026, 9, 1), date(2026, 9, 30))
-    assert got[ACTION_NEXT] == (date(2026, 11, 1), date(2026, 11, 25), "Next month ▶")
+    # November is running (today is Nov 25): it runs to its last complete day, like mtd.
+    assert got[ACTION_NEXT] == (date(2026, 11, 1), date(2026, 11, 24), "Next month ▶")
 
 
 def test_september_pages_forward_to_all_of_october() -> None:

@@ -26,9 +26,9 @@ def span(text: str, today: date = WED) -> tuple[str, str, int]:
         ("90D", ("2026-08-27", "2026-11-24", 90)),
         ("today", ("2026-11-25", "2026-11-25", 1)),
         ("yesterday", ("2026-11-24", "2026-11-24", 1)),
-        ("this-week", ("2026-11-23", "2026-11-25", 3)),
+        ("this-week", ("2026-11-23", "2026-11-24", 2)),  # complete days only
         ("last-week", ("2026-11-16", "2026-11-22", 7)),
-        ("mtd", ("2026-11-01", "2026-11-25", 25)),
+        ("mtd", ("2026-11-01", "2026-11-24", 24)),  # as finance counts it
         ("last-month", ("2026-10-01", "2026-10-31", 31)),
         ("2026-10-03", ("2026-10-03", "2026-10-03", 1)),
         ("2026-10-01..2026-10-31", ("2026-10-01", "2026-10-31", 31)),
@@ -51,8 +51,17 @@ def test_week_boundaries_on_monday_and_sunday() -> None:
     monday, sunday = date(2026, 11, 23), date(2026, 11, 29)
     assert span("this-week", monday) == ("2026-11-23", "2026-11-23", 1)
     assert span("last-week", monday) == ("2026-11-16", "2026-11-22", 7)
-    assert span("this-week", sunday) == ("2026-11-23", "2026-11-29", 7)
+    assert span("this-week", sunday) == ("2026-11-23", "2026-11-28", 6)
     assert span("last-week", sunday) == ("2026-11-16", "2026-11-22", 7)
+
+
+def test_running_periods_hold_complete_days_only() -> None:
+    """A running week or month never ends on a day still filling in, except on its first day
+    (nothing complete yet), so `spend mtd` and `finance` count the same days."""
+    assert span("mtd", date(2026, 12, 3)) == ("2026-12-01", "2026-12-02", 2)
+    assert span("mtd", date(2026, 12, 1)) == ("2026-12-01", "2026-12-01", 1)
+    assert span("2026-11", date(2026, 11, 30)) == ("2026-11-01", "2026-11-29", 29)
+    assert span("this-week", date(2026, 11, 24)) == ("2026-11-23", "2026-11-23", 1)
 
 
 def test_month_ends_in_2026() -> None:
@@ -67,12 +76,12 @@ def test_previous_moves_by_the_periods_unit() -> None:
     month to date with the same days of last month; N-day periods with the N days before."""
     p = parse_period("last-month", today=WED).previous()  # October → all of September
     assert (p.start, p.end, p.days) == (date(2026, 9, 1), date(2026, 9, 30), 30)
-    week = parse_period("this-week", today=WED).previous()  # Mon–Wed → Mon–Wed a week earlier
-    assert (week.start, week.end) == (date(2026, 11, 16), date(2026, 11, 18))
+    week = parse_period("this-week", today=WED).previous()  # Mon–Tue → Mon–Tue a week earlier
+    assert (week.start, week.end) == (date(2026, 11, 16), date(2026, 11, 17))
     mtd = parse_period("mtd", today=date(2026, 3, 31)).previous()  # clipped to February
     assert (mtd.start, mtd.end) == (date(2026, 2, 1), date(2026, 2, 28))
     mtd = parse_period("mtd", today=WED).previous()
-    assert (mtd.start, mtd.end) == (date(2026, 10, 1), date(2026, 10, 25))
+    assert (mtd.start, mtd.end) == (date(2026, 10, 1), date(2026, 10, 24))
     days = parse_period("30d", today=WED).previous()
     assert (days.start, days.end, days.days) == (date(2026, 9, 26), date(2026, 10, 25), 30)
 
@@ -94,7 +103,7 @@ def test_paging_moves_whole_calendar_months_and_weeks() -> None:
     week = parse_period("this-week", today=WED).shifted(-1)
     assert (week.start, week.end) == (date(2026, 11, 16), date(2026, 11, 22))
     assert span("2026-10") == ("2026-10-01", "2026-10-31", 31)
-    assert span("2026-11") == ("2026-11-01", "2026-11-25", 25)  # the running month, to today
+    assert span("2026-11") == ("2026-11-01", "2026-11-24", 24)  # the running month, like mtd
 
 
 def test_period_rejects_reversed_dates() -> None:

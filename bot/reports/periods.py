@@ -15,12 +15,16 @@ Relative forms, with `today` = T:
                 Today is left out because it is always partial.
     today       T alone (partial by nature; reports say so through freshness)
     yesterday   T−1
-    this-week   Monday of T's ISO week … T
+    this-week   Monday of T's ISO week … T−1 (T alone on a Monday)
     last-week   the previous ISO week, Monday … Sunday
-    mtd         the 1st of T's month … T
+    mtd         the 1st of T's month … T−1 (T alone on the 1st)
     last-month  the previous calendar month
 Absolute forms: `YYYY-MM-DD` (one day), `YYYY-MM-DD..YYYY-MM-DD` (inclusive) and `YYYY-MM` (a
-calendar month; the current one runs to today). A range that is exactly a calendar month is one.
+calendar month; the current one runs like `mtd`). A range that is exactly a calendar month is one.
+
+A running week or month ends at its last complete day, like `Nd`: comparing a day still filling
+in with a whole day of last month would show a fake drop, and `spend mtd` must agree with
+`finance`. Only on its first day, when it has no complete day, is it today alone.
 
 Every period must lie within the data the API can ever have: not before 2026-01-01, not more than
 365 days back, not in the future. Violations raise `PeriodError` with one sentence that says which
@@ -159,9 +163,15 @@ def month_period(day: date, *, today: date | None = None) -> Period:
     """The calendar month of `day`, labelled "October 2026"; cut at `today` when it is running."""
     first = day.replace(day=1)
     last = month_end(first)
-    if today is not None and first <= today < last:
-        return Period(start=first, end=today, label="month to date", unit="month")
+    if today is not None and first <= today <= last:
+        end = _complete_end(first, today)
+        return Period(start=first, end=end, label="month to date", unit="month")
     return Period(start=first, end=last, label=f"{first:%B %Y}", unit="month")
+
+
+def _complete_end(start: date, today: date) -> date:
+    """The last complete UTC day of a running week or month; today when it has none yet."""
+    return max(start, today - timedelta(days=1))
 
 
 def parse_period(text: str, *, today: date) -> Period:
@@ -195,13 +205,14 @@ def _relative(word: str, today: date) -> Period | None:
         return Period(start=yesterday, end=yesterday, label="yesterday")
     monday = today - timedelta(days=today.weekday())
     if word == "this-week":
-        return Period(start=monday, end=today, label="this week", unit="week")
+        end = _complete_end(monday, today)
+        return Period(start=monday, end=end, label="this week", unit="week")
     if word == "last-week":
         start = monday - timedelta(days=7)
         return Period(start=start, end=monday - timedelta(days=1), label="last week", unit="week")
     first = today.replace(day=1)
     if word == "mtd":
-        return Period(start=first, end=today, label="month to date", unit="month")
+        return month_period(first, today=today)
     if word == "last-month":
         return month_period(first - timedelta(days=1))
     if match := _MONTH.match(word):

@@ -26,8 +26,9 @@ Usage: /claude-usage <subcommand> [period] [options]   (period defaults to 7d)
   digest subscribe|unsubscribe|list|preview [daily|weekly] [HH:MM] [Area/City] [--with-people]
                                            e.g. digest subscribe daily 09:00 Europe/Berlin
   budget set|show|clear [AMOUNT] [--product P]         e.g. budget set 25000
-Periods: 7d, 30d, Nd, today, yesterday, this-week, last-week, mtd, last-month,
-  2026-10-01 or 2026-10-01..2026-10-31.  Add --share to post the answer in the channel."""
+Periods (UTC days): 7d, 30d, Nd, today, yesterday, this-week, last-week, mtd, last-month,
+  2026-10 (a month), 2026-10-01, 2026-10-01..2026-10-31.
+  Add --share to post the answer in the channel."""
 
 SUBCOMMANDS = (
     "help",
