@@ -67,6 +67,8 @@ def test_asking_cost_sums_recent_questions_and_feedback() -> None:
     record_question(db, old)
     assert record_feedback(db, first, "U1", 1, NOW)
     assert record_feedback(db, first, "U1", -1, NOW)  # changed their mind: one vote
+    late = NOW - timedelta(microseconds=500)  # an earlier click whose listener ran last
+    assert record_feedback(db, first, "U1", 1, late)
     assert not record_feedback(db, 12345, "U1", 1, NOW)
     cost = asking_cost(db, now=NOW)
     assert cost is not None

@@ -36,7 +36,7 @@ Money = Annotated[Decimal, BeforeValidator(_parse_money)]
 class ApiModel(BaseModel):
     """Base of every response model: immutable, tolerant of new fields."""
 
-    model_config = ConfigDict(extra="allow", frozen=True)
+    model_config = ConfigDict(extra="allow", frozen=True, defer_build=True)
 
 
 RowT = TypeVar("RowT", bound=BaseModel)

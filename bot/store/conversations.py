@@ -152,10 +152,14 @@ def set_answer_ts(db: Database, question_id: int, ts: str) -> None:
 
 
 def record_feedback(db: Database, question_id: int, user_id: str, value: int, at: datetime) -> bool:
-    """Store 👍 (+1) or 👎 (−1) from `user_id`; a second click replaces the first. False when
-    the question is unknown (a forged or stale button)."""
+    """Store 👍 (+1) or 👎 (−1) from `user_id`, clicked at `at`; the latest click wins. False
+    when the question is unknown (a forged or stale button).
+
+    "Latest" is by the click's own time, not by arrival: Slack's two quick clicks run on
+    concurrent listener threads and may reach the store in either order."""
     if value not in (1, -1):
         raise ValueError("feedback is +1 or -1")
+    clicked = at.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
     with db.atomic():
         known = db.execute("SELECT 1 FROM ask_questions WHERE id = ?", (question_id,)).fetchone()
         if known is None:
@@ -163,8 +167,8 @@ def record_feedback(db: Database, question_id: int, user_id: str, value: int, at
         db.execute(
             "INSERT INTO ask_feedback (question_id, user_id, value, at) VALUES (?, ?, ?, ?) "
             "ON CONFLICT(question_id, user_id) DO UPDATE SET value = excluded.value, at = "
-            "excluded.at",
-            (question_id, user_id, value, _iso(at)),
+            "excluded.at WHERE excluded.at >= ask_feedback.at",
+            (question_id, user_id, value, clicked),
         )
     return True
 

@@ -1,13 +1,15 @@
 """👍/👎 under an answer (`claude_ask.feedback.up|down`, value = the question's id) → stored.
 
-One vote per person and question (a second click replaces the first); the person gets a short
-ephemeral thank-you. A value that names no question (forged, or from another store) is ignored.
+One vote per person and question (the later click, by Slack's `action_ts`, replaces the
+earlier); the person gets a short ephemeral thank-you. A value that names no question
+(forged, or from another store) is ignored.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from datetime import UTC, datetime
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -38,7 +40,7 @@ def register(app: App, deps: Deps) -> None:
             return
         vote = 1 if match.group(1) == "up" else -1
         with deps.store.connect() as db:
-            if not record_feedback(db, int(value), user_id, vote, deps.now()):
+            if not record_feedback(db, int(value), user_id, vote, _clicked_at(action, deps)):
                 return
         channel = (body.get("channel") or {}).get("id")
         thread_ts = (body.get("message") or {}).get("thread_ts")
@@ -52,3 +54,11 @@ def register(app: App, deps: Deps) -> None:
             log.info("thank-you not posted: %s", exc.response.get("error"))
 
     app.action(ACTION_PATTERN)(ack=ack_action, lazy=[store_vote])
+
+
+def _clicked_at(action: dict[str, Any], deps: Deps) -> datetime:
+    """When the person clicked (Slack's `action_ts`), so the later of two clicks wins."""
+    try:
+        return datetime.fromtimestamp(float(action["action_ts"]), UTC)
+    except (KeyError, TypeError, ValueError):
+        return deps.now()
