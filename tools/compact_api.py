@@ -29,6 +29,7 @@ from bot.analytics.models import (
     UserCostRow,
     UserUsageRow,
 )
+from bot.analytics.output import dotted
 from tools.compact import Json, drop_none, name, pct, usd_cents
 
 TOP_ROWS = 10
@@ -66,15 +67,6 @@ _TOKENS = (
 )
 
 
-def _flatten(value: Any, prefix: str = "") -> dict[str, Any]:
-    if isinstance(value, dict):
-        flat: dict[str, Any] = {}
-        for key, inner in value.items():
-            flat.update(_flatten(inner, f"{prefix}{key}."))
-        return flat
-    return {prefix[:-1]: value}
-
-
 def _short(name: str) -> str:
     for noise in ("_metrics", "core_metrics.", "tool_actions.", "_count"):
         name = name.replace(noise, "")
@@ -91,7 +83,7 @@ def _number(value: Any) -> bool:
 
 def engagement(endpoint: str, rows: Sequence[BaseModel], *, admin: bool) -> Json:
     """Totals of every numeric field, and the top rows by the endpoint's main count."""
-    flats = [_flatten(row.model_dump(mode="json")) for row in rows]
+    flats = [dotted(row.model_dump(mode="json")) for row in rows]
     keys = list(dict.fromkeys(k for flat in flats for k in flat))
     totals: dict[str, Any] = {}
     missing: list[str] = []
@@ -170,7 +162,7 @@ def _token_fields(rows: Iterable[Any]) -> dict[str, Any]:
     listed = list(rows)
     sums = {k: 0 for k in _TOKENS}
     for row in listed:
-        flat = _flatten(row.model_dump(mode="json"))
+        flat = dotted(row.model_dump(mode="json"))
         for key in _TOKENS:
             sums[key] += int(flat.get(key) or 0)
     requests = [r.requests for r in listed if r.requests is not None]
@@ -187,6 +179,14 @@ def _ranked(groups: dict[str, list[Any]], summarise: Any, label: str) -> list[Js
     summed = [{label: key, **summarise(items)} for key, items in groups.items()]
     summed.sort(key=lambda item: item["_sort"], reverse=True)
     return [drop_none({k: v for k, v in item.items() if k != "_sort"}) for item in summed]
+
+
+def _by_group(rows: Iterable[Any], group_by: Sequence[str], summarise: Any) -> list[Json]:
+    """Rows summed per value of the `group_by` keys, largest first."""
+    groups: dict[str, list[Any]] = defaultdict(list)
+    for row in rows:
+        groups[_group_key(row, group_by)].append(row)
+    return _ranked(groups, summarise, "/".join(group_by))
 
 
 def per_user(rows: Sequence[UserCostRow | UserUsageRow], group_by: Sequence[str]) -> Json:
@@ -211,10 +211,7 @@ def per_user(rows: Sequence[UserCostRow | UserUsageRow], group_by: Sequence[str]
         "more_people": max(len(ranked) - TOP_ROWS, 0),
     }
     if group_by:
-        groups: dict[str, list[Any]] = defaultdict(list)
-        for row in rows:
-            groups[_group_key(row, group_by)].append(row)
-        result["by_group"] = _ranked(groups, summarise, "/".join(group_by))[:TOP_ROWS]
+        result["by_group"] = _by_group(rows, group_by, summarise)[:TOP_ROWS]
     return result
 
 
@@ -235,10 +232,7 @@ def bucketed(buckets: Sequence[CostBucket | UsageBucket], group_by: Sequence[str
         "buckets_not_shown": max(len(series) - MAX_BUCKETS, 0),
     }
     if group_by:
-        groups: dict[str, list[Any]] = defaultdict(list)
-        for row in rows:
-            groups[_group_key(row, group_by)].append(row)
-        result["by_group"] = _ranked(groups, summarise, "/".join(group_by))[:15]
+        result["by_group"] = _by_group(rows, group_by, summarise)[:15]
         result["note"] = (
             "Each bucket holds at most 100 groups, so with many groups these sums can be low; "
             "call again without group_by for the exact total."

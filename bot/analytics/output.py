@@ -31,11 +31,12 @@ def rows_as_json(pages: Sequence[Any]) -> list[Any]:
     ]
 
 
-def _flatten(value: Any, prefix: str = "") -> dict[str, Any]:
+def dotted(value: Any, prefix: str = "") -> dict[str, Any]:
+    """A JSON row with nested objects as dotted paths: `{"a": {"b": 1}}` → `{"a.b": 1}`."""
     if isinstance(value, dict):
         flat: dict[str, Any] = {}
         for key, inner in value.items():
-            flat.update(_flatten(inner, f"{prefix}{key}."))
+            flat.update(dotted(inner, f"{prefix}{key}."))
         return flat
     return {prefix.rstrip("."): value}
 
@@ -46,11 +47,11 @@ def _display_rows(rows: list[Any]) -> list[dict[str, Any]]:
     for row in rows:
         if isinstance(row, dict) and isinstance(row.get("results"), list):
             for result in row["results"]:
-                flat.append({"bucket": row.get("starting_at"), **_flatten(result)})
+                flat.append({"bucket": row.get("starting_at"), **dotted(result)})
             if not row["results"]:
                 flat.append({"bucket": row.get("starting_at")})
         else:
-            flat.append(_flatten(row))
+            flat.append(dotted(row))
     return flat
 
 

@@ -58,6 +58,10 @@ from decimal import Decimal
 from hashlib import blake2b
 from typing import Any
 
+from bot.simulator.catalog import OFFICE_APPS
+from bot.simulator.cost_query import COST_GROUPS
+from bot.simulator.metrics import COWORK_GATED
+
 Row = dict[str, Any]
 
 EXTRA_ENVELOPE_FIELD = "schema_revision"
@@ -69,24 +73,9 @@ SUMMARY_KEEP = (
     "monthly_active_user_count",
     "assigned_seat_count",
 )
-COWORK_GATED = (
-    "plugins_used_count",
-    "distinct_plugins_used_count",
-    "file_edit_count",
-    "edit_tool_count",
-    "multi_edit_tool_count",
-    "write_tool_count",
-    "notebook_edit_tool_count",
-    "sessions_with_file_edits_count",
-)
-OFFICE_APPS = ("excel", "powerpoint", "word", "outlook")
 BREAKDOWN_BLOCKS = ("chat_metrics", "claude_code_metrics", "cowork_metrics", "office_metrics")
 SKILL_SPEND = ("estimated_overage_spend", "attributed_list_price", "currency")
 CONNECTOR_SPLIT = ("read_call_count", "write_call_count", "unclassified_call_count")
-GROUP_KEYS = (
-    "product", "model", "context_window", "inference_geo", "speed", "rbac_group_id",
-    "cost_type", "token_type",
-)  # fmt: skip
 _NOT_IDENTITY_PARAMS = frozenset({"page", "limit", "order", "order_by"})
 
 
@@ -263,7 +252,7 @@ def _usage_row(row: Row, dice: Dice) -> None:
 def _report_identity(row: Row, bucket: object) -> object:
     actor = row.get("actor")
     user = actor.get("user_id") if isinstance(actor, dict) else None
-    return (user, bucket, row.get("starting_at"), *(row.get(k) for k in GROUP_KEYS))
+    return (user, bucket, row.get("starting_at"), *(row.get(k) for k in COST_GROUPS))
 
 
 # --- dispatch ---------------------------------------------------------------------------------
