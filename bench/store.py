@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import multiprocessing as mp
 import os
 import signal
 import sqlite3
@@ -43,21 +42,20 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from multiprocessing.synchronize import Event
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import httpx
 from pydantic import SecretStr
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.simproc import RemoteSimulator
 from bot.analytics import AnalyticsClient
 from bot.config import Settings
 from bot.reports.commands import parse_command, run_command
 from bot.reports.types import Comparison, TopSpenders
 from bot.simulator.config import SimConfig
-from bot.simulator.server import start_simulator
 from bot.store.money import cents_to_microcents
 from bot.store.run import run_sync
 from bot.store.schema import DATASETS_COST, DATASETS_ENGAGEMENT, open_store
@@ -65,7 +63,6 @@ from bot.store.sync import SyncReport
 
 NOW = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)
 TODAY = NOW.date()
-PREFIX = "/v1/organizations/analytics/"
 ENDPOINT_OF = {
     "users": "users",
     "summaries": "summaries",
@@ -95,44 +92,12 @@ sys.exit(0 if report.ok else 3)
 # --- the simulator, in its own process --------------------------------------------------------
 
 
-def _serve(config_json: str, urls: mp.Queue[str], stop: Event) -> None:
-    """Child process: the simulator gets its own interpreter (and GIL), like a remote API."""
-    with start_simulator(SimConfig.model_validate_json(config_json)) as sim:
-        urls.put(sim.base_url)
-        stop.wait()
-
-
-class RemoteSimulator:
-    """A simulator in a separate process, reached only over loopback HTTP."""
-
-    def __init__(self, config: SimConfig) -> None:
-        ctx = mp.get_context("spawn")
-        self.config = config
-        self._urls: mp.Queue[str] = ctx.Queue()
-        self._stop = ctx.Event()
-        self._process = ctx.Process(
-            target=_serve, args=(config.model_dump_json(), self._urls, self._stop), daemon=True
-        )
-        self._process.start()
-        self.base_url = self._urls.get(timeout=300)
-        self._http = httpx.Client(base_url=self.base_url, timeout=60)
-
-    def counts(self) -> dict[str, int]:
-        """Requests served per endpoint (short name, e.g. `users`, `user_cost_report`)."""
-        raw: dict[str, int] = self._http.get("/_sim/requests").json()
-        return {path.removeprefix(PREFIX): n for path, n in raw.items()}
+class StoreSimulator(RemoteSimulator):
+    """`bench.simproc.RemoteSimulator` plus what this benchmark drives in process: counter
+    resets, settings for `run_sync` and a client on the fixed clock."""
 
     def total(self) -> int:
         return sum(self.counts().values())
-
-    def cpu_seconds(self) -> float:
-        """CPU time the simulator process has used (Linux /proc; 0 elsewhere)."""
-        try:
-            stat = Path(f"/proc/{self._process.pid}/stat").read_text()
-        except OSError:
-            return 0.0
-        fields = stat.rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def reset(self) -> None:
         self._http.post("/_sim/reset-counts").raise_for_status()
@@ -148,11 +113,6 @@ class RemoteSimulator:
         return AnalyticsClient(
             base_url=self.base_url, api_key=SecretStr(self.config.api_key), clock=lambda: NOW
         )
-
-    def stop(self) -> None:
-        self._http.close()
-        self._stop.set()
-        self._process.join(timeout=30)
 
 
 # --- phases -----------------------------------------------------------------------------------
@@ -175,7 +135,7 @@ class SyncRun:
         return sum(self.requests.get(e, 0) for e in ENGAGEMENT_ENDPOINTS)
 
 
-def timed_sync(sim: RemoteSimulator, db_path: Path, since: dt.date) -> SyncRun:
+def timed_sync(sim: StoreSimulator, db_path: Path, since: dt.date) -> SyncRun:
     sim.reset()
     sim_cpu, cpu, started = sim.cpu_seconds(), time.process_time(), time.perf_counter()
     report = run_sync(sim.settings(db_path), since=since, now=NOW)
@@ -214,7 +174,7 @@ class ResumeRun:
 
 
 def kill_and_resume(
-    sim: RemoteSimulator, db_path: Path, since: dt.date, full_requests: int
+    sim: StoreSimulator, db_path: Path, since: dt.date, full_requests: int
 ) -> ResumeRun:
     """SIGKILL a sync child once it has made ~30 % of a full sync's requests, then resume."""
     sim.reset()
@@ -257,7 +217,7 @@ def timed(fn: Callable[[], Any], runs: int) -> tuple[list[float], Any]:
 
 
 def store_answers(
-    sim: RemoteSimulator, db_path: Path, runs: int
+    sim: StoreSimulator, db_path: Path, runs: int
 ) -> tuple[dict[str, list[float]], TopSpenders, Comparison, int]:
     """Both answers from the warm store, as Slack runs them; returns API requests made meanwhile."""
     db = open_store(str(db_path))
@@ -286,6 +246,12 @@ def midnight(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
 
 
+def reported(amount: Decimal | None) -> int:
+    """Micro-cents of an amount the API may leave out; absent adds nothing, as SQL's SUM
+    ignores the store's NULLs."""
+    return 0 if amount is None else cents_to_microcents(amount)
+
+
 def per_user_cost(client: AnalyticsClient, first: dt.date, last: dt.date) -> dict[str, list[int]]:
     """user_id → [amount, list amount] in micro-cents over days first..last (one window, no
     bucket width: one row per user over exactly those days)."""
@@ -295,7 +261,7 @@ def per_user_cost(client: AnalyticsClient, first: dt.date, last: dt.date) -> dic
     ):
         money = out[row.actor.user_id]
         money[0] += cents_to_microcents(row.amount)
-        money[1] += cents_to_microcents(row.list_amount)
+        money[1] += reported(row.list_amount)
     return dict(out)
 
 
@@ -355,13 +321,14 @@ def baseline_compare(client: AnalyticsClient, movers: int) -> BaselineCompare:
         for bucket in client.usage_report(starting_at=start, ending_at=stop, bucket_width="1d"):
             for row in bucket.results:
                 cache = row.cache_creation
-                out[side(bucket.starting_at.date())] += (
-                    row.uncached_input_tokens
-                    + row.cache_read_input_tokens
-                    + cache.ephemeral_5m_input_tokens
-                    + cache.ephemeral_1h_input_tokens
-                    + row.output_tokens
+                counts = (
+                    row.uncached_input_tokens,
+                    row.cache_read_input_tokens,
+                    None if cache is None else cache.ephemeral_5m_input_tokens,
+                    None if cache is None else cache.ephemeral_1h_input_tokens,
+                    row.output_tokens,
                 )
+                out[side(bucket.starting_at.date())] += sum(n for n in counts if n is not None)
         return out
 
     def summaries() -> list[Any]:
@@ -533,7 +500,7 @@ def main() -> int:
     summary: list[list[str]] = []
     with tempfile.TemporaryDirectory(prefix="bench-store-") as tmp:
         t0 = time.perf_counter()
-        sim = RemoteSimulator(config)
+        sim = StoreSimulator(config)
         print(f"simulator ready in {time.perf_counter() - t0:.1f} s")
         try:
             store = Path(tmp) / "store.db"
@@ -633,7 +600,7 @@ def main() -> int:
             if args.resume_users is not None and args.resume_users != args.users:
                 sim.stop()
                 small = config.model_copy(update={"users": args.resume_users})
-                resume_sim = RemoteSimulator(small)
+                resume_sim = StoreSimulator(small)
                 note = f"smaller org: {args.resume_users:,} users (--resume-users)"
             try:
                 if resume_sim is not sim:
