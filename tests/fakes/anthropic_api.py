@@ -29,7 +29,6 @@ import time
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from http.server import ThreadingHTTPServer
 from typing import Any
 
 from tests.fakes.anthropic_http import COUNT_TOKENS_PATH, MESSAGES_PATH, Answer, handler_for
@@ -56,6 +55,7 @@ from tests.fakes.anthropic_tokens import (
 )
 from tests.fakes.anthropic_validate import ApiError, validate_body
 from tests.fakes.anthropic_wire import error_body, message_json, sse, stream_events
+from tests.fakes.loopback import LoopbackServer
 
 __all__ = [
     "COUNT_TOKENS_PATH",
@@ -119,27 +119,20 @@ class FakeAnthropic:
         self._arrivals = itertools.count(1)
         self._message_ids = itertools.count(1)
         self._tool_ids = itertools.count(1)
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler_for(self.handle))
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
-        )
+        self._server = LoopbackServer(handler_for(self.handle))
 
     # lifecycle ----------------------------------------------------------------------------
     def __enter__(self) -> FakeAnthropic:
-        self._thread.start()
+        self._server.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
+        self._server.stop()
 
     @property
     def base_url(self) -> str:
         """What the SDK takes as `base_url=` / `ANTHROPIC_BASE_URL` (no /v1: the SDK adds it)."""
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
+        return self._server.url
 
     # configuration ------------------------------------------------------------------------
     def set_script(self, script: Sequence[Step]) -> None:

@@ -25,10 +25,11 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from tests.fakes.loopback import LoopbackServer
 from tests.fakes.slack_answers import ANSWERS, BOT_ID, BOT_USER_ID, TEAM_ID
 
 __all__ = ["BOT_ID", "BOT_USER_ID", "TEAM_ID", "FakeSlack", "Recorded", "SlackUser"]
@@ -95,26 +96,19 @@ class FakeSlack:
         self._requests: list[Recorded] = []
         self._cond = threading.Condition()
         self._ids = itertools.count(1)
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
-        )
+        self._server = LoopbackServer(_handler_for(self))
 
     # lifecycle ----------------------------------------------------------------------------
     def __enter__(self) -> FakeSlack:
-        self._thread.start()
+        self._server.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
+        self._server.stop()
 
     @property
     def base_url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
+        return self._server.url
 
     @property
     def api_url(self) -> str:

@@ -30,12 +30,13 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import urlsplit
 
 from tests.fakes import standin_engagement as eng
 from tests.fakes import standin_reports as rep
+from tests.fakes.loopback import LoopbackServer
 from tests.fakes.standin_org import EARLIEST, Org, StandinConfig
 from tests.fakes.standin_paging import ApiError, Query, bad_request, paginate
 
@@ -185,12 +186,8 @@ class RunningStandin:
         self._lock = threading.Lock()
         self._records: list[RecordedRequest] = []
         self._ids = itertools.count(1)
-        self._server = ThreadingHTTPServer((host, port), _handler_for(self))
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
-        )
-        self._thread.start()
+        self._server = LoopbackServer(_handler_for(self), host, port)
+        self._server.start()
 
     def __enter__(self) -> RunningStandin:
         return self
@@ -205,8 +202,7 @@ class RunningStandin:
     @property
     def base_url(self) -> str:
         """Scheme, host and port; the API lives under `API_PREFIX` below it."""
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
+        return self._server.url
 
     @property
     def org(self) -> Org:
@@ -225,10 +221,7 @@ class RunningStandin:
             return [r for r in self._records if path is None or r.path == path]
 
     def stop(self) -> None:
-        if self._thread.is_alive():
-            self._server.shutdown()
-            self._thread.join(timeout=5)
-        self._server.server_close()
+        self._server.stop()
 
     def serve(self, request: RecordedRequest, raw_query: str) -> tuple[int, Payload]:
         """The answer to one request, as status and JSON body."""
