@@ -79,6 +79,41 @@ def test_no_tool_result_is_over_4kb(admin_ctx: ToolContext, name: str, raw: dict
     assert outcome.summary.startswith(f"{name}(")
 
 
+API_CALLS = [(name, raw) for name, raw in BIG_CALLS if name.startswith("api_")]
+
+
+@pytest.fixture
+def sparse_ctx(make_ctx: Make, make_simulator: Callable[..., RunningSimulator]) -> ToolContext:
+    """An admin whose API is `simulate --sparse`: blocks, counters and list prices left out."""
+    return make_ctx(ADMIN_ASKER, simulator=make_simulator(sparse=True))
+
+
+@pytest.mark.parametrize(("name", "raw"), API_CALLS, ids=[n for n, _ in API_CALLS])
+def test_endpoint_tools_answer_responses_that_leave_fields_out(
+    sparse_ctx: ToolContext, name: str, raw: dict[str, Any]
+) -> None:
+    outcome = run_tool(name, raw, sparse_ctx)
+    assert not outcome.is_error, outcome.content
+    assert len(outcome.content.encode("utf-8")) <= MAX_RESULT_BYTES
+
+
+def test_sums_cover_what_was_sent_and_say_when_some_rows_left_it_out(
+    sparse_ctx: ToolContext,
+) -> None:
+    cost = json.loads(
+        run_tool(
+            "api_cost_report", {"starting_at": "2026-11-01", "group_by": ["product"]}, sparse_ctx
+        ).content
+    )
+    usage = json.loads(run_tool("api_user_usage_report", {"starting_at": "2026-11-01"},
+                                sparse_ctx).content)  # fmt: skip
+    assert cost["total"]["list_price"].startswith("$")
+    assert "list_price" in cost["total"]["partly_reported"]
+    assert all("spend" in group for group in cost["by_group"])
+    assert usage["total"]["total_tokens"] > 0
+    assert "cache_creation.ephemeral_5m_input_tokens" in usage["total"]["partly_reported"]
+
+
 def test_report_results_carry_the_period_used_and_the_freshness_line(
     admin_ctx: ToolContext,
 ) -> None:

@@ -148,27 +148,43 @@ def summaries(rows: Sequence[DailySummary]) -> Json:
 def _money_fields(rows: Iterable[Any]) -> dict[str, Any]:
     listed = list(rows)
     amount = sum((r.amount for r in listed), Decimal(0))
-    list_amount = sum((r.list_amount for r in listed), Decimal(0))
-    requests = [r.requests for r in listed if r.requests is not None]
+    list_amounts = [r.list_amount for r in listed]
+    requests = [r.requests for r in listed]
     return {
         "spend": usd_cents(amount),
-        "list_price": usd_cents(list_amount),
-        "requests": sum(requests) if requests else None,
+        "list_price": usd_cents(_sum_sent(list_amounts)),
+        "requests": _sum_sent(requests),
+        **_partly_sent(list_price=list_amounts, requests=requests),
         "_sort": amount,
     }
 
 
 def _token_fields(rows: Iterable[Any]) -> dict[str, Any]:
     listed = list(rows)
-    sums = {k: 0 for k in _TOKENS}
-    for row in listed:
-        flat = dotted(row.model_dump(mode="json"))
-        for key in _TOKENS:
-            sums[key] += int(flat.get(key) or 0)
-    requests = [r.requests for r in listed if r.requests is not None]
-    total = sum(sums.values())
-    return {"total_tokens": total, **sums, "requests": sum(requests) if requests else None,
-            "_sort": total}  # fmt: skip
+    flats = [dotted(row.model_dump(mode="json")) for row in listed]
+    counts = {key: [flat.get(key) for flat in flats] for key in _TOKENS}
+    sums = {key: _sum_sent(values) for key, values in counts.items()}
+    total = _sum_sent(list(sums.values()))
+    requests = [r.requests for r in listed]
+    return {"total_tokens": total, **sums, "requests": _sum_sent(requests),
+            **_partly_sent(**counts, requests=requests), "_sort": total or 0}  # fmt: skip
+
+
+def _sum_sent(values: Sequence[Any]) -> Any:
+    """The sum of the values the API sent; None ("not reported", never 0) when it sent none."""
+    sent = [v for v in values if v is not None]
+    return sum(sent[1:], sent[0]) if sent else None
+
+
+def _partly_sent(**columns: Sequence[Any]) -> dict[str, list[str]]:
+    """`{"partly_reported": [...]}` naming the fields only some rows carried (their sums
+    cover those rows alone), or nothing when every field is all or nothing."""
+    partly = [
+        name
+        for name, values in columns.items()
+        if None in values and any(v is not None for v in values)
+    ]
+    return {"partly_reported": partly} if partly else {}
 
 
 def _group_key(row: BaseModel, group_by: Sequence[str]) -> str:
