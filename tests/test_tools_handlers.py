@@ -100,15 +100,14 @@ def test_endpoint_tools_answer_responses_that_leave_fields_out(
 def test_sums_cover_what_was_sent_and_say_when_some_rows_left_it_out(
     sparse_ctx: ToolContext,
 ) -> None:
-    cost = json.loads(
-        run_tool(
-            "api_cost_report", {"starting_at": "2026-11-01", "group_by": ["product"]}, sparse_ctx
-        ).content
-    )
+    by_product = {"starting_at": "2026-11-01", "group_by": ["product"]}
+    outcome = run_tool("api_cost_report", by_product, sparse_ctx)
+    cost = json.loads(outcome.content)
     usage = json.loads(run_tool("api_user_usage_report", {"starting_at": "2026-11-01"},
                                 sparse_ctx).content)  # fmt: skip
     assert cost["total"]["list_price"].startswith("$")
     assert "list_price" in cost["total"]["partly_reported"]
+    assert f"list price {cost['total']['list_price']} (partly reported)" in outcome.summary
     assert all("spend" in group for group in cost["by_group"])
     assert usage["total"]["total_tokens"] > 0
     assert "cache_creation.ephemeral_5m_input_tokens" in usage["total"]["partly_reported"]

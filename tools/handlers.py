@@ -213,5 +213,10 @@ def _short(value: object) -> str:
     if isinstance(value, dict):
         if "now" in value:
             return f"{value['now']} (was {value['before']})"
-        return ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in list(value.items())[:3])
+        partly = set(value.get("partly_reported", ()))
+        shown = [(k, v) for k, v in value.items() if k != "partly_reported"][:3]
+        return ", ".join(
+            f"{k.replace('_', ' ')} {v}" + (" (partly reported)" if k in partly else "")
+            for k, v in shown
+        )
     return str(value)
