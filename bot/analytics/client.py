@@ -130,11 +130,13 @@ class AnalyticsClient(EngagementEndpoints, UsageCostEndpoints):
                         break
                 while running:
                     done, _ = wait(running, return_when=FIRST_COMPLETED)
-                    for future in done:
-                        item = running.pop(future)
+                    finished = [(future, running.pop(future)) for future in done]
+                    # Refill the freed slots before the caller gets the results: a caller that
+                    # spends a while on each one (sync writes a day) must not idle the pool.
+                    for nxt in islice(pending, len(finished)):
+                        running[pool.submit(fn, nxt)] = nxt
+                    for future, item in finished:
                         yield item, future.result()
-                        for nxt in islice(pending, 1):
-                            running[pool.submit(fn, nxt)] = nxt
             finally:
                 for future in running:
                     future.cancel()
