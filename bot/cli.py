@@ -56,6 +56,9 @@ def _register() -> None:
 @app.callback()
 def _root() -> None:
     """Claude Enterprise adoption and spend, from the Analytics API to Slack."""
+    from bot.store.imports import import_sqlite_utils_without_numpy
+
+    import_sqlite_utils_without_numpy()  # before any command imports the store (~0.1 s)
 
 
 def main() -> None:
