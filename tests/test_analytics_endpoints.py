@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import math
-import threading
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 
@@ -237,24 +236,6 @@ def test_map_concurrently_yields_every_day_once(
     parallel = dict(client.map_concurrently(lambda d: len(list(client.users(date=d))), days))
     assert parallel == sequential
     assert counts(simulator)["users"] == 24
-
-
-def test_map_concurrently_refills_a_slot_before_the_caller_handles_a_result(
-    simulator: RunningSimulator,
-) -> None:
-    """A caller busy with one result (sync writing a day) must not leave the pool idle."""
-    started = {day: threading.Event() for day in range(3)}
-
-    def fetch(day: int) -> int:
-        started[day].set()
-        return day
-
-    with AnalyticsClient(
-        base_url=simulator.base_url, api_key=SecretStr("demo-key"), max_concurrency=1
-    ) as one_slot:
-        for day, _ in one_slot.map_concurrently(fetch, list(started)):
-            if day + 1 in started:
-                assert started[day + 1].wait(timeout=10), f"day {day + 1} waited for the caller"
 
 
 def test_from_settings_uses_base_url_and_key(simulator: RunningSimulator) -> None:

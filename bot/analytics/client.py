@@ -17,14 +17,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from itertools import islice
 from types import TracebackType
 from typing import Self, TypeVar
 
 import httpx
 from pydantic import SecretStr
 
+from bot.analytics.concurrency import map_concurrently
 from bot.analytics.engagement import EngagementEndpoints
 from bot.analytics.errors import MissingApiKeyError
 from bot.analytics.retry import RetryPolicy
@@ -112,31 +111,8 @@ class AnalyticsClient(EngagementEndpoints, UsageCostEndpoints):
     def map_concurrently(
         self, fn: Callable[[ItemT], ResultT], items: Iterable[ItemT]
     ) -> Iterator[tuple[ItemT, ResultT]]:
-        """`(item, fn(item))` pairs in completion order, at most `max_concurrency` in flight.
-
-        Items are submitted only as slots free up, so a year of days never queues 365 requests at
-        once. The first exception is raised to the caller (after the items already finished were
-        yielded) and the items not yet started are dropped.
-        """
-        pending = iter(items)
-        with ThreadPoolExecutor(
-            max_workers=self.max_concurrency, thread_name_prefix="analytics"
-        ) as pool:
-            running: dict[Future[ResultT], ItemT] = {}
-            try:
-                for item in pending:
-                    running[pool.submit(fn, item)] = item
-                    if len(running) >= self.max_concurrency:
-                        break
-                while running:
-                    done, _ = wait(running, return_when=FIRST_COMPLETED)
-                    finished = [(future, running.pop(future)) for future in done]
-                    # Refill the freed slots before the caller gets the results: a caller that
-                    # spends a while on each one (sync writes a day) must not idle the pool.
-                    for nxt in islice(pending, len(finished)):
-                        running[pool.submit(fn, nxt)] = nxt
-                    for future, item in finished:
-                        yield item, future.result()
-            finally:
-                for future in running:
-                    future.cancel()
+        """`(item, fn(item))` pairs in completion order, at most `max_concurrency` in flight
+        (see `bot.analytics.concurrency.map_concurrently`)."""
+        return map_concurrently(
+            fn, items, workers=self.max_concurrency, thread_name_prefix="analytics"
+        )

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import threading
 import time
 from collections.abc import Collection
 from dataclasses import dataclass, field
@@ -265,14 +266,53 @@ def _empty_report(plan: Plan, now: datetime, datasets: tuple[str, ...]) -> SyncR
     return SyncReport(now, plan.engagement, plan.cost, reports)
 
 
-def _attempt(client: AnalyticsClient, task: Task) -> Fetched | _Failed:
-    """Runs on a worker thread: a complete task, or the reason it failed (fatal errors raise)."""
+class _OutageBreaker:
+    """Stops new fetches once the API has failed `ABORT_AFTER` of them in a row with outage
+    errors and none has succeeded: it is down, and every further day would only add requests.
+
+    Shared by the fetch threads and checked before each fetch, because the threads run ahead of
+    the writer (they never wait for a day to be written): a verdict reached by the writer alone
+    would come after many more requests had gone out.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._lock = threading.Lock()
+        self._in_a_row = 0
+        self._succeeded = False
+
+    @property
+    def tripped(self) -> bool:
+        with self._lock:
+            return self._in_a_row >= self.limit and not self._succeeded
+
+    def record(self, outcome: Fetched | _Failed) -> None:
+        with self._lock:
+            if isinstance(outcome, Fetched):
+                self._succeeded, self._in_a_row = True, 0
+            elif isinstance(outcome.error, OUTAGE):
+                self._in_a_row += 1
+            elif not isinstance(outcome.error, DataNotYetAvailableError):
+                self._in_a_row = 0
+
+
+def _attempt(client: AnalyticsClient, task: Task, breaker: _OutageBreaker) -> Fetched | _Failed:
+    """Runs on a worker thread: a complete task, or the reason it failed (fatal errors raise;
+    `_NotStarted` once the breaker has tripped)."""
+    if breaker.tripped:
+        return _Failed(task, _NotStarted())
     try:
-        return fetch_task(client, task)
+        outcome: Fetched | _Failed = fetch_task(client, task)
     except FATAL:
         raise
     except (AnalyticsError, InputError, FlattenError, MoneyPrecisionError) as exc:
-        return _Failed(task, exc)
+        outcome = _Failed(task, exc)
+    breaker.record(outcome)
+    return outcome
+
+
+class _NotStarted(Exception):
+    """A task dropped because the outage breaker had tripped (never reported as a failure)."""
 
 
 def _run(
@@ -285,8 +325,10 @@ def _run(
 ) -> None:
     """Fetch concurrently; write each finished task here, on the thread that owns `db`."""
     latest: date | None = None
-    outage, succeeded = 0, False
-    for task, outcome in client.map_concurrently(lambda t: _attempt(client, t), plan.tasks):
+    last_error: Exception | None = None
+    breaker = _OutageBreaker(ABORT_AFTER)
+    fetches = client.map_concurrently(lambda t: _attempt(client, t, breaker), plan.tasks)
+    for task, outcome in fetches:
         entry = report.datasets[task.dataset]
         if isinstance(outcome, _Failed):
             error = outcome.error
@@ -295,17 +337,17 @@ def _run(
                 entry.days_unavailable += len(task.days)
                 sink.advance(task, f"not available yet (latest {error.latest_available})")
                 continue
-            _fail(entry, task, str(error), sink)
-            outage = outage + 1 if isinstance(error, OUTAGE) else 0
-            if outage >= ABORT_AFTER and not succeeded:
+            if not isinstance(error, _NotStarted):
+                _fail(entry, task, str(error), sink)
+                last_error = error
+            if breaker.tripped:
                 report.aborted = (
-                    f"the Analytics API failed {outage} fetches in a row and none succeeded "
-                    f"({error}); stopped instead of retrying every day"
+                    f"the Analytics API failed {breaker.limit} fetches in a row and none "
+                    f"succeeded ({last_error}); stopped instead of retrying every day"
                 )
                 log.warning("sync stopped: %s", report.aborted)
                 break
             continue
-        succeeded, outage = True, 0
         try:
             written = write_batch(db, outcome.batch, fetched_at=now)
         except sqlite3.IntegrityError as exc:
