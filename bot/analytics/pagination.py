@@ -93,6 +93,21 @@ class Paged(Generic[RowT, PageT]):
         for params in self._windows:
             yield from self._sequence(params, self._dict_page, transform)
 
+    def decoded_pages(
+        self, decode: Callable[[bytes], T | None], fallback: Callable[[dict[str, Any]], T]
+    ) -> Iterator[T]:
+        """Each page through `decode(raw JSON bytes)` (bulk sync's fast path); a page it
+        declines (None) is validated into a dict page, as `mapped_pages` does, for `fallback`.
+        Either result carries the page's `next_page` (and `has_more`): they decide what follows.
+        """
+
+        def page(body: bytes) -> T:
+            fast = decode(body)
+            return fast if fast is not None else fallback(self._dict_page(body))
+
+        for params in self._windows:
+            yield from self._sequence(params, page)
+
     def first_page(self) -> PageT:
         """Only the first page of the first window: one request (`api` without `--all`)."""
         return self._model_page(self._get(self._windows[0], cursor=None))

@@ -19,6 +19,7 @@ from typing import Any
 
 from bot.analytics.client import AnalyticsClient
 from bot.analytics.engagement import BULK_LIMIT
+from bot.store.flat_json import users_page
 from bot.store.flatten import (
     DirectoryEntry,
     FlattenError,
@@ -74,6 +75,9 @@ class _Flat:
     rows: list[Row]
     directory: list[DirectoryEntry]
     refreshed: datetime | None
+    next_page: str | None = None
+    has_more: bool | None = None
+    """The page's continuation, for pages decoded from bytes (`Paged.decoded_pages`)."""
 
 
 def _flat_pages(paged: Any, flatten_page: Callable[[dict[str, Any]], _Flat]) -> list[_Flat]:
@@ -99,22 +103,41 @@ def _seen(rows: Sequence[Row], extra: Iterable[str] = ()) -> frozenset[str]:
 def _single_day(method: str) -> Callable[[AnalyticsClient, Task], Fetched]:
     def fetch(client: AnalyticsClient, task: Task) -> Fetched:
         (day,) = task.days
-        extra: set[str] = set()
-
-        def flatten_page(page: dict[str, Any]) -> _Flat:
-            if task.dataset != "users":
-                return _Flat([engagement_row(day, item) for item in page["data"]], [], None)
-            pairs = [user_activity_row(day, item, extra) for item in page["data"]]
-            return _Flat([row for row, _ in pairs], [entry for _, entry in pairs], None)
-
-        pages = _flat_pages(getattr(client, method)(date=day, limit=BULK_LIMIT), flatten_page)
-        rows, directory = _collect(pages)
-        batch = Batch(
-            task.dataset, (day,), rows, frozenset((day,)), None, directory, _seen(rows, extra)
+        pages = _flat_pages(
+            getattr(client, method)(date=day, limit=BULK_LIMIT),
+            lambda page: _Flat([engagement_row(day, item) for item in page["data"]], [], None),
         )
+        rows, directory = _collect(pages)
+        batch = Batch(task.dataset, (day,), rows, frozenset((day,)), None, directory, _seen(rows))
         return Fetched(task, batch, len(pages))
 
     return fetch
+
+
+def _users(client: AnalyticsClient, task: Task) -> Fetched:
+    """`/users` pages straight from bytes where `flat_json` can prove nothing is lost (most
+    pages, and the bulk of a sync), else through the general flattener."""
+    (day,) = task.days
+    extra: set[str] = set()
+
+    def fast(body: bytes) -> _Flat | None:
+        page = users_page(body, day)
+        if page is None:
+            return None
+        extra.update(page.seen)
+        return _Flat(page.rows, page.directory, None, page.next_page, page.has_more)
+
+    def general(page: dict[str, Any]) -> _Flat:
+        pairs = [user_activity_row(day, item, extra) for item in page["data"]]
+        rows, directory = [row for row, _ in pairs], [entry for _, entry in pairs]
+        return _Flat(rows, directory, None, page.get("next_page"), page.get("has_more"))
+
+    pages = list(client.users(date=day, limit=BULK_LIMIT).decoded_pages(fast, general))
+    rows, directory = _collect(pages)
+    batch = Batch(
+        task.dataset, (day,), rows, frozenset((day,)), None, directory, _seen(rows, extra)
+    )
+    return Fetched(task, batch, len(pages))
 
 
 def _summaries(client: AnalyticsClient, task: Task) -> Fetched:
@@ -218,7 +241,7 @@ def _watermark(pages: Sequence[_Flat]) -> datetime | None:
 
 
 _FETCHERS: dict[str, Callable[[AnalyticsClient, Task], Fetched]] = {
-    "users": _single_day("users"),
+    "users": _users,
     "chat_projects": _single_day("chat_projects"),
     "skills": _single_day("skills"),
     "connectors": _single_day("connectors"),

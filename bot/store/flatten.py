@@ -53,6 +53,7 @@ BUCKET_KEYS = {
 """The grouping columns each cost/usage table has in its primary key."""
 
 _ACTIVE_SUFFIXES = ("message_count", "session_count", "commit_count")
+_ACTIVE_COLUMNS = frozenset({"web_search_count"})
 
 
 class FlattenError(ValueError):
@@ -70,7 +71,8 @@ class DirectoryEntry:
     seen_on: date
 
 
-_PLAIN = frozenset({int, str, float, type(None)})
+PLAIN_TYPES = frozenset({int, str, float, type(None)})
+"""Value types SQLite stores as they are (everything else goes through `sqlite_value`)."""
 MICROCENTS_SUFFIX = "_microcents"
 
 
@@ -97,7 +99,7 @@ def flatten_into(
         if value.__class__ is dict:
             _nested(out, value, _child_prefix(name))
         else:
-            out[name] = value if value.__class__ in _PLAIN else _scalar(value)
+            out[name] = value if value.__class__ in PLAIN_TYPES else sqlite_value(value)
 
 
 _COLUMN_NAMES: dict[str, dict[str, str]] = {}
@@ -128,14 +130,14 @@ def _nested(out: Row, obj: dict[str, Any], prefix: str) -> None:
         name = names.get(key) or names.setdefault(key, prefix + key)
         if value.__class__ is dict:
             _nested(out, value, _child_prefix(name))
-        elif value.__class__ in _PLAIN:
+        elif value.__class__ in PLAIN_TYPES:
             out[name] = value
         else:
-            out[name] = _scalar(value)
+            out[name] = sqlite_value(value)
 
 
-def _scalar(value: Any) -> Any:
-    """A value SQLite cannot store as it is (or should not: bool → 0/1)."""
+def sqlite_value(value: Any) -> Any:
+    """A value SQLite cannot store as it is (or should not: bool → 0/1), as the store keeps it."""
     if isinstance(value, bool):
         return int(value)
     if isinstance(value, datetime | date):
@@ -159,21 +161,27 @@ def api_path(column: str) -> str:
     return column.removesuffix(MICROCENTS_SUFFIX).replace("__", ".")
 
 
-def is_active(row: Mapping[str, Any]) -> bool:
+def is_active(row: Mapping[str, Any], counters: Iterable[str] | None = None) -> bool:
     """Active = the API says the user had activity that day, or a counter shows it.
 
     `last_activity_date` equal to the row's day is the API's own word ("token consumption on the
     day", which is what `/summaries` DAU counts): it covers surfaces with no counter in `/users`,
     such as Claude in Chrome. Where an org has that field switched off, any product's message,
-    session or commit count, or web searches, above zero is the evidence we have.
+    session or commit count, or web searches, above zero is the evidence we have. `counters`:
+    the row's `activity_counters`, when the caller already knows them (rows of one layout).
     """
     if row.get("day") is not None and row.get("last_activity_date") == row.get("day"):
         return True
-    for column, value in row.items():
-        counter = value.__class__ is int and value > 0
-        if counter and (column.endswith(_ACTIVE_SUFFIXES) or column == "web_search_count"):
+    for column in activity_counters(row) if counters is None else counters:
+        value = row[column]
+        if value.__class__ is int and value > 0:
             return True
     return False
+
+
+def activity_counters(columns: Iterable[str]) -> tuple[str, ...]:
+    """The columns whose positive value shows a user was active (see `is_active`)."""
+    return tuple(c for c in columns if c.endswith(_ACTIVE_SUFFIXES) or c in _ACTIVE_COLUMNS)
 
 
 def user_activity_row(
