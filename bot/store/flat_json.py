@@ -20,6 +20,7 @@ one is only ever skipped, never different.
 
 from __future__ import annotations
 
+import threading
 import types
 import typing
 from collections.abc import Iterator
@@ -149,18 +150,26 @@ def _plain(value: Any) -> bool:
     return value.__class__ in PLAIN_TYPES
 
 
-@cache
 def _users_shape() -> _Shape:
+    """Built once (~30 ms of schema building), by whichever fetch thread needs it first."""
+    with _BUILDING:
+        return _build_users_shape()
+
+
+_BUILDING = threading.Lock()
+
+
+@cache
+def _build_users_shape() -> _Shape:
     fields: dict[str, Any] = {}
     ancestors: dict[str, tuple[str, ...]] = {}
     dropped: list[str] = []
-    for path, annotation in _leaves(UserActivity):
+    for path, annotation, metadata in _leaves(UserActivity):
         column = _USER_COLUMNS.get(path) or _SEPARATOR.join(path)
         if path[0] == "user" and path not in _USER_COLUMNS:
             dropped.append(column)
-        fields[column] = NotRequired[
-            Annotated[_sqlite_ready(annotation), Field(validation_alias=AliasPath(*path))]
-        ]
+        alias = Field(validation_alias=AliasPath(*path))
+        fields[column] = NotRequired[Annotated[(_sqlite_ready(annotation), *metadata, alias)]]
         ancestors[column] = tuple(_SEPARATOR.join(path[:i]) for i in range(1, len(path)))
     row = TypedDict("FlatUserActivity", fields)  # type: ignore[misc]
     row.__pydantic_config__ = ConfigDict(extra="allow")  # type: ignore[attr-defined]
@@ -172,13 +181,14 @@ def _users_shape() -> _Shape:
 
 def _leaves(
     model: type[BaseModel], path: tuple[str, ...] = ()
-) -> Iterator[tuple[tuple[str, ...], Any]]:
-    """(path, annotation) of every scalar field under `model`, nested models walked."""
+) -> Iterator[tuple[tuple[str, ...], Any, list[Any]]]:
+    """(path, annotation, constraints) of every scalar field under `model`, nested models
+    walked."""
     for name, info in model.model_fields.items():
         key = (*path, info.alias or name)
         inner = _model_in(info.annotation)
         if inner is None:
-            yield key, info.annotation
+            yield key, info.annotation, info.metadata
         else:
             yield from _leaves(inner, key)
 
