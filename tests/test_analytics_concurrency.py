@@ -92,3 +92,22 @@ def test_closing_early_stops_the_workers() -> None:
     gate.set()
     pairs.close()  # type: ignore[attr-defined]
     assert len(started) < 20
+
+
+def test_workers_run_at_most_their_number_of_results_ahead_of_the_caller() -> None:
+    """A caller slower than the API holds the workers back: a sync's result is a whole day of
+    rows, and days must not pile up in memory behind a slow writer."""
+    started: list[int] = []
+    five = threading.Event()
+
+    def call(n: int) -> int:
+        started.append(n)
+        if len(started) == 5:
+            five.set()
+        return n
+
+    pairs = map_concurrently(call, range(100), workers=2)
+    next(pairs)  # taken: room for one more beyond the 2 running + 2 waiting
+    assert five.wait(timeout=10)
+    pairs.close()  # type: ignore[attr-defined]
+    assert len(started) == 5

@@ -4,11 +4,14 @@ Why not `ThreadPoolExecutor.map` or futures refilled by the caller: a sync spend
 result (it writes a day to SQLite), and a pool refilled only when the caller comes back sits idle
 for that while; `map` would also queue every item at once. Here each worker pulls its next item
 itself the moment it finishes one, so the API always has `workers` requests in flight, while the
-caller takes finished results from a queue at its own pace.
+caller takes finished results from a queue at its own pace — up to `workers` results ahead of it
+(double buffering): a caller slower than the API holds back the workers instead of piling up
+results in memory (a sync's result is a whole day of rows).
 """
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -46,18 +49,19 @@ def map_concurrently(
     Items are taken only as workers free up, so a year of days never queues 365 requests at once.
     The first exception is raised to the caller (after the items finished before it were
     yielded); items not yet started are dropped, and the calls still running are waited for.
-    Closing the iterator early stops the workers the same way. Workers do not wait for the
-    caller, so a caller that must stop them on a verdict of its own (sync's outage breaker) has
-    `fn` check it.
+    Closing the iterator early stops the workers the same way. Workers run up to `workers`
+    results ahead of the caller, so a caller that must stop them on a verdict of its own (sync's
+    outage breaker) has `fn` check it.
     """
     source = iter(items)
     take = threading.Lock()
     stop = threading.Event()
+    ahead = threading.BoundedSemaphore(2 * workers)  # running + finished, not yet taken
     finished: queue.SimpleQueue[_Done[ItemT, ResultT] | _Raised | object] = queue.SimpleQueue()
 
     def work() -> None:
         try:
-            while not stop.is_set():
+            while ahead.acquire() and not stop.is_set():
                 with take:
                     try:
                         item = next(source)
@@ -81,6 +85,10 @@ def map_concurrently(
                 elif isinstance(entry, _Raised):
                     raise entry.error
                 elif isinstance(entry, _Done):
+                    ahead.release()
                     yield entry.item, entry.result
         finally:
             stop.set()
+            for _ in range(workers):  # wake the workers waiting for room, so they see `stop`
+                with contextlib.suppress(ValueError):
+                    ahead.release()
