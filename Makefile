@@ -3,6 +3,10 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Our own modules' bytecode, written ahead: where PYTHONDONTWRITEBYTECODE is set (containers, CI,
+# this sandbox) Python never caches it and recompiles ~60 modules on every command (~0.1 s of a
+# `sync`). Up-to-date files are skipped, so it is cheap to repeat after every pull.
+BYTECODE := $(BIN)/python -m compileall -q bot tools
 
 .PHONY: demo test lint format typecheck bench clean
 
@@ -10,9 +14,11 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BYTECODE)
 	touch $(STAMP)
 
 demo: $(STAMP)
+	@$(BYTECODE)
 	$(BIN)/claude-usage demo
 
 lint: $(STAMP)
@@ -30,6 +36,7 @@ test: lint typecheck
 	$(BIN)/pytest -q
 
 bench: $(STAMP)
+	@$(BYTECODE)
 	$(BIN)/python bench/startup.py
 	$(BIN)/python bench/sync_users.py
 	$(BIN)/python bench/full_sync.py --quick
