@@ -271,8 +271,8 @@ class _OutageBreaker:
     errors and none has succeeded: it is down, and every further day would only add requests.
 
     Shared by the fetch threads and checked before each fetch, because the threads run ahead of
-    the writer (they never wait for a day to be written): a verdict reached by the writer alone
-    would come after many more requests had gone out.
+    the writer (up to a pool's worth of days): a verdict reached by the writer alone would come
+    after many more requests had gone out.
     """
 
     def __init__(self, limit: int) -> None:
@@ -300,7 +300,7 @@ def _attempt(client: AnalyticsClient, task: Task, breaker: _OutageBreaker) -> Fe
     """Runs on a worker thread: a complete task, or the reason it failed (fatal errors raise;
     `_NotStarted` once the breaker has tripped)."""
     if breaker.tripped:
-        return _Failed(task, _NotStarted())
+        return _Failed(task, _NotStarted("not fetched: the API was failing every request"))
     try:
         outcome: Fetched | _Failed = fetch_task(client, task)
     except FATAL:
@@ -337,10 +337,13 @@ def _run(
                 entry.days_unavailable += len(task.days)
                 sink.advance(task, f"not available yet (latest {error.latest_available})")
                 continue
+            tripped = breaker.tripped
             if not isinstance(error, _NotStarted):
                 _fail(entry, task, str(error), sink)
                 last_error = error
-            if breaker.tripped:
+            elif not tripped:  # a fetch still running succeeded after all: the day was skipped
+                _fail(entry, task, str(error), sink)
+            if tripped:
                 report.aborted = (
                     f"the Analytics API failed {breaker.limit} fetches in a row and none "
                     f"succeeded ({last_error}); stopped instead of retrying every day"
