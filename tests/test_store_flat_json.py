@@ -134,6 +134,8 @@ def test_a_field_the_api_added_inside_a_block_takes_the_general_path(
         pytest.param(lambda row: row["user"].update(email_address='a":b'), id="escaped-quote"),
         pytest.param(lambda row: row.update(user={"email_address": "a@b"}), id="no-user-id"),
         pytest.param(lambda row: row.pop("user"), id="no-user"),
+        pytest.param(lambda row: row.update(day="2026-01-05"), id="a-field-named-day"),
+        pytest.param(lambda row: row.update(is_active=0), id="a-field-named-is_active"),
     ],
 )
 def test_what_the_flat_shape_cannot_see_is_left_to_the_general_path(

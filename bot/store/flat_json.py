@@ -58,6 +58,8 @@ _USER_COLUMNS: dict[tuple[str, ...], str] = {
 are read (so their keys are accounted for) but not stored."""
 _USER_FIELDS = {column: path[-1] for path, column in _USER_COLUMNS.items()}
 _SEPARATOR = "__"
+_OURS = frozenset({"day", "is_active"})
+"""Columns this path fills in itself (`user_id` and `email` are leaves of the shape)."""
 
 
 @dataclass(frozen=True)
@@ -101,7 +103,7 @@ def users_page(body: bytes, day: date) -> FlatUsers | None:
         known = layouts.get(layout) or layouts.setdefault(layout, _Layout.of(layout, shape))
         keys += known.keys
         user_id = row.get("user_id")
-        if not user_id or not all(_plain(row[column]) for column in known.extras):
+        if not user_id or known.clashes or not all(_plain(row[c]) for c in known.extras):
             return None
         for column in known.dropped:
             del row[column]
@@ -124,6 +126,9 @@ class _Layout:
     """JSON keys behind such a row: its leaves and the objects above them."""
     extras: tuple[str, ...]
     """Columns the model does not name (top-level fields the API added), kept as they are."""
+    clashes: bool
+    """An added field has the name of a column we fill ourselves (`day`): the general path
+    decides what it means."""
     dropped: tuple[str, ...]
     counters: tuple[str, ...]
     """Columns whose positive value means the user was active (`flatten.is_active`)."""
@@ -133,9 +138,11 @@ class _Layout:
     def of(cls, layout: tuple[str, ...], shape: _Shape) -> _Layout:
         objects = set().union(*(shape.ancestors.get(column, ()) for column in layout))
         dropped = tuple(column for column in layout if column in shape.dropped)
+        extras = tuple(column for column in layout if column not in shape.ancestors)
         return cls(
             keys=len(layout) + len(objects),
-            extras=tuple(column for column in layout if column not in shape.ancestors),
+            extras=extras,
+            clashes=not _OURS.isdisjoint(extras),
             dropped=dropped,
             counters=activity_counters(layout),
             user_fields=frozenset(
