@@ -79,6 +79,18 @@ class _Flat:
     has_more: bool | None = None
     """The page's continuation, for pages decoded from bytes (`Paged.decoded_pages`)."""
 
+    @classmethod
+    def of(
+        cls,
+        pairs: Sequence[tuple[Row, DirectoryEntry]],
+        refreshed: datetime | None,
+        next_page: str | None = None,
+        has_more: bool | None = None,
+    ) -> _Flat:
+        """A page of per-user rows, each with the directory entry it yields."""
+        rows = [row for row, _ in pairs]
+        return cls(rows, [entry for _, entry in pairs], refreshed, next_page, has_more)
+
 
 def _flat_pages(paged: Any, flatten_page: Callable[[dict[str, Any]], _Flat]) -> list[_Flat]:
     return list(paged.mapped_pages(flatten_page))
@@ -129,8 +141,7 @@ def _users(client: AnalyticsClient, task: Task) -> Fetched:
 
     def general(page: dict[str, Any]) -> _Flat:
         pairs = [user_activity_row(day, item, extra) for item in page["data"]]
-        rows, directory = [row for row, _ in pairs], [entry for _, entry in pairs]
-        return _Flat(rows, directory, None, page.get("next_page"), page.get("has_more"))
+        return _Flat.of(pairs, None, page.get("next_page"), page.get("has_more"))
 
     pages = list(client.users(date=day, limit=BULK_LIMIT).decoded_pages(fast, general))
     rows, directory = _collect(pages)
@@ -181,11 +192,7 @@ def _per_user(method: str) -> Callable[[AnalyticsClient, Task], Fetched]:
 
         def flatten_page(page: dict[str, Any]) -> _Flat:
             pairs = [per_user_row(day, item, extra) for item in page["data"]]
-            return _Flat(
-                [row for row, _ in pairs],
-                [entry for _, entry in pairs],
-                page.get("data_refreshed_at"),
-            )
+            return _Flat.of(pairs, page.get("data_refreshed_at"))
 
         pages = _flat_pages(paged, flatten_page)
         rows, directory = _collect(pages)
