@@ -56,9 +56,9 @@ def _register() -> None:
 @app.callback()
 def _root() -> None:
     """Claude Enterprise adoption and spend, from the Analytics API to Slack."""
-    from bot.store.imports import import_sqlite_utils_without_numpy
+    from bot.startup import import_lean
 
-    import_sqlite_utils_without_numpy()  # before any command imports the store (~0.1 s)
+    import_lean()  # before any command imports the store or a client (~0.2 s)
 
 
 def main() -> None:

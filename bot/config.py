@@ -22,7 +22,9 @@ DEFAULT_MODEL = "claude-sonnet-5-5"
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
+    # `export SLACK_BOT_TOKEN=` means "not set": an empty variable falls back to the default, so a
+    # blank key gets the "is not set" message instead of a 401 from the API.
+    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True, env_ignore_empty=True)
 
     analytics_api_key: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("CLAUDE_ANALYTICS_API_KEY", "analytics_api_key")

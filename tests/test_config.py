@@ -17,6 +17,16 @@ def test_secrets_are_masked_and_lists_split(monkeypatch: pytest.MonkeyPatch) -> 
     assert settings.admins == frozenset({"U1", "U2"})
 
 
+def test_a_blank_variable_means_not_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CLAUDE_ANALYTICS_API_KEY", "")
+    monkeypatch.setenv("CLAUDE_USAGE_DB", "")
+    monkeypatch.setenv("CLAUDE_USAGE_TZ", "")
+    settings = Settings()
+    assert settings.analytics_api_key is None
+    assert str(settings.db_path) == "claude-usage.db"
+    assert settings.tz == "UTC"
+
+
 def test_defaults_follow_the_design() -> None:
     settings = Settings()
     assert settings.analytics_base_url == "https://api.anthropic.com"

@@ -19,23 +19,36 @@ def _python(*args: str, env: dict[str, str] | None = None) -> subprocess.Complet
     )
 
 
-def test_a_store_command_never_imports_numpy(tmp_path: Path) -> None:
+def test_a_sync_imports_neither_numpy_nor_the_httpx_command_line(tmp_path: Path) -> None:
+    # With a blank key the command stops, with its message, after importing its client.
     done = _python(
-        "-X", "importtime", "-m", "bot", "status", env={"CLAUDE_USAGE_DB": str(tmp_path / "s.db")}
+        "-X",
+        "importtime",
+        "-m",
+        "bot",
+        "sync",
+        "--only",
+        "users",
+        env={
+            "CLAUDE_USAGE_DB": str(tmp_path / "s.db"),
+            "CLAUDE_ANALYTICS_BASE_URL": "http://127.0.0.1:9",
+            "CLAUDE_ANALYTICS_API_KEY": "",
+        },
     )
-    assert done.returncode == 0, done.stderr
-    imported = [line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines()]
-    assert "sqlite_utils.db" in imported
-    assert not [name for name in imported if name.split(".")[0] == "numpy"]
+    assert "CLAUDE_ANALYTICS_API_KEY is not set" in done.stderr
+    imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines()}
+    assert {"sqlite_utils.db", "httpx._client"} <= imported
+    # (a hidden module is still listed, as a 0 µs lookup: what it would import is not)
+    assert not {"numpy", "numpy.core", "rich", "rich.console", "pygments"} & imported
 
 
-def test_numpy_stays_importable_once_sqlite_utils_is_in() -> None:
+def test_the_hidden_extras_stay_importable_once_their_importers_are_in() -> None:
     done = _python(
         "-c",
-        "from bot.store.imports import import_sqlite_utils_without_numpy as first\n"
-        "first()\n"
-        "import sqlite_utils.db, numpy\n"
-        "print(sqlite_utils.db.np, numpy.int64(3) + 1)",
+        "from bot.startup import import_lean\n"
+        "import_lean()\n"
+        "import sqlite_utils.db, httpx, numpy, httpx._main\n"
+        "print(sqlite_utils.db.np, numpy.int64(3) + 1, httpx._main.__name__, httpx.main.__name__)",
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["None", "4"]
+    assert done.stdout.split() == ["None", "4", "httpx._main", "main"]
