@@ -62,6 +62,8 @@ def _root() -> None:
 
 
 def main() -> None:
+    from bot.startup import skip_last_collection
+
     _register()
     try:
         app()  # click handles its own usage errors (exit 2) and --help
@@ -70,3 +72,5 @@ def main() -> None:
 
         typer.echo(f"error: {clean(exc)}", err=True)
         sys.exit(exc.exit_code)
+    finally:
+        skip_last_collection()  # the process ends here (click exits with SystemExit)

@@ -52,3 +52,18 @@ def test_the_hidden_extras_stay_importable_once_their_importers_are_in() -> None
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["None", "4", "httpx._main", "main"]
+
+
+def test_a_command_exits_without_the_last_collection() -> None:
+    # An atexit handler registered before the command runs after it: by then every live object
+    # must be frozen, which is what keeps CPython's last collection from walking them.
+    done = _python(
+        "-c",
+        "import atexit, gc, sys\n"
+        "atexit.register(lambda: print('frozen', gc.get_freeze_count() > 10_000))\n"
+        "sys.argv = ['claude-usage', 'version']\n"
+        "from bot.cli import main\n"
+        "main()",
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split()[-2:] == ["frozen", "True"]
