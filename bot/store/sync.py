@@ -312,7 +312,8 @@ def _attempt(client: AnalyticsClient, task: Task, breaker: _OutageBreaker) -> Fe
 
 
 class _NotStarted(Exception):
-    """A task dropped because the outage breaker had tripped (never reported as a failure)."""
+    """A task dropped because the outage breaker had tripped: covered by the sync's abort, or
+    reported as failed if a late success re-opened the breaker."""
 
 
 def _run(
@@ -337,11 +338,12 @@ def _run(
                 entry.days_unavailable += len(task.days)
                 sink.advance(task, f"not available yet (latest {error.latest_available})")
                 continue
-            tripped = breaker.tripped
-            if not isinstance(error, _NotStarted):
-                _fail(entry, task, str(error), sink)
+            tripped, skipped = breaker.tripped, isinstance(error, _NotStarted)
+            if not skipped:
                 last_error = error
-            elif not tripped:  # a fetch still running succeeded after all: the day was skipped
+            # A skipped day is a failure too once a fetch still running succeeded after all
+            # (the breaker re-opened); while it stays tripped, the abort below speaks for it.
+            if not (skipped and tripped):
                 _fail(entry, task, str(error), sink)
             if tripped:
                 report.aborted = (
