@@ -13,6 +13,7 @@ from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic_core import ErrorDetails
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.errors import ClaudeUsageError
@@ -141,5 +142,31 @@ def load_settings() -> Settings:
     try:
         return Settings()
     except ValidationError as exc:
-        problems = [str(error["msg"]).removeprefix("Value error, ") for error in exc.errors()]
+        problems = [_problem(error) for error in exc.errors()]
         raise ConfigError("; ".join(problems) + ".") from None
+
+
+def _problem(error: ErrorDetails) -> str:
+    """One error as a sentence that names the variable to fix: our own validators already do;
+    pydantic's type errors ("Input should be a valid integer") only know the field."""
+    message = str(error["msg"]).removeprefix("Value error, ")
+    field = _field(error["loc"][0]) if error["loc"] else None
+    if field is None or field[0] in message:
+        return message
+    variable, secret = field
+    shown = "" if secret else f"={error['input']!r}"  # a secret's value is never echoed
+    return f"{variable}{shown} is not valid: {message[:1].lower()}{message[1:]}"
+
+
+def _field(location: int | str) -> tuple[str, bool] | None:
+    """(the environment variable behind a settings field, whether it holds a secret)."""
+    for name, field in Settings.model_fields.items():
+        alias = field.validation_alias
+        choices = (
+            [c for c in alias.choices if isinstance(c, str)]
+            if isinstance(alias, AliasChoices)
+            else []
+        )
+        if location == name or location in choices:
+            return (choices[0] if choices else name), "SecretStr" in str(field.annotation)
+    return None

@@ -90,3 +90,16 @@ def test_alert_channel_and_digest_grace(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setenv("CLAUDE_USAGE_ALERT_CHANNEL", "#claude-alerts")
     with pytest.raises(ConfigError, match="CLAUDE_USAGE_ALERT_CHANNEL '#claude-alerts' is not"):
         load_settings()
+
+
+def test_a_bad_number_names_its_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.config import ConfigError, load_settings
+
+    monkeypatch.setenv("CLAUDE_USAGE_SEAT_PRICE_CENTS", "12,50")
+    monkeypatch.setenv("PORT", "http")
+    with pytest.raises(ConfigError) as caught:
+        load_settings()
+    message = str(caught.value)
+    assert message.startswith("CLAUDE_USAGE_SEAT_PRICE_CENTS='12,50' is not valid: input should")
+    assert "; PORT='http' is not valid: input should be a valid integer" in message
+    assert "\n" not in message

@@ -165,3 +165,23 @@ def test_simulate_command_is_registered() -> None:
     assert result.exit_code == 0
     for option in ("--port", "--users", "--days", "--seed", "--latency-ms", "--fail-rate"):
         assert option in result.output
+
+
+def test_simulate_on_a_port_in_use_is_one_sentence(simulator: RunningSimulator) -> None:
+    import subprocess
+    import sys
+    from urllib.parse import urlsplit
+
+    port = urlsplit(simulator.base_url).port
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "simulate", "--port", str(port)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert done.stderr == (
+        f"error: Cannot listen on 127.0.0.1:{port}: Address already in use. "
+        "Choose another --port (0 picks a free one).\n"
+    )

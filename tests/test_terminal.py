@@ -122,3 +122,28 @@ def test_demo_console_reads_lines_until_quit() -> None:
     assert "I read this as: spend over the last 7 days by model." in out  # a question, no key
     assert "free-form answers need an Anthropic API key" in out
     assert next(lines) == "never read"
+
+
+def test_demo_charts_go_elsewhere_when_their_folder_is_unusable(tmp_path: Path) -> None:
+    from bot.console.demo import _writable_dir
+
+    blocked = tmp_path / "claude-usage-demo-digest"
+    blocked.write_text("a file where the folder should be")
+    chosen = _writable_dir(blocked)
+    assert chosen != blocked
+    assert chosen.is_dir()
+    (chosen / "probe").write_bytes(b"ok")
+    assert _writable_dir(tmp_path / "fresh") == tmp_path / "fresh"
+
+
+def test_demo_with_no_users_is_a_usage_error() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "demo", "--users", "0"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert "--users" in done.stderr

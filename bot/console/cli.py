@@ -46,7 +46,9 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def demo(
-        users: Annotated[int, typer.Option(help="Users in the simulated organisation")] = 300,
+        users: Annotated[
+            int, typer.Option(min=1, help="Users in the simulated organisation")
+        ] = 300,
         seed: Annotated[int, typer.Option(help="Seed of the simulated organisation")] = 7,
         tour: Annotated[
             bool, typer.Option("--tour", help="Run the scripted tour even on a terminal")

@@ -185,12 +185,25 @@ def _preview_digest(db: Database, out: Console, where: Path) -> None:
     spec = DigestSpec(kind="daily", period=report_period("daily", datetime.now(UTC)))
     digest = build_digest(db, spec)
     out.print(clean_lines(digest_text(digest)), markup=False, highlight=False, soft_wrap=True)
-    where.mkdir(parents=True, exist_ok=True)
+    where = _writable_dir(where)
     payload = json.dumps(render_digest(digest).payload(), indent=2, ensure_ascii=False)
     (where / "digest-daily.json").write_text(payload + "\n", encoding="utf-8")
     for chart in digest_charts(db, digest):
         (where / chart.filename).write_bytes(chart.png)
     out.print(f"[dim](Block Kit JSON and the charts are in {where})[/]\n")
+
+
+def _writable_dir(preferred: Path) -> Path:
+    """`preferred`, or a fresh temporary folder when it cannot be used (another user's folder of
+    that name, a file in its place, a read-only temp dir), so the tour never ends in a traceback."""
+    try:
+        preferred.mkdir(parents=True, exist_ok=True)
+        probe = preferred / ".write-test"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError:
+        return Path(tempfile.mkdtemp(prefix="claude-usage-demo-digest-"))
+    return preferred
 
 
 def _console_loop(

@@ -14,6 +14,7 @@ from types import TracebackType
 
 import uvicorn
 
+from bot.errors import ClaudeUsageError
 from bot.simulator.app import create_app
 from bot.simulator.config import SimConfig
 from bot.simulator.org import SyntheticOrg
@@ -115,7 +116,14 @@ def serve(
     """
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise ClaudeUsageError(
+            f"Cannot listen on {host}:{port}: {exc.strerror or exc}. Choose another --port "
+            "(0 picks a free one)."
+        ) from None
     bound_host, bound_port = sock.getsockname()[:2]
     if announce is not None:
         announce(f"http://{bound_host}:{bound_port}")
