@@ -25,9 +25,9 @@ from sqlite_utils import Database
 from bot.analytics.client import AnalyticsClient
 from bot.config import Settings
 from bot.errors import ClaudeUsageError
+from bot.reports import access
 from bot.reports.command_models import ReportCommand, UserCommand
 from bot.reports.dispatch import run_report
-from bot.reports.privacy import MIN_GROUP
 from bot.reports.types import StatusReport
 from bot.store.freshness import read_freshness
 from tools.api_tools import call_endpoint, endpoint_input_model
@@ -134,28 +134,23 @@ def _report(spec: ToolSpec, raw: Mapping[str, Any], ctx: ToolContext) -> Json:
 
 
 def _authorized(command: ReportCommand, asker: Asker) -> ReportCommand:
-    """The access rule again, on the command itself: `me` becomes the asker's email, and a
-    member may only see their own profile and organisation-level reports."""
-    if isinstance(command, UserCommand):
-        target = command.target
-        if target.me:
-            if asker.email is None:
-                raise _Refused(
-                    "I don't know the asker's email address, so I can't match them to Claude "
-                    "usage; tell them to ask an admin."
-                )
-            command = command.with_email(asker.email)
-        own = target.me or (
-            asker.email is not None and (command.target.email or "").lower() == asker.email.lower()
-        )
-        if not asker.is_admin and not own:
-            raise _Refused(PER_USER_REFUSAL)
+    """The access rule again, on the command itself (`bot.reports.access`): `me` is the asker's
+    email, and a member sees only their own living account and organisation-level reports."""
+    try:
+        return access.authorize(command, asker, lambda user: _me(user, asker))
+    except access.Refused:
+        raise _Refused(PER_USER_REFUSAL) from None
+
+
+def _me(command: UserCommand, asker: Asker) -> UserCommand:
+    if not command.target.me:
         return command
-    if command.per_user and not asker.is_admin:
-        raise _Refused(PER_USER_REFUSAL)
-    if not asker.is_admin:  # groups of five or more, as on the slash command
-        return command.model_copy(update={"min_group": MIN_GROUP})
-    return command
+    if asker.email is None:
+        raise _Refused(
+            "I don't know the asker's email address, so I can't match them to Claude "
+            "usage; tell them to ask an admin."
+        )
+    return command.with_email(asker.email)
 
 
 def _api(name: str, raw: Mapping[str, Any], ctx: ToolContext) -> Json:

@@ -7,7 +7,8 @@ The CLI (`claude-usage ask`), the demo console and Slack all ask the same way:
         result = agent.ask(question, ctx=ctx, thread=…) if agent else fallback(question, ctx, …)
 
 Without a key, `fallback` routes the question to the closest report (`tools.fallback.route`),
-applies the same access rule as the tools, runs it, and says that free-form answers need a key.
+applies the access rule every surface applies (`bot.reports.access`: refusals, the asker's own
+living account, small groups folded), runs it, and says that free-form answers need a key.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from sqlite_utils import Database
 from bot.analytics.client import AnalyticsClient
 from bot.config import Settings
 from bot.errors import ClaudeUsageError
+from bot.reports import access
 from bot.reports.command_models import Command, UserCommand
 from bot.reports.commands import parse_command
 from bot.reports.dispatch import run_command
@@ -113,14 +115,9 @@ def fallback(question: str, ctx: ToolContext, *, thread: str) -> FallbackAnswer:
                        mode="fallback", outcome="answered" if read.matched else "unmatched"),
     )  # fmt: skip
     command = parse_command(read.words, today=ctx.today)
-    if isinstance(command, UserCommand) and command.target.me:
-        if ctx.asker.email is None:
-            raise ClaudeUsageError(
-                "I read this as a question about your own usage, but I don't know your email "
-                "address here; ask with an email, e.g. `user name@example.com`."
-            )
-        command = command.with_email(ctx.asker.email)
-    if command.per_user and not ctx.asker.is_admin and not _own(command, ctx.asker):
+    try:  # the slash command's own rule (`bot.reports.access`): small groups folded, and so on
+        command = access.authorize(command, ctx.asker, lambda user: _me(user, ctx.asker))
+    except access.Refused:
         return FallbackAnswer(read.words, read.explanation, command, None, refusal=REFUSED)
     result = run_command(
         command, ctx.db, today=ctx.today, seat_price_cents=ctx.settings.seat_price_cents
@@ -130,7 +127,12 @@ def fallback(question: str, ctx: ToolContext, *, thread: str) -> FallbackAnswer:
     return FallbackAnswer(read.words, read.explanation, command, result)
 
 
-def _own(command: Command, asker: Asker) -> bool:
-    if not isinstance(command, UserCommand) or asker.email is None:
-        return False
-    return (command.target.email or "").lower() == asker.email.lower()
+def _me(command: UserCommand, asker: Asker) -> UserCommand:
+    if not command.target.me:
+        return command
+    if asker.email is None:
+        raise ClaudeUsageError(
+            "I read this as a question about your own usage, but I don't know your email "
+            "address here; ask with an email, e.g. `user name@example.com`."
+        )
+    return command.with_email(asker.email)

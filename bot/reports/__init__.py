@@ -9,6 +9,7 @@
     compare.py       compare (period over period)      finance.py   finance
     status.py        status                            export.py    export_rows (CSV, exact cents)
     coverage.py      which days are synced (NoDataError, notes, like-for-like comparison days)
+    access.py        authorize: who may see what, for every surface   privacy.py   groups of 5
 
 Reports read the store, never the API, and never format text beyond labels and notes.
 This package module imports nothing, so importing one report does not load them all.

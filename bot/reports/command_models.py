@@ -76,11 +76,14 @@ class UserTarget(Model):
     """An Analytics user id (`user_…`) typed directly."""
     me: bool = False
     """`user me`: the asker, whom the surface resolves from its own identity (Slack user)."""
+    own: bool = False
+    """Set by authorization (`bot.reports.access`) when a member names themselves, however."""
 
     @property
     def living(self) -> bool:
-        """A Slack identity (`me`, a mention) is a living person: never a deleted account."""
-        return self.me or self.slack_id is not None
+        """A Slack identity (`me`, a mention) is a living person, and so is a member asking
+        about themselves by email: never a deleted account that once had the address."""
+        return self.me or self.own or self.slack_id is not None
 
 
 class UserCommand(CommandBase):

@@ -4,8 +4,9 @@
                 (read with `usergroups.users.list`, cached for a short TTL; fail closed)
     non-admins  organisation-level answers (adoption, spend and token totals, rankings of projects,
                 skills and connectors, finance, status, help) and their OWN profile, matched by
-                the email Slack has for them (`users.info`); breakdowns only by groups of at
-                least five people (`min_group`, see `bot.reports.privacy`)
+                the email Slack has for them (`users.info`), always their living account;
+                breakdowns only by groups of at least five people (the rule for every
+                surface is `bot.reports.access`; Slack adds identities and the wording)
 
 Refusals are one polite sentence naming who can see the answer. Sharing (`--share`): an answer
 goes to the channel only when an admin asks for it in one of `Settings.digest_channels`; anywhere
@@ -28,8 +29,8 @@ from slack_sdk.errors import SlackApiError
 
 from bot.config import Settings
 from bot.errors import ClaudeUsageError, InputError
-from bot.reports.commands import Command, ExportCommand, UserCommand
-from bot.reports.privacy import MIN_GROUP
+from bot.reports import access
+from bot.reports.commands import Command, UserCommand
 from bot.slack.mrkdwn import channel_link, is_subteam_id, is_user_id, mention
 
 log = logging.getLogger(__name__)
@@ -145,23 +146,14 @@ def refusal(what: str, directory: Directory) -> str:
 
 
 def authorize(command: Command, viewer: Viewer, directory: Directory) -> Command:
-    """The command to run for `viewer` (a `user` target resolved to an email), or AccessDenied."""
-    if isinstance(command, ExportCommand) and not viewer.is_admin:
-        raise AccessDenied(refusal("Exporting reports", directory))
-    inner = command.report if isinstance(command, ExportCommand) else command
-    if isinstance(inner, UserCommand):
-        resolved = resolve_target(inner, viewer, directory)
-        if not viewer.is_admin and not _is_self(resolved, viewer):
-            raise AccessDenied(refusal("Other people's usage", directory))
-        if isinstance(command, ExportCommand):
-            return command.model_copy(update={"report": resolved})
-        return resolved
-    if inner.per_user and not viewer.is_admin:
-        what = "Per-user spend" if inner.name == "top-spenders" else "Per-user data"
-        raise AccessDenied(refusal(what, directory))
-    if not viewer.is_admin:  # groups, never individuals: small slices are folded
-        return command.model_copy(update={"min_group": MIN_GROUP})
-    return command
+    """The command to run for `viewer` (a `user` target resolved to an email), or AccessDenied.
+    The rule itself is `bot.reports.access.authorize`; Slack adds identities and the wording."""
+    try:
+        return access.authorize(
+            command, viewer, lambda user: resolve_target(user, viewer, directory)
+        )
+    except access.Refused as exc:
+        raise AccessDenied(refusal(exc.what, directory)) from None
 
 
 def resolve_target(command: UserCommand, viewer: Viewer, directory: Directory) -> UserCommand:
@@ -181,13 +173,6 @@ def resolve_target(command: UserCommand, viewer: Viewer, directory: Directory) -
             "match them to Claude usage; try their email address instead."
         )
     return command.with_email(email)
-
-
-def _is_self(command: UserCommand, viewer: Viewer) -> bool:
-    target = command.target
-    if target.slack_id is not None:
-        return target.slack_id == viewer.user_id
-    return bool(viewer.email and target.email and target.email.lower() == viewer.email.lower())
 
 
 Visibility = Literal["ephemeral", "in_channel"]
