@@ -18,6 +18,7 @@ from paging anyone.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -28,6 +29,7 @@ from bot.budgets import Budget, Forecast, forecast, list_budgets, percent_of
 from bot.digest.sections import scope_spend
 from bot.digest.spend import average
 from bot.reports.finance import TRAILING_DAYS
+from bot.reports.privacy import SMALL_KEY, fold_note, people_per_key, small_keys
 
 THRESHOLDS = ("50", "80", "forecast", "100")
 """Budget thresholds in the order a message lists them."""
@@ -72,17 +74,20 @@ class Anomaly:
     """`high` or `severe`."""
 
 
-def budget_status(db: Database, budget: Budget, today: date) -> BudgetStatus:
-    """Month to date (complete days before `today`) against `budget`, and what it crossed."""
-    first = today.replace(day=1)
-    month_days = [first + timedelta(days=n) for n in range((today - first).days)]
-    spent = scope_spend(db, month_days, budget.product)
+def budget_status(
+    db: Database, budget: Budget, today: date, products: Sequence[str] | None = None
+) -> BudgetStatus:
+    """Month to date (complete days before `today`) against `budget`, and what it crossed.
+    `products`: judge the spend of these products together (a folded slice, `shown_budgets`)
+    instead of the budget's own scope."""
+    month_days = _month_days(today)
+    spent = _spend(db, month_days, budget, products)
     if not spent:
-        return BudgetStatus(budget, f"{first:%Y-%m}", None, 0, Decimal(0), None, None, ())
+        return BudgetStatus(budget, f"{today:%Y-%m}", None, 0, Decimal(0), None, None, ())
     through = max(spent)
     amount = sum(spent.values())
     window = [through - timedelta(days=n) for n in range(TRAILING_DAYS)]
-    trailing = average(list(scope_spend(db, window, budget.product).values()))
+    trailing = average(list(_spend(db, window, budget, products).values()))
     projected = forecast(amount, through, trailing)
     pct = percent_of(amount, budget.amount_microcents)
     forecast_pct = percent_of(projected.month_end_microcents, budget.amount_microcents)
@@ -91,12 +96,54 @@ def budget_status(db: Database, budget: Budget, today: date) -> BudgetStatus:
         crossed.append("forecast")
     ordered = tuple(t for t in THRESHOLDS if t in crossed)
     return BudgetStatus(
-        budget, f"{first:%Y-%m}", through, amount, pct, projected, forecast_pct, ordered
+        budget, f"{today:%Y-%m}", through, amount, pct, projected, forecast_pct, ordered
     )
+
+
+def _month_days(today: date) -> list[date]:
+    """The complete UTC days of `today`'s month (none on the 1st)."""
+    first = today.replace(day=1)
+    return [first + timedelta(days=n) for n in range((today - first).days)]
+
+
+def _spend(
+    db: Database, days: list[date], budget: Budget, products: Sequence[str] | None
+) -> dict[date, int]:
+    if products is None:
+        return scope_spend(db, days, budget.product)
+    total: dict[date, int] = {}
+    for product in products:
+        for day, amount in scope_spend(db, days, product).items():
+            total[day] = total.get(day, 0) + amount
+    return total
 
 
 def budget_statuses(db: Database, today: date) -> list[BudgetStatus]:
     return [budget_status(db, budget, today) for budget in list_budgets(db)]
+
+
+def shown_budgets(
+    db: Database, today: date, *, min_group: int | None = None
+) -> tuple[list[BudgetStatus], str | None]:
+    """Every budget as `budget show` gives it, and a note when some were folded.
+
+    With `min_group` (set by authorization for a member), the budgets of products fewer than
+    `min_group` people used this month are folded as every member surface folds a small slice
+    (`bot.reports.privacy`): one "fewer than 5 people each" budget holding their amounts,
+    judged against their spend together, so no one's spend can be read off a small product.
+    """
+    budgets = list_budgets(db)
+    month_days = _month_days(today)
+    small: set[str] = set()
+    if min_group is not None and month_days:  # the 1st shows no spend at all
+        people = people_per_key(db, "user_cost", "product", month_days)
+        small = small_keys(people, [b.scope for b in budgets if b.scope], min_group)
+    shown = [budget_status(db, b, today) for b in budgets if b.scope not in small]
+    if not small:
+        return shown, None
+    folded = Budget(SMALL_KEY, sum(b.amount_microcents for b in budgets if b.scope in small))
+    shown.append(budget_status(db, folded, today, products=sorted(small)))
+    return shown, fold_note(len(small), "products")
 
 
 def anomalies(db: Database, today: date, lookback: int = LOOKBACK_DAYS) -> list[Anomaly]:

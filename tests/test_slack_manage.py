@@ -8,10 +8,14 @@ from pathlib import Path
 
 import pytest
 
+from bot.alerts import budget_status
+from bot.budgets import Budget
 from bot.console.render import blocks_to_text
+from bot.reports.privacy import MIN_GROUP, SMALL_LABEL, people_per_key
+from bot.slack.blocks.format import usd
 from bot.store.schema import open_store
 from bot.store.subscriptions import list_subscriptions
-from tests.fakes.slack_env import ADMIN, DIGEST_CHANNEL, USER, SlackEnv
+from tests.fakes.slack_env import ADMIN, DIGEST_CHANNEL, NOW, USER, SlackEnv
 
 pytest_plugins = ["tests.fakes.slack_fixtures"]
 
@@ -84,9 +88,34 @@ def test_budgets_are_set_by_admins_and_shown_to_everyone(env: SlackEnv) -> None:
     assert "Organisation: $5,000.00 a month; $" in text
     assert "Alerts go to #C0ALERTS01 at 50%, 80% and 100%" in text
     say(env, "budget set 2500.50 --product claude_code")
-    shown = say(env, "budget show", USER)
-    assert "Claude Code: $2,500.50 a month" in shown
+    assert "Claude Code: $2,500.50 a month" in say(env, "budget show")
+    shown = say(env, "budget show", USER)  # Claude Code: fewer than 5 people, folded (below)
     assert "Organisation: $5,000.00 a month" in shown
     assert "spent through Nov 19" in shown
     assert "Removed the Claude Code budget." in say(env, "budget clear --product code")
     assert "There is no Claude Code budget." in say(env, "budget clear --product code")
+
+
+def test_a_members_budget_show_folds_products_fewer_than_five_people_used(env: SlackEnv) -> None:
+    month = [NOW.date().replace(day=n) for n in range(1, NOW.day)]
+    people = people_per_key(open_store(str(env.store_path)), "user_cost", "product", month)
+    assert people["claude_code"] < MIN_GROUP <= people["chat"]  # the fixture org, this month
+    assert people["cowork"] < MIN_GROUP
+    for words in ("budget set 5000", "budget set 3000 --product code", "budget set 500 --product "
+                  "cowork", "budget set 400 --product chat"):  # fmt: skip
+        say(env, words)
+    admin = say(env, "budget show")
+    assert "Claude Code: $3,000.00 a month" in admin
+    assert "Cowork: $500.00 a month" in admin
+    shown = say(env, "budget show", USER)
+    assert "Claude Code" not in shown
+    assert "Cowork" not in shown
+    assert "Organisation: $5,000.00 a month" in shown
+    assert "Claude chat: $400.00 a month" in shown  # 5 people or more: shown as it is
+    db = open_store(str(env.store_path))
+    code, cowork = (
+        budget_status(db, Budget(p, 1), NOW.date()).spent_microcents
+        for p in ("claude_code", "cowork")
+    )
+    assert f"{SMALL_LABEL}: $3,500.00 a month; {usd(code + cowork)} spent through Nov 19" in shown
+    assert "2 products used by fewer than 5 people are not shown on their own" in shown

@@ -30,6 +30,7 @@ from slack_sdk.errors import SlackApiError
 from bot.config import Settings
 from bot.errors import ClaudeUsageError, InputError
 from bot.reports import access
+from bot.reports.access import C
 from bot.reports.commands import Command, UserCommand
 from bot.slack.mrkdwn import channel_link, is_subteam_id, is_user_id, mention
 
@@ -145,7 +146,7 @@ def refusal(what: str, directory: Directory) -> str:
     return f"{what} is limited to {who}. You can still run `adoption`, `spend` or `user me`."
 
 
-def authorize(command: Command, viewer: Viewer, directory: Directory) -> Command:
+def authorize(command: C, viewer: Viewer, directory: Directory) -> C:
     """The command to run for `viewer` (a `user` target resolved to an email), or AccessDenied.
     The rule itself is `bot.reports.access.authorize`; Slack adds identities and the wording."""
     try:

@@ -2,7 +2,8 @@
 
 Who may do what, decided here before anything changes:
 
-    digest list, budget show                          everyone
+    digest list, budget show                          everyone (a member's `budget show` folds
+                                                      products fewer than 5 people used)
     digest subscribe|unsubscribe|preview, budget set|clear   admins only (`--with-people`
                                                       included: only an admin can turn on names)
 
@@ -21,8 +22,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlite_utils import Database
 
-from bot.alerts import BudgetStatus, budget_status
-from bot.budgets import Budget, clear_budget, list_budgets, set_budget
+from bot.alerts import BudgetStatus, budget_status, shown_budgets
+from bot.budgets import Budget, clear_budget, set_budget
 from bot.digest import DigestSpec, build_digest
 from bot.digest.render import render_digest
 from bot.digest.schedule import local_time, next_fire, report_period
@@ -30,7 +31,7 @@ from bot.errors import ClaudeUsageError, InputError
 from bot.reports.command_models import BudgetCommand, DigestCommand, ManageCommand
 from bot.reports.labels import label_for
 from bot.reports.periods import utc_today
-from bot.slack.auth import AccessDenied, Viewer, refusal
+from bot.slack.auth import AccessDenied, Viewer, authorize, refusal
 from bot.slack.blocks import Message, escape_sentence, text_message
 from bot.slack.blocks.format import usd
 from bot.slack.blocks.primitives import context, section
@@ -62,6 +63,7 @@ def manage(deps: Deps, command: ManageCommand, viewer: Viewer, channel_id: str |
             return _digest(deps, db, command, viewer, channel_id)
     if command.action != "show" and not viewer.is_admin:
         raise AccessDenied(refusal("Setting budgets", deps.directory))
+    command = authorize(command, viewer, deps.directory)  # a member's: small groups folded
     with deps.store.connect() as db:
         return _budget(deps, db, command, viewer)
 
@@ -189,20 +191,21 @@ def _budget(deps: Deps, db: Database, command: BudgetCommand, viewer: Viewer) ->
             text=escape_sentence(f"Budget set: {usd(budget.amount_microcents)} a month."),
             blocks=[section(_status_line(status)), context(escape_sentence(alerts))],
         )
-    return budgets_message(db, today)
+    return budgets_message(db, today, min_group=command.min_group)
 
 
-def budgets_message(db: Database, today: date) -> Message:
-    """Every budget with month to date and its forecast (`budget show`)."""
-    statuses = [budget_status(db, b, today) for b in list_budgets(db)]
+def budgets_message(db: Database, today: date, *, min_group: int | None = None) -> Message:
+    """Every budget with month to date and its forecast (`budget show`); with `min_group` (a
+    member's), products used by fewer people are folded (`bot.alerts.shown_budgets`)."""
+    statuses, note = shown_budgets(db, today, min_group=min_group)
     if not statuses:
         return text_message(
             "No budget is set. An admin can set one with `/claude-usage budget set 25000`."
         )
-    return Message(
-        text=f"{len(statuses)} budgets.",
-        blocks=[section("*Monthly budgets*\n" + "\n".join(_status_line(s) for s in statuses))],
-    )
+    blocks = [section("*Monthly budgets*\n" + "\n".join(_status_line(s) for s in statuses))]
+    if note is not None:
+        blocks.append(context(escape_sentence(note)))
+    return Message(text=f"{len(statuses)} budgets.", blocks=blocks)
 
 
 def _status_line(status: BudgetStatus) -> str:
