@@ -114,6 +114,27 @@ def test_a_snoozed_alert_updates_without_a_notice(tmp_path: Path) -> None:
         assert ":zzz: Snoozed by" in dumps(fake.messages(ALERTS)[0]["blocks"])
 
 
+def test_an_escalation_slack_failed_to_show_is_sent_on_the_next_run(tmp_path: Path) -> None:
+    db = budget_store(tmp_path / "store.db")
+    clock = [at("2026-11-14")]
+    with FakeSlack() as fake:
+        fake.state.clock = lambda: clock[0].timestamp()
+        alerts = publisher(fake, lambda: clock[0])
+        assert alerts.run(db, clock[0]) == ["budget org 2026-11: posted"]  # 50 % and forecast
+        clock[0] = at("2026-11-21")  # 80 %: Slack's edge answers 503 once, then recovers
+        fake.server_error("chat.update", times=1, status=503)
+        assert alerts.run(db, clock[0]) == []
+        assert len(fake.requests("chat.update")) == 1
+        assert "80.0% of the" not in dumps(fake.messages(ALERTS)[0]["blocks"])
+        assert replies(fake) == []
+        clock[0] = at("2026-11-21").replace(hour=13)  # the next hourly run
+        assert alerts.run(db, clock[0]) == ["budget org 2026-11: escalated to 80%"]
+        assert "80.0% of the $2,500.00 budget spent" in dumps(fake.messages(ALERTS)[0]["blocks"])
+        assert [r.text for r in replies(fake)] == ["Escalated: now 80%."]
+        assert alerts.run(db, clock[0]) == []  # shown and told once: nothing more
+        assert len(fake.requests("chat.update")) == 2
+
+
 @pytest.fixture(scope="module")
 def spiked_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Cost data of a 40-user simulator whose Monday Nov 16 is 5× its usual spend."""

@@ -8,7 +8,10 @@ For every breach `bot.alerts` finds (a budget's thresholds this month, an anomal
 2. the breach has a threshold the message does not show → the one process that wins
    `alert_state.escalate` updates the message in place (`chat.update`) and, unless someone
    snoozed it, notifies in the message's thread ("Escalated: …"), once per threshold;
-3. nothing new → nothing is sent. Evaluating every hour costs no Slack call at all.
+3. a threshold is recorded as shown on Slack (`alert_state.claim_threshold`) only once Slack
+   accepted the post or the update: when `chat.update` fails (a 5xx, a timeout) the escalation
+   stays pending, and the next run updates the message again and notifies then;
+4. nothing new or pending → nothing is sent. Evaluating every hour costs no Slack call at all.
 
 Acknowledge and Snooze (`bot.slack.listeners.alerts`) re-render the stored body with a new
 status line. Without `CLAUDE_USAGE_ALERT_CHANNEL` nothing is posted (and `budget set` says so).
@@ -110,30 +113,36 @@ class AlertPublisher:
         row, posted_now = self._posted(db, breach, now)
         if row is None or row.ts is None or row.channel is None:
             return None  # being posted elsewhere, or Slack refused it: the next run retries
+        channel, ts = row.channel, row.ts
         new = [t for t in breach.thresholds if t not in row.shown]
-        if not new:
+        if new:
+            level = ",".join(t for t in (*THRESHOLDS, "high", "severe") if t in {*row.shown, *new})
+            if not alert_state.escalate(db, row, level=level, detail=breach.body, now=now):
+                return None  # another process escalated it first
+            escalated = alert_state.get_alert(db, breach.kind, breach.scope, breach.period)
+            assert escalated is not None
+            row = escalated
+        # What the row shows but Slack does not yet: escalated now, or an update that failed.
+        done = alert_state.fired(db, breach.kind, breach.scope, breach.period)
+        pending = tuple(t for t in row.shown if t not in done)
+        if not pending:
             return "posted" if posted_now else None
-        level = ",".join(t for t in (*THRESHOLDS, "high", "severe") if t in {*row.shown, *new})
-        if not alert_state.escalate(db, row, level=level, detail=breach.body, now=now):
-            return None  # another process escalated it first
-        updated = alert_state.get_alert(db, breach.kind, breach.scope, breach.period)
-        assert updated is not None
-        message = message_for(updated, now)
+        message = message_for(row, now)
         try:
             self.poster.sender.chat_update(
-                channel=row.channel, ts=row.ts, text=message.text, blocks=message.blocks
+                channel=channel, ts=ts, text=message.text, blocks=message.blocks
             )
         except (SlackApiError, SlackClientError) as exc:
-            log.warning("updating alert %s failed: %s", breach.value, exc)
+            log.warning("updating alert %s failed (retried next run): %s", breach.value, exc)
             return None
         fresh = [
             t
-            for t in new
+            for t in pending
             if alert_state.claim_threshold(db, breach.kind, breach.scope, breach.period, t, now=now)
         ]
         if fresh and not row.snoozed(now):
             self._notify(row, f"Escalated: now {threshold_names(tuple(fresh))}.")
-        return "escalated to " + threshold_names(tuple(new))
+        return "escalated to " + threshold_names(pending)
 
     def _posted(self, db: Database, breach: Breach, now: datetime) -> tuple[AlertRow | None, bool]:
         """The breach's row with its message (posting the first one when there is none), and

@@ -4,9 +4,10 @@ One row per breach (kind, scope, period): a budget in a month, or an anomalous d
 the comma-joined set of thresholds its Slack message shows, `ts` the message once posted.
 Changes are conditional updates, so when two processes evaluate at once only one of them
 escalates a message (`escalate` returns False for the other), and each threshold is notified
-once (`claim_threshold`). Acknowledging records who; an escalation re-opens the alert (the new
-threshold needs a person again). Snoozing silences escalation notices until a time, while the
-message itself still updates.
+once (`claim_threshold`, only after Slack accepted the message showing it: a threshold in
+`level` but not yet `fired` is an update still to send). Acknowledging records who; an
+escalation re-opens the alert (the new threshold needs a person again). Snoozing silences
+escalation notices until a time, while the message itself still updates.
 """
 
 from __future__ import annotations
@@ -134,6 +135,16 @@ def snooze(db: Database, row: AlertRow, *, user: str, until: datetime, now: date
             f"WHERE {_KEY}",
             (user, until.isoformat(), now.isoformat(), row.kind, row.scope, row.period),
         )
+
+
+def fired(db: Database, kind: str, scope: str, period: str) -> frozenset[str]:
+    """The breach's thresholds Slack already shows (claimed after a post or update it accepted);
+    a threshold in `level` but not here is an escalation still to be sent."""
+    rows = db.execute(
+        f"SELECT threshold FROM alert_fired WHERE {_KEY}",  # noqa: S608
+        (kind, scope, period),
+    ).fetchall()
+    return frozenset(str(threshold) for (threshold,) in rows)
 
 
 def claim_threshold(

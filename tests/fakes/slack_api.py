@@ -14,7 +14,9 @@ parsed body, raw bytes) and answers the methods the app uses with payloads shape
     POST /response/<id>        a `response_url` (what Bolt's `respond()` posts to)
 
 Tests wait on recorded requests (`wait_for`) with a `threading.Condition` and a timeout: no sleeps.
-`latency` delays every answer, to prove the app acks before slow work finishes.
+`latency` delays every answer, to prove the app acks before slow work finishes. Failures:
+`fail` (an `ok: false` error from now on), `drop_answer` (the work is done, the answer lost) and
+`server_error` (an HTTP 5xx without doing the work, a given number of times).
 """
 
 from __future__ import annotations
@@ -84,6 +86,8 @@ class _State:
     not_member: set[str] = field(default_factory=set)
     drops: dict[str, int] = field(default_factory=dict)
     """Methods answered but whose answer is lost (connection closed), and how many times."""
+    outages: dict[str, tuple[int, int]] = field(default_factory=dict)
+    """Methods answered with an HTTP error, without doing the work: (status, times left)."""
     clock: Callable[[], float] | None = None
     """Unix time for message ts (tests with a pinned clock); None: a fixed 2025 epoch."""
 
@@ -132,6 +136,19 @@ class FakeSlack:
         """Handle `method` as usual but close the connection instead of answering, `times`
         times: what a client sees when the network breaks after Slack did the work."""
         self.state.drops[method] = times
+
+    def server_error(self, method: str, times: int = 1, status: int = 503) -> None:
+        """Answer `method` with HTTP `status` (a text body, as Slack's edge sends) instead of
+        doing the work, `times` times, then as usual again: a passing Slack outage."""
+        self.state.outages[method] = (status, times)
+
+    def _take_outage(self, method: str) -> int | None:
+        with self._cond:
+            status, left = self.state.outages.get(method, (0, 0))
+            if left <= 0:
+                return None
+            self.state.outages[method] = (status, left - 1)
+            return status
 
     def _take_drop(self, method: str) -> bool:
         with self._cond:
@@ -264,6 +281,11 @@ def _handler_for(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
             state = fake.state
             if state.latency and (state.latency_methods is None or method in state.latency_methods):
                 time.sleep(state.latency)  # injected server latency, not a test wait
+            outage = fake._take_outage(method)
+            if outage is not None:
+                fake._record(Recorded(method, url.path, headers, body, raw))
+                self._reply(outage, b"upstream request timeout", "text/plain")
+                return
             if method == "response":
                 reply, ctype = b"ok", "text/plain"
             elif method == "upload":
