@@ -56,6 +56,8 @@ def test_budget_words() -> None:
     assert parse("budget clear --product code") == BudgetCommand(
         action="clear", product="claude_code"
     )
+    most = parse("budget set $1,000,000,000")  # the largest budget fits the store's integers
+    assert most == BudgetCommand(action="set", amount_microcents=10**17)
 
 
 @pytest.mark.parametrize(
@@ -71,6 +73,14 @@ def test_budget_words() -> None:
         ("budget set", "Say the monthly budget in dollars"),
         ("budget set 0", "A budget must be more than $0"),
         ("budget set 12.345", "`12.345` is not an amount in dollars"),
+        ("budget set 92233720368.55", "A monthly budget can be at most $1,000,000,000;"),
+        ("budget set $1,000,000,000.01", "`$1,000,000,000.01` is more than that"),
+        ("budget set " + "9" * 400, "A monthly budget can be at most $1,000,000,000;"),
+        ("budget set -5", "`-5` is not an amount in dollars"),
+        ("budget set 0.00", "A budget must be more than $0"),
+        ("budget set NaN", "`NaN` is not an amount in dollars"),
+        ("budget set Infinity", "`Infinity` is not an amount in dollars"),
+        ("budget set 1e9", "`1e9` is not an amount in dollars"),
         ("budget set 100 200", "I don't understand `200` in `budget set`"),
         ("budget show --product chat", "`budget show` shows every budget"),
     ],

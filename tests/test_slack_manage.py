@@ -119,3 +119,14 @@ def test_a_members_budget_show_folds_products_fewer_than_five_people_used(env: S
     )
     assert f"{SMALL_LABEL}: $3,500.00 a month; {usd(code + cowork)} spent through Nov 19" in shown
     assert "2 products used by fewer than 5 people are not shown on their own" in shown
+
+
+def test_an_absurd_budget_is_one_sentence_and_changes_nothing(
+    env: SlackEnv, caplog: pytest.LogCaptureFixture
+) -> None:
+    say(env, "budget set 5000")
+    text = say(env, "budget set 92233720368.55")
+    assert "A monthly budget can be at most $1,000,000,000" in text
+    assert "Traceback" not in caplog.text
+    assert "Organisation: $5,000.00 a month" in say(env, "budget show")
+    assert "Organisation: $1,000,000,000.00 a month" in say(env, "budget set 1000000000")

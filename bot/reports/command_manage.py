@@ -8,7 +8,7 @@
 Parsing is pure like the rest of the grammar: it never reads the store or Slack. Who may run
 what (admins manage, everyone may list and show) and which channel it applies to are decided
 by the surface (`bot.slack.manage`). Amounts are US dollars with optional cents (`25000`,
-`$25,000.50`), parsed with `Decimal` into micro-cents.
+`$25,000.50`, at most `MAX_BUDGET_DOLLARS`), parsed with `Decimal` into micro-cents.
 """
 
 from __future__ import annotations
@@ -26,6 +26,8 @@ from bot.store.money import MICROCENTS_PER_DOLLAR
 DIGEST_ACTIONS = ("subscribe", "unsubscribe", "list", "preview")
 BUDGET_ACTIONS = ("set", "show", "clear")
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+MAX_BUDGET_DOLLARS = 1_000_000_000
+"""A billion dollars a month: more is a typo, and the store's integer micro-cents end near $92bn."""
 _AMOUNT = re.compile(r"^\$?(\d{1,3}(,\d{3})+|\d+)(\.\d{1,2})?$")
 _DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
@@ -137,4 +139,8 @@ def _amount(word: str) -> int:
         raise CommandError(f"`{word}` is not an amount in dollars.") from None
     if dollars <= 0:
         raise CommandError("A budget must be more than $0; use `budget clear` to remove one.")
+    if dollars > MAX_BUDGET_DOLLARS:
+        raise CommandError(
+            f"A monthly budget can be at most ${MAX_BUDGET_DOLLARS:,}; `{word}` is more than that."
+        )
     return int(dollars * MICROCENTS_PER_DOLLAR)
