@@ -13,7 +13,9 @@ Anomalies (`ANOMALY_RULE`): a complete day among the last `LOOKBACK_DAYS` whose 
 least `FACTOR`× the median of the same weekday over the previous 4 weeks (3 of them synced, at
 least) and at least half an average day above it; `SEVERE_FACTOR`× or more is severe. The
 median ignores one odd week; half an average day keeps a quiet Sunday going from $2 to $7
-from paging anyone.
+from paging anyone. Over a $0 median every amount is more than `SEVERE_FACTOR`× of it, so a
+day flagged there (it was half an average day or more above $0) is severe, and no ratio is
+given: the message says what flagged it instead.
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ LOOKBACK_DAYS = 7
 ANOMALY_RULE = (
     f"a day is flagged when its spend is at least {FACTOR}× the median of the same weekday "
     f"over the previous {BASELINE_WEEKS} weeks and at least half an average day above it; "
-    f"{SEVERE_FACTOR}× or more is severe"
+    f"{SEVERE_FACTOR}× or more is severe (over a $0 median, any flagged day)"
 )
 
 
@@ -69,7 +71,7 @@ class Anomaly:
     typical_microcents: int
     """The average day of the 28 days before."""
     ratio: Decimal | None
-    """amount / baseline to 0.1; None when the baseline is 0."""
+    """amount / baseline to 0.1; None when the baseline is 0 (then the level is `severe`)."""
     level: str
     """`high` or `severe`."""
 
@@ -186,7 +188,7 @@ def _judge(day: date, history: dict[date, int]) -> Anomaly | None:
     ratio = None
     if baseline > 0:
         ratio = (Decimal(amount) / Decimal(baseline)).quantize(Decimal("0.1"), ROUND_HALF_UP)
-    severe = baseline > 0 and amount >= SEVERE_FACTOR * baseline
+    severe = amount >= SEVERE_FACTOR * baseline  # a $0 median: any flagged day (see above)
     return Anomaly(
         day=day,
         amount_microcents=amount,

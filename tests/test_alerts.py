@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from bot.alerts import anomalies, budget_status
+from bot.alerts import ANOMALY_RULE, anomalies, budget_status
 from bot.budgets import Budget
+from bot.slack.alert_blocks import anomaly_body
 from tests.report_factories import StoreBuilder, d, days, mc
 
 
@@ -80,3 +81,30 @@ def test_a_quiet_day_growing_a_little_is_not_an_anomaly() -> None:
     )
     # Sunday Nov 15: 4.5× its median, but $7 above it is far less than half an average day.
     assert anomalies(s.db, d("2026-11-20")) == []
+
+
+def test_a_spike_over_a_zero_median_is_severe_and_says_what_flagged_it() -> None:
+    s = StoreBuilder()
+    for day in days("2026-10-01", "2026-11-19"):
+        s.cost(day, "0" if day.weekday() == 6 else "10000")  # nothing on Sundays, $100 otherwise
+    s.db.execute(
+        "UPDATE cost_buckets SET amount_microcents = ? WHERE day = '2026-11-15'", (mc("6000"),)
+    )
+    # Sunday Nov 15: $60 over a $0 median, more than half an average day (about $86) above it.
+    (found,) = anomalies(s.db, d("2026-11-20"))
+    assert (found.day, found.baseline_microcents, found.ratio) == (d("2026-11-15"), 0, None)
+    assert found.level == "severe"  # any spend is more than 5× nothing
+    section = anomaly_body(found)["blocks"][0]["text"]["text"]
+    assert "(severe)" in section
+    assert "*$60.00* spent that UTC day, where the previous 4 Sundays had a median of $0.00" in (
+        section
+    )
+    assert "spent that UTC day: the median" not in section
+    assert "at least half an average day above it (an average day of the 4 weeks before is $" in (
+        section
+    )
+    assert "(over a $0 median, any flagged day)" in ANOMALY_RULE
+    s.db.execute(
+        "UPDATE cost_buckets SET amount_microcents = ? WHERE day = '2026-11-15'", (mc("3000"),)
+    )
+    assert anomalies(s.db, d("2026-11-20")) == []  # $30: less than half an average day above $0

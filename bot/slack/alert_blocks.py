@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from bot.alerts import ANOMALY_RULE, Anomaly, BudgetStatus
+from bot.alerts import ANOMALY_RULE, SEVERE_FACTOR, Anomaly, BudgetStatus
 from bot.reports.periods import day_label
 from bot.slack.blocks import Message, escape_sentence
 from bot.slack.blocks.format import usd
@@ -67,15 +67,27 @@ def anomaly_body(anomaly: Anomaly) -> dict[str, Any]:
     day = anomaly.day
     weekday = f"{day:%A}s"
     dates = ", ".join(f"{d:%b} {d.day}" for d in anomaly.baseline_days)
-    ratio = "" if anomaly.ratio is None else f"{anomaly.ratio}× "
     severity = " (severe)" if anomaly.level == "severe" else ""
+    spent = f"*{usd(anomaly.amount_microcents)}* spent that UTC day"
+    previous = f"the previous {len(anomaly.baseline_days)} {weekday}"
+    typical = usd(anomaly.typical_microcents)
+    if anomaly.ratio is None:  # no multiple of $0 says anything: say what flagged it instead
+        how = (
+            f"{spent}, where {previous} had a median of {usd(anomaly.baseline_microcents)} "
+            f"({dates}): any spend is more than {SEVERE_FACTOR}× a $0 median, so it is flagged "
+            f"for being at least half an average day above it (an average day of the 4 weeks "
+            f"before is {typical})."
+        )
+    else:
+        how = (
+            f"{spent}: {anomaly.ratio}× the median of {previous} "
+            f"({usd(anomaly.baseline_microcents)}; {dates}). An average day of the 4 weeks "
+            f"before is {typical}."
+        )
     blocks: list[Block] = [
         section(
             f":chart_with_upwards_trend: *Claude spend anomaly · {escape(day_label(day))}*"
-            f"{severity}\n*{usd(anomaly.amount_microcents)}* spent that UTC day: {ratio}the "
-            f"median of the previous {len(anomaly.baseline_days)} {weekday} "
-            f"({usd(anomaly.baseline_microcents)}; {dates}). An average day of the 4 weeks "
-            f"before is {usd(anomaly.typical_microcents)}."
+            f"{severity}\n{how}"
         ),
         context(escape(f"Rule: {ANOMALY_RULE}.")),
     ]
