@@ -7,10 +7,13 @@ minute, so these tests run the real schedule, claim, post and upload code withou
 from __future__ import annotations
 
 import json
+import signal
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from types import FrameType
 
 import httpx
 import pytest
@@ -19,11 +22,12 @@ from pydantic import SecretStr
 from bot.console.render import blocks_to_text
 from bot.digest.model import DigestSpec
 from bot.digest.schedule import report_period
-from bot.scheduler import DigestScheduler, settings_syncer
+from bot.scheduler import DigestScheduler, plan_runs, settings_syncer
 from bot.simulator.server import RunningSimulator
 from bot.slack.digest_post import publish_digest
 from bot.slack.once import METADATA_EVENT, Poster
 from bot.store import posts
+from bot.store.subscriptions import DigestKind, list_subscriptions
 from tests.fakes.digest_env import DigestEnv
 from tests.fakes.slack_env import DIGEST_CHANNEL, NOW
 
@@ -266,3 +270,101 @@ def test_an_unreadable_history_never_leads_to_a_guess(digest_env: DigestEnv) -> 
     }
     assert env.top_level_posts() == []
     assert len(env.top_level_posts("C0GENERAL1")) == 1
+
+
+QUICK = 1.0
+"""Seconds a tick that posts nothing, or an alert check, may take: it reads one small table."""
+POSTING = 30.0
+"""Seconds a tick that builds, posts and charts a digest may take on a busy machine."""
+
+
+@contextmanager
+def within(seconds: float) -> Iterator[None]:
+    """Fail the test, instead of hanging the suite, if the block runs longer than `seconds`
+    (SIGALRM interrupts the main thread even inside a busy loop); pytest-timeout's own alarm,
+    if set, is put back afterwards."""
+
+    def expired(signum: int, frame: FrameType | None) -> None:
+        raise TimeoutError(f"still running after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    outer, _ = signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        left, _ = signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        if outer:
+            signal.setitimer(signal.ITIMER_REAL, max(outer - (seconds - left), 0.01))
+
+
+@pytest.mark.parametrize(
+    ("kind", "at", "tz", "weekday", "fire"),
+    [
+        # 01:30 comes twice on Nov 1, 2026 in New York (05:30 and 06:30 UTC).
+        ("daily", "01:30", "America/New_York", 0, datetime(2026, 11, 1, 5, 30, tzinfo=UTC)),
+        # 02:15 comes twice on Sunday Oct 25, 2026 in Berlin (00:15 and 01:15 UTC).
+        ("weekly", "02:15", "Europe/Berlin", 6, datetime(2026, 10, 25, 0, 15, tzinfo=UTC)),
+        # Lord Howe falls back 30 minutes on Apr 5, 2026: 01:45 is 14:45 and 15:15 UTC.
+        ("daily", "01:45", "Australia/Lord_Howe", 0, datetime(2026, 4, 4, 14, 45, tzinfo=UTC)),
+        # 02:30 does not exist on Mar 8, 2026 in New York: 03:30 EDT instead.
+        ("daily", "02:30", "America/New_York", 0, datetime(2026, 3, 8, 7, 30, tzinfo=UTC)),
+        # Lord Howe skips 02:00-02:30 on Oct 4, 2026: 02:15 becomes 02:45 (+11), 15:45 UTC.
+        ("daily", "02:15", "Australia/Lord_Howe", 0, datetime(2026, 10, 3, 15, 45, tzinfo=UTC)),
+    ],
+    ids=["new-york-fall", "berlin-fall", "lord-howe-fall", "new-york-spring", "lord-howe-spring"],
+)
+def test_a_time_the_clocks_repeat_or_skip_posts_once_and_never_wedges(
+    digest_env: DigestEnv, kind: DigestKind, at: str, tz: str, weekday: int, fire: datetime
+) -> None:
+    """Ticks every 5 minutes through that night (the fire times are on that grid): the digest is
+    posted once, at the first occurrence of its time (or the shifted one, where the clocks skip
+    it), and no tick or alert check hangs (the old loop spun forever from the repeated time)."""
+    env = digest_env
+    env.subscribe(kind, at, tz, weekday=weekday, created_at=fire - timedelta(days=10))
+    checked: list[datetime] = []
+    scheduler = env.scheduler("dst", alerts=lambda db, now: checked.append(now))
+    posted: list[datetime] = []
+    moment = fire - timedelta(hours=1) + timedelta(seconds=5)
+    while moment < fire + timedelta(hours=3):
+        env.clock.at(moment)
+        with within(POSTING if moment == fire + timedelta(seconds=5) else QUICK):
+            runs = scheduler.tick(moment)
+        posted += [moment for run in runs if run.outcome == "posted"]
+        if moment.minute == 0:
+            with within(QUICK):
+                scheduler.check_alerts(moment)
+        moment += timedelta(minutes=5)
+    assert posted == [fire + timedelta(seconds=5)]
+    assert len(env.top_level_posts()) == 1
+    assert len(checked) == 4
+
+
+def test_a_restart_after_the_repeated_hour_catches_up_once_without_hanging(
+    digest_env: DigestEnv,
+) -> None:
+    """Issue 19's case: `daily 01:30 America/New_York`, the bot (re)started at 07:00 UTC on the
+    night New York falls back, after both 01:30s: the catch-up tick posts once and returns, and
+    so does everything after it."""
+    env = digest_env
+    env.subscribe(
+        "daily", "01:30", "America/New_York", created_at=datetime(2026, 10, 20, tzinfo=UTC)
+    )
+    now = env.clock.at(datetime(2026, 11, 1, 7, 0, tzinfo=UTC))
+    db = env.db()
+    try:
+        with within(QUICK):
+            (due,) = plan_runs(db, list_subscriptions(db), now, timedelta(hours=3))
+    finally:
+        db.close()
+    assert due.fired_at == datetime(2026, 11, 1, 5, 30, tzinfo=UTC)
+    scheduler = env.scheduler("restarted", alerts=lambda db, now: None)
+    with within(POSTING):
+        (run,) = scheduler.tick(now)
+    assert (run.outcome, run.key.period) == ("posted", "2026-10-31")
+    with within(QUICK):
+        scheduler.check_alerts(now)
+    for minutes in range(1, 6 * 60, 7):
+        with within(QUICK):
+            assert scheduler.tick(env.clock.at(now + timedelta(minutes=minutes))) == []
+    assert len(env.top_level_posts()) == 1

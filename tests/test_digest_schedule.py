@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
@@ -70,3 +70,50 @@ def test_weekly_reports_the_last_complete_iso_week(at: datetime, monday: date) -
         date.fromordinal(monday.toordinal() + 6),
         "week",
     )
+
+
+NEW_YORK_FALL = Subscription(channel="C1", kind="daily", at=time(1, 30), tz="America/New_York")
+BERLIN_FALL = Subscription(
+    channel="C1", kind="weekly", at=time(2, 15), tz="Europe/Berlin", weekday=6
+)
+LORD_HOWE_FALL = Subscription(channel="C1", kind="daily", at=time(1, 45), tz="Australia/Lord_Howe")
+NEW_YORK_SPRING = Subscription(channel="C1", kind="daily", at=time(2, 30), tz="America/New_York")
+LORD_HOWE_SPRING = Subscription(
+    channel="C1", kind="daily", at=time(2, 15), tz="Australia/Lord_Howe"
+)
+
+
+@pytest.mark.timeout(2, method="signal")  # the old loop never returned at a fold: fail, not hang
+@pytest.mark.parametrize(
+    ("sub", "before", "fire", "then"),
+    [
+        # New York falls back at 02:00 EDT on Nov 1, 2026: 01:30 comes twice (05:30 and 06:30
+        # UTC); the digest fires at the first, and next on Nov 2 at 01:30 EST (06:30 UTC).
+        (NEW_YORK_FALL, utc(2026, 10, 31, 5, 30), utc(2026, 11, 1, 5, 30), utc(2026, 11, 2, 6, 30)),
+        # Berlin falls back at 03:00 CEST on Sunday Oct 25: 02:15 is 00:15 and 01:15 UTC.
+        (BERLIN_FALL, utc(2026, 10, 18, 0, 15), utc(2026, 10, 25, 0, 15), utc(2026, 11, 1, 1, 15)),
+        # Lord Howe falls back half an hour at 02:00 on Apr 5: 01:45 is 14:45 and 15:15 UTC.
+        (LORD_HOWE_FALL, utc(2026, 4, 3, 14, 45), utc(2026, 4, 4, 14, 45), utc(2026, 4, 5, 15, 15)),
+        # New York skips 02:00–03:00 on Mar 8: 02:30 does not exist; it fires at 03:30 EDT.
+        (NEW_YORK_SPRING, utc(2026, 3, 7, 7, 30), utc(2026, 3, 8, 7, 30), utc(2026, 3, 9, 6, 30)),
+        # Lord Howe skips 02:00–02:30 on Oct 4: 02:15 fires at 02:45 (+11), 15:45 UTC.
+        (
+            LORD_HOWE_SPRING,
+            utc(2026, 10, 2, 15, 45),
+            utc(2026, 10, 3, 15, 45),
+            utc(2026, 10, 4, 15, 15),
+        ),
+    ],
+    ids=["new-york-fall", "berlin-fall", "lord-howe-fall", "new-york-spring", "lord-howe-spring"],
+)
+def test_a_time_the_clocks_repeat_or_skip_fires_once(
+    sub: Subscription, before: datetime, fire: datetime, then: datetime
+) -> None:
+    assert next_fire(sub, before) == fire
+    assert last_fire(sub, fire - timedelta(seconds=1)) == before
+    for minutes in (0, 30, 60, 90, 120, 24 * 60 - 1):  # through the repeated hour and after
+        now = fire + timedelta(minutes=minutes)
+        if now < then:
+            assert last_fire(sub, now) == fire, now
+            assert next_fire(sub, now) == then, now
+    assert last_fire(sub, then) == then

@@ -62,6 +62,7 @@ class DigestEnv:
         at: str = "09:00",
         tz: str = "Europe/Berlin",
         channel: str = DIGEST_CHANNEL,
+        created_at: datetime = CREATED,
         **options: Any,
     ) -> Subscription:
         sub = Subscription(
@@ -69,12 +70,12 @@ class DigestEnv:
             kind=kind,
             at=time.fromisoformat(at),
             tz=tz,
-            created_at=CREATED,
+            created_at=created_at,
             **options,
         )
         db = self.db()
         try:
-            save_subscription(db, sub, now=CREATED)
+            save_subscription(db, sub, now=created_at)
         finally:
             db.close()
         return sub
