@@ -11,6 +11,7 @@ from bot.digest.render import digest_text, render_digest
 from bot.digest.restate import remember
 from bot.digest.sections import week_of
 from bot.reports.periods import Period
+from bot.reports.privacy import SMALL_KEY
 from tests.report_factories import StoreBuilder, d, days, mc
 
 DAY = d("2026-11-19")  # a Thursday
@@ -61,7 +62,8 @@ def test_daily_spend_against_last_week_the_average_and_the_month(store: StoreBui
     assert adoption is not None
     assert (adoption.day, adoption.dau, adoption.seats) == (date(2026, 11, 16), 33, 100)
     assert adoption.utilisation_pct == pytest.approx(60.0)
-    assert [p.key for p in digest.products] == ["claude_code", "chat"]
+    # Two and one people: without --with-people both fold into one slice, as for members.
+    assert [(p.key, p.value) for p in digest.products] == [(SMALL_KEY, mc("30000"))]
     assert digest.spenders is None  # no names without --with-people
     assert digest.movers is None
 

@@ -7,6 +7,7 @@ minute, so these tests run the real schedule, claim, post and upload code withou
 from __future__ import annotations
 
 import json
+import re
 import signal
 import threading
 from collections.abc import Callable, Iterator
@@ -20,7 +21,9 @@ import pytest
 from pydantic import SecretStr
 
 from bot.console.render import blocks_to_text
+from bot.digest import build_digest
 from bot.digest.model import DigestSpec
+from bot.digest.render import digest_text
 from bot.digest.schedule import report_period
 from bot.scheduler import DigestScheduler, plan_runs, settings_syncer
 from bot.simulator.server import RunningSimulator
@@ -368,3 +371,33 @@ def test_a_restart_after_the_repeated_hour_catches_up_once_without_hanging(
         with within(QUICK):
             assert scheduler.tick(env.clock.at(now + timedelta(minutes=minutes))) == []
     assert len(env.top_level_posts()) == 1
+
+
+def test_a_digest_without_names_folds_products_fewer_than_five_people_used(
+    digest_env: DigestEnv,
+) -> None:
+    """Nov 19 in the simulated org: one person used Cowork, for $61.84. A digest without
+    `--with-people` is read by the whole channel, so it folds that slice as a member's answer
+    does, in the message and in the chart; with names (an admin's choice) it is shown."""
+    env = digest_env
+    env.subscribe("daily", "09:00", "Europe/Berlin")
+    (run,) = env.scheduler("one").tick(env.clock.at(WINTER_NINE_BERLIN))
+    assert run.outcome == "posted"
+    (post,) = env.top_level_posts()
+    text = blocks_to_text(post.blocks)
+    assert "Cowork" not in text
+    assert "$61.84" not in text
+    assert "Fewer than 5 people each" in text
+    alt = [r.body["alt_txt"] for r in env.fake.requests("files.getUploadURLExternal")]
+    assert "Fewer than 5 people each" in alt[0]
+    assert "Cowork" not in alt[0]
+
+    db = env.db()
+    try:
+        spec = DigestSpec(
+            kind="daily", period=report_period("daily", WINTER_NINE_BERLIN), with_people=True
+        )
+        named = digest_text(build_digest(db, spec))
+    finally:
+        db.close()
+    assert re.search(r"Cowork +\$61\.84", named), named

@@ -12,6 +12,7 @@ from bot.digest import DigestSpec, build_digest
 from bot.digest.charts import digest_charts
 from bot.digest.render import digest_text, render_digest
 from bot.digest.schedule import report_period
+from bot.reports.privacy import MIN_GROUP, SMALL_KEY
 from bot.slack.blocks.primitives import MAX_BLOCKS
 from bot.store.schema import open_store
 from bot.store.subscriptions import DigestKind
@@ -63,3 +64,39 @@ def test_a_product_digest_charts_that_product(synced_store_path: Path) -> None:
     spend, actives = digest_charts(db, build_digest(db, spec))
     assert spend.title == "Claude Code spend, last 30 days"
     assert actives.title == "Claude Code active users, last 30 days"
+
+
+@pytest.mark.parametrize("kind", ["daily", "weekly"])
+def test_without_names_no_product_or_model_of_fewer_than_five_people_is_shown(
+    synced_store_path: Path, kind: DigestKind
+) -> None:
+    """Every product and model a digest without names shows (breakdowns, products up and down,
+    "mostly X") has at least five people behind it on the reported days, counted here from the
+    per-person table; the rest is the folded slice. The simulated org has several such small
+    products (Cowork, Claude in Chrome, Claude in Office)."""
+    db = open_store(str(synced_store_path))
+    spec = DigestSpec(kind=kind, period=report_period(kind, NOW))
+    digest = build_digest(db, spec)
+    bounds = (spec.period.start.isoformat(), spec.period.end.isoformat())
+
+    def people(column: str) -> dict[str, int]:
+        rows = db.execute(
+            f"SELECT {column}, count(DISTINCT user_id) FROM user_cost "  # noqa: S608
+            "WHERE day BETWEEN ? AND ? GROUP BY 1",
+            bounds,
+        ).fetchall()
+        return {str(key): int(count) for key, count in rows}
+
+    products, models = people("product"), people("model")
+    assert any(0 < n < MIN_GROUP for n in products.values())  # there is something to fold
+    shown = [r.key for r in digest.products]
+    moved = digest.movers
+    if moved is not None:
+        shown += [m.key for m in (*moved.products_up, *moved.products_down)]
+        if moved.attribution is not None and moved.attribution.product is not None:
+            shown.append(moved.attribution.product)
+    assert SMALL_KEY in shown
+    for key in shown:
+        assert key == SMALL_KEY or products.get(key, 0) >= MIN_GROUP, key
+    for row in digest.models:
+        assert row.key == SMALL_KEY or models.get(row.key, 0) >= MIN_GROUP, row.key

@@ -10,6 +10,8 @@ A change under `MATERIAL_PERCENT` % of the period before is not attributed: when
 "who moved it" has no answer, only people who rose and people who fell (both are listed).
 
 Names of people appear only with `with_people`; the counts and products never name anyone.
+Without names, products of fewer than five people are folded in the product moves and never
+named as "mostly X" (`bot.digest.model.min_group`): a product one person uses names them.
 """
 
 from __future__ import annotations
@@ -19,10 +21,12 @@ from datetime import date
 
 from sqlite_utils import Database
 
-from bot.digest.model import Attribution, Movers, ProductMove
+from bot.digest.model import Attribution, Movers, ProductMove, min_group
+from bot.reports import privacy
 from bot.reports.labels import label_for
 from bot.reports.people import identities
 from bot.reports.periods import Period
+from bot.reports.series import sum_parts
 from bot.reports.spend import spend_series
 from bot.reports.sql import day_list, per_user
 from bot.reports.types import Delta, Mover
@@ -49,16 +53,17 @@ def movers(
     changes = _user_changes(db, current, previous, product)
     rising = sorted((c for c in changes if c[3] > 0), key=lambda c: (-c[3], c[0]))
     falling = sorted((c for c in changes if c[3] < 0), key=lambda c: (c[3], c[0]))
+    smallest = min_group(with_people)
     attribution = None
     if _material(change):
         assert change is not None
         net = int(change.current) - int(change.previous or 0)
         ranked = rising if net > 0 else falling
-        attribution = _attribute(db, ranked, net, current, previous, product)
+        attribution = _attribute(db, ranked, net, current, previous, product, smallest)
     products_up: tuple[ProductMove, ...] = ()
     products_down: tuple[ProductMove, ...] = ()
     if product is None:
-        products_up, products_down = _product_moves(db, current, previous)
+        products_up, products_down = _product_moves(db, current, previous, smallest)
     people_up: tuple[Mover, ...] = ()
     people_down: tuple[Mover, ...] = ()
     if with_people:
@@ -114,6 +119,7 @@ def _attribute(
     current: Sequence[date],
     previous: Sequence[date],
     product: str | None,
+    smallest: int | None,
 ) -> Attribution | None:
     chosen: list[Change] = []
     carried = 0
@@ -126,7 +132,7 @@ def _attribute(
         return None
     share = round(carried * 100 / change)
     top, top_share = _main_product(db, [c[0] for c in chosen], current, previous, carried)
-    if product is not None:
+    if product is not None or (top is not None and _small(db, top, current, smallest)):
         top, top_share = None, None
     return Attribution(
         change_microcents=change,
@@ -160,20 +166,33 @@ def _main_product(
     return (best[0], share) if share > _HALF else (None, None)
 
 
+def _small(db: Database, product: str, days: Sequence[date], smallest: int | None) -> bool:
+    """Whether fewer than `smallest` people used `product` on `days` (never, without a limit)."""
+    if smallest is None:
+        return False
+    people = privacy.people_per_key(db, "user_cost", "product", days)
+    return bool(privacy.small_keys(people, [product], smallest))
+
+
 def _product_moves(
-    db: Database, current: Sequence[date], previous: Sequence[date]
+    db: Database, current: Sequence[date], previous: Sequence[date], smallest: int | None
 ) -> tuple[tuple[ProductMove, ...], tuple[ProductMove, ...]]:
-    def totals(days: Sequence[date]) -> dict[str, int]:
+    """Products by their change. Products used by fewer than `smallest` people on the current
+    days are folded in both periods, as `spend_series` folds a member's breakdown and its
+    comparison; that includes a product only the previous days had (nobody uses it now)."""
+
+    def parts(days: Sequence[date]) -> privacy.Parts:
         series = spend_series(db, Period.between(min(days), max(days)), by="product")
         wanted = set(days)
-        out: dict[str, int] = {}
-        for point in series.points:
-            if point.day in wanted:
-                for key, value in point.parts.items():
-                    out[key] = out.get(key, 0) + value
-        return out
+        return {p.day: dict(p.parts) for p in series.points if p.day in wanted}
 
-    now, before = totals(current), totals(previous)
+    now_parts, before_parts = parts(current), parts(previous)
+    if smallest is not None:
+        keys = set(sum_parts(now_parts)) | set(sum_parts(before_parts))
+        people = privacy.people_per_key(db, "user_cost", "product", current)
+        small = privacy.small_keys(people, keys, smallest)
+        now_parts, before_parts = privacy.fold(now_parts, small), privacy.fold(before_parts, small)
+    now, before = sum_parts(now_parts), sum_parts(before_parts)
     moves = [
         ProductMove(
             key=key,

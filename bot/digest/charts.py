@@ -2,8 +2,9 @@
 
 The chart package only draws; this module maps the store onto its inputs with the report
 functions (`spend_series(by="product")` for spend, `summary_rows` for DAU and WAU), so the
-charts show the same numbers as the message. Spend covers the 30 days ending on the digest's
-last reported day; actives the 30 days ending on the latest final engagement day.
+charts show the same numbers as the message, folded the same way (`Digest.min_group`: without
+names, products of fewer than five people are one slice). Spend covers the 30 days ending on the
+digest's last reported day; actives the 30 days ending on the latest final engagement day.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from bot.charts import ActiveDay, SpendDay, active_users_chart, spend_by_product
 from bot.digest.model import Digest
 from bot.digest.sections import latest_engagement_day, synced_cost_days
 from bot.reports.adoption import summary_rows
+from bot.reports.labels import label_for
 from bot.reports.periods import Period
+from bot.reports.series import sum_parts
 from bot.reports.spend import spend_series
 
 CHART_DAYS = 30
@@ -35,16 +38,22 @@ class Chart:
 def digest_charts(db: Database, digest: Digest) -> list[Chart]:
     end = digest.period.end
     return [
-        _spend_chart(db, end, digest.product, digest.product_label),
+        _spend_chart(db, end, digest.product, digest.product_label, digest.min_group),
         _actives_chart(db, end, digest.product, digest.product_label),
     ]
 
 
-def _spend_chart(db: Database, end: date, product: str | None, label: str | None) -> Chart:
+def _spend_chart(
+    db: Database, end: date, product: str | None, label: str | None, min_group: int | None
+) -> Chart:
+    """Daily spend stacked by product; a product digest charts that product alone (its own
+    spend, which the digest reports anyway, so nothing is folded)."""
     days = synced_cost_days(db, [end - timedelta(days=n) for n in range(CHART_DAYS - 1, -1, -1)])
     series: list[SpendDay] = []
     if days:
-        points = spend_series(db, Period.between(days[0], days[-1]), by="product").points
+        smallest = None if product is not None else min_group
+        period = Period.between(days[0], days[-1])
+        points = spend_series(db, period, by="product", min_group=smallest).points
         wanted = set(days)
         for point in points:
             if point.day not in wanted:
@@ -55,10 +64,14 @@ def _spend_chart(db: Database, end: date, product: str | None, label: str | None
             series.append(SpendDay(point.day, parts))
     what = f"{label} spend" if label else "Claude spend by product"
     title = f"{what}, last {CHART_DAYS} days"
+    totals = sum_parts({day.day: day.parts for day in series})
+    ranked = sorted((key for key, value in totals.items() if value), key=lambda k: -totals[k])
+    names = ", ".join(label_for("product", key) for key in ranked)
     return Chart(
         filename="spend-by-product.png",
         title=title,
-        alt=f"{title}: stacked daily bars in US dollars, one colour per product.",
+        alt=f"{title}: stacked daily bars in US dollars, one colour per product"
+        + (f" ({names})." if names else "."),
         png=spend_by_product_chart(series, title=title),
     )
 

@@ -60,9 +60,9 @@ def daily_digest(db: Database, spec: DigestSpec, restated: tuple[Restatement, ..
     adoption = None if engaged is None else adoption_snapshot(db, engaged, product, notes)
     if engaged is None:
         notes.append("No adoption data is synced yet.")
-    products, models = breakdowns(db, one_day, product)
+    products, models = breakdowns(db, one_day, product, spec.min_group)
     window = week_of(engaged - timedelta(days=6), engaged) if engaged else None
-    rankings = () if window is None or product else top_rankings(db, window, notes)
+    rankings = () if window is None or product else top_rankings(db, window, notes, spec.min_group)
     new = None
     if engaged is not None:
         new = newcomers(db, Period.between(engaged, engaged), spec.with_people, notes)

@@ -4,6 +4,8 @@ The same conventions as `bot.reports.types`: money in integer micro-cents, None 
 available" (shown as "–", never 0), API strings raw here and escaped only by the renderer.
 Sections that need per-user data (`spenders`, the named movers and newcomers) are filled only
 when the subscription has `with_people`, so a digest without it cannot leak a name by mistake.
+Without it a digest is what any member may see (`min_group`), so its breakdowns fold the slices
+of fewer than five people as members' answers do.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot.reports.periods import Period
+from bot.reports.privacy import MIN_GROUP
 from bot.reports.types import BreakdownRow, Delta, Model, Mover, Ranking, TopSpenders
 from bot.store.freshness import Freshness
 from bot.store.subscriptions import DigestKind
@@ -31,6 +34,15 @@ __all__ = [
 ]
 
 
+def min_group(with_people: bool) -> int | None:
+    """The fewest people a digest shows a product, model, project, skill or connector for.
+
+    A digest without names is read by everyone in its channel, so it folds smaller slices as a
+    member's answer does (`bot.reports.privacy`): "Cowork $61.84" on a day one person used Cowork
+    is that person's spend. With names (an admin's choice) nothing is folded."""
+    return None if with_people else MIN_GROUP
+
+
 class DigestSpec(Model):
     """What to build: the kind, the reported days, and the subscription's options."""
 
@@ -38,6 +50,10 @@ class DigestSpec(Model):
     period: Period
     with_people: bool = False
     product: str | None = None
+
+    @property
+    def min_group(self) -> int | None:
+        return min_group(self.with_people)
 
 
 class SpendHeadline(Model):
@@ -165,3 +181,7 @@ class Digest(Model):
     """Spend per day this digest reports; stored after posting, to notice later revisions."""
     notes: tuple[str, ...]
     freshness: Freshness
+
+    @property
+    def min_group(self) -> int | None:
+        return min_group(self.with_people)

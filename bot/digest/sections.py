@@ -107,30 +107,42 @@ def adoption_snapshot(
     )
 
 
-def top_rankings(db: Database, window: Period, notes: list[str]) -> tuple[Ranking, ...]:
-    """The top projects, skills and connectors of `window`, each with its change."""
+def top_rankings(
+    db: Database, window: Period, notes: list[str], min_group: int | None
+) -> tuple[Ranking, ...]:
+    """The top projects, skills and connectors of `window`, each with its change; those used by
+    fewer than `min_group` people are left out (`bot.digest.model.min_group`)."""
     found: list[Ranking] = []
+    synced = False
     for kind in RANKED:
         try:
-            result = ranking(db, kind, window, limit=SHOWN)
+            result = ranking(db, kind, window, limit=SHOWN, min_group=min_group)
         except NoDataError:
             continue
+        synced = True
         if result.rows:
             found.append(result)
-    if not found:
+    if not found and synced and min_group is not None:
+        notes.append(
+            f"No project, skill or connector was used by {min_group} people or more in these "
+            "days, so none is shown: a smaller group could single someone out."
+        )
+    elif not found:
         notes.append("No projects, skills or connectors are synced for these days.")
     return tuple(found)
 
 
 def breakdowns(
-    db: Database, period: Period, product: str | None
+    db: Database, period: Period, product: str | None, min_group: int | None
 ) -> tuple[tuple[BreakdownRow, ...], tuple[BreakdownRow, ...]]:
-    """(top products, top models) of `period`; for one product, its models only."""
+    """(top products, top models) of `period`, slices of fewer than `min_group` people folded
+    (`bot.digest.model.min_group`); for one product, its models only."""
     if not synced_cost_days(db, list(period.each_day())):
         return (), ()
-    products = spend_series(db, period, by="product").breakdown[:SHOWN]
     if product is None:
-        return products, spend_series(db, period, by="model").breakdown[:SHOWN]
+        products = spend_series(db, period, by="product", min_group=min_group).breakdown
+        models = spend_series(db, period, by="model", min_group=min_group).breakdown
+        return products[:SHOWN], models[:SHOWN]
     return (), _product_models(db, period, product)
 
 

@@ -52,7 +52,7 @@ def weekly_digest(db: Database, spec: DigestSpec, restated: tuple[Restatement, .
     engaged = latest_engagement_day(db, week.end)
     adoption = None if engaged is None else adoption_snapshot(db, engaged, product, notes)
     window = week_of(engaged - timedelta(days=6), engaged) if engaged else None
-    products, models = breakdowns(db, week, product)
+    products, models = breakdowns(db, week, product, spec.min_group)
     current = synced_cost_days(db, list(week.each_day()))
     previous = [d - timedelta(days=7) for d in current]
     previous = synced_cost_days(db, previous)
@@ -76,7 +76,9 @@ def weekly_digest(db: Database, spec: DigestSpec, restated: tuple[Restatement, .
         adoption=adoption,
         products=products,
         models=models,
-        rankings=() if window is None or product else top_rankings(db, window, notes),
+        rankings=(
+            () if window is None or product else top_rankings(db, window, notes, spec.min_group)
+        ),
         newcomers=None if window is None else newcomers(db, window, spec.with_people, notes),
         spenders=spenders(db, week, product) if spec.with_people else None,
         movers=moved,
