@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Callable
+from datetime import time
 from pathlib import Path
 
 import pytest
@@ -13,8 +15,10 @@ from bot.budgets import Budget
 from bot.console.render import blocks_to_text
 from bot.reports.privacy import MIN_GROUP, SMALL_LABEL, people_per_key
 from bot.slack.blocks.format import usd
+from bot.slack.blocks.primitives import MAX_BLOCKS, MAX_SECTION_TEXT
+from bot.slack.manage import subscriptions_message
 from bot.store.schema import open_store
-from bot.store.subscriptions import list_subscriptions
+from bot.store.subscriptions import Subscription, list_subscriptions, save_subscription
 from tests.fakes.slack_env import ADMIN, DIGEST_CHANNEL, NOW, USER, SlackEnv
 
 pytest_plugins = ["tests.fakes.slack_fixtures"]
@@ -130,3 +134,51 @@ def test_an_absurd_budget_is_one_sentence_and_changes_nothing(
     assert "Traceback" not in caplog.text
     assert "Organisation: $5,000.00 a month" in say(env, "budget show")
     assert "Organisation: $1,000,000,000.00 a month" in say(env, "budget set 1000000000")
+
+
+ZONES = ("Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "Pacific/Auckland", "UTC")
+
+
+def many_subscriptions(count: int) -> list[Subscription]:
+    return [
+        Subscription(
+            channel=f"C{n:09d}",
+            kind="weekly" if n % 3 else "daily",
+            at=time(n % 24, 30),
+            tz=ZONES[n % len(ZONES)],
+            weekday=n % 7,
+            with_people=n % 2 == 0,
+            product="claude_code" if n % 4 == 0 else None,
+        )
+        for n in range(count)
+    ]
+
+
+def test_digest_list_shows_every_subscription(env: SlackEnv) -> None:
+    """81 subscriptions once showed as 26, cut at 3,000 characters in the middle of a word."""
+    db = open_store(str(env.store_path))
+    for sub in many_subscriptions(81):
+        save_subscription(db, sub, now=NOW)
+    db.close()
+    reply = env.ask("digest list", USER, channel_id=DIGEST_CHANNEL)
+    sections = [b["text"]["text"] for b in reply.blocks if b["type"] == "section"]
+    assert len(sections) > 1
+    assert all(len(text) <= MAX_SECTION_TEXT for text in sections)
+    lines = [line for text in sections for line in text.split("\n")][1:]
+    assert len(lines) == 81
+    assert {line.split(":")[0] for line in lines} == {f"• <#C{n:09d}>" for n in range(81)}
+    assert all(re.search(r"^• <#C\d{9}>: .+; next .+ UTC\)?$", line) for line in lines)
+    assert "more" not in blocks_to_text(reply.blocks)
+
+
+def test_a_list_past_fifty_blocks_says_how_many_more() -> None:
+    subs = many_subscriptions(2000)
+    message = subscriptions_message(subs, NOW)
+    assert len(message.blocks) == MAX_BLOCKS
+    sections = [b["text"]["text"] for b in message.blocks[:-1]]
+    assert all(len(text) <= MAX_SECTION_TEXT for text in sections)
+    lines = [line for text in sections for line in text.split("\n")][1:]
+    assert all(re.search(r"^• <#C\d{9}>: .+; next .+ UTC\)?$", line) for line in lines)
+    (more,) = message.blocks[-1]["elements"]
+    left = 2000 - len(lines)
+    assert more["text"] == f"…and {left:,} more subscriptions (a Slack message holds no more)."

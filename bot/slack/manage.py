@@ -34,7 +34,8 @@ from bot.reports.periods import utc_today
 from bot.slack.auth import AccessDenied, Viewer, authorize, refusal
 from bot.slack.blocks import Message, escape_sentence, text_message
 from bot.slack.blocks.format import usd
-from bot.slack.blocks.primitives import context, section
+from bot.slack.blocks.message import more_line
+from bot.slack.blocks.primitives import MAX_BLOCKS, context, group_lines, section
 from bot.slack.deps import Deps
 from bot.slack.mrkdwn import channel_link, escape
 from bot.store.subscriptions import (
@@ -144,6 +145,8 @@ def require_member(client: WebClient, channel: str) -> None:
 
 
 def subscriptions_message(subs: list[Subscription], now: datetime) -> Message:
+    """Every subscription, one line each, in as many sections as the lines need (split between
+    lines); only past Slack's 50 blocks does the last one say how many more there are."""
     if not subs:
         return text_message(
             "No channel gets a digest yet. An admin can run `/claude-usage digest subscribe` in "
@@ -160,10 +163,14 @@ def subscriptions_message(subs: list[Subscription], now: datetime) -> Message:
             f"• {channel_link(sub.channel)}: {escape_sentence(_when(sub))}{escape(tail)}; next "
             f"{escape(when)}"
         )
-    return Message(
-        text=f"{len(subs)} digest subscriptions.",
-        blocks=[section("*Digest subscriptions*\n" + "\n".join(lines))],
-    )
+    groups = group_lines(["*Digest subscriptions*", *lines])
+    if len(groups) > MAX_BLOCKS:
+        groups = groups[: MAX_BLOCKS - 1]
+    blocks = [section("\n".join(group)) for group in groups]
+    more = more_line(sum(len(group) for group in groups) - 1, len(subs))
+    if more:
+        blocks.append(context(f"{more} subscriptions (a Slack message holds no more)."))
+    return Message(text=f"{len(subs)} digest subscriptions.", blocks=blocks)
 
 
 def _budget(deps: Deps, db: Database, command: BudgetCommand, viewer: Viewer) -> Message:

@@ -95,25 +95,32 @@ def actions(elements: Sequence[Block], block_id: str | None = None) -> Block:
     return block
 
 
+def group_lines(lines: Sequence[str], budget: int = MAX_SECTION_TEXT) -> list[list[str]]:
+    """Consecutive lines in groups whose newline-joined text fits `budget` characters, so a list
+    is split between lines, never inside one (a line longer than `budget` is cut by `truncate`)."""
+    groups: list[list[str]] = []
+    chunk: list[str] = []
+    size = 0
+    for line in lines:
+        line = truncate(line, budget)
+        if chunk and size + len(line) > budget:  # the joined text with this line
+            groups.append(chunk)
+            chunk, size = [], 0
+        chunk.append(line)
+        size += len(line) + 1
+    if chunk:
+        groups.append(chunk)
+    return groups
+
+
 def code_sections(lines: Sequence[str]) -> list[Block]:
     """Monospace sections (``` blocks), split so each stays under the section text limit.
 
     Lines must already be escaped; the escaper replaces backticks, so no line can close the block.
     """
-    blocks: list[Block] = []
-    chunk: list[str] = []
-    size = 0
     budget = MAX_SECTION_TEXT - 8  # the two fences and their newlines
-    for line in lines:
-        line = truncate(line, 200)
-        if chunk and size + len(line) + 1 > budget:
-            blocks.append(section("```\n" + "\n".join(chunk) + "\n```"))
-            chunk, size = [], 0
-        chunk.append(line)
-        size += len(line) + 1
-    if chunk:
-        blocks.append(section("```\n" + "\n".join(chunk) + "\n```"))
-    return blocks
+    chunks = group_lines([truncate(line, 200) for line in lines], budget)
+    return [section("```\n" + "\n".join(chunk) + "\n```") for chunk in chunks]
 
 
 def cap_blocks(blocks: list[Block], limit: int = MAX_BLOCKS) -> list[Block]:
