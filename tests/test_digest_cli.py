@@ -82,6 +82,31 @@ def test_preview_of_a_bad_kind_is_a_usage_error(store: Path, tmp_path: Path) -> 
     assert stderr.strip() == "error: --kind must be daily or weekly, not 'hourly'."
 
 
+@pytest.mark.parametrize("product", ["<!channel>", "*bold*", "claude code"])
+def test_preview_of_a_product_that_is_no_name_is_a_usage_error(
+    store: Path, tmp_path: Path, product: str
+) -> None:
+    """The same check as `/claude-usage digest subscribe --product` (it once went straight into
+    the digest's title, with a made-up $0.00)."""
+    out = tmp_path / "preview"
+    args = ["digest", "preview", "--day", "2026-11-19", "--out", str(out), "--product", product]
+    process = start(args, cli_env(store), tmp_path)
+    stdout, stderr = process.communicate(timeout=60)
+    assert process.returncode == 2, stdout
+    assert stderr.strip() == f"error: `{product}` is not a valid product name."
+    assert not out.exists()
+
+
+def test_preview_reads_a_product_alias_as_the_slash_command_does(
+    store: Path, tmp_path: Path
+) -> None:
+    args = ["digest", "preview", "--day", "2026-11-19", "--out", str(tmp_path), "--product", "CC"]
+    process = start(args, cli_env(store), tmp_path)
+    stdout, stderr = process.communicate(timeout=60)
+    assert process.returncode == 0, stderr
+    assert stdout.startswith("Claude Code daily digest · Thu Nov 19")
+
+
 def test_two_runs_started_together_post_once(store: Path, tmp_path: Path) -> None:
     with FakeSlack() as fake:
         env = cli_env(store, SLACK_BOT_TOKEN="xoxb-cli", SLACK_API_URL=fake.api_url)

@@ -28,6 +28,7 @@ from bot.digest.schedule import report_period
 from bot.scheduler import DigestScheduler, plan_runs, settings_syncer
 from bot.simulator.server import RunningSimulator
 from bot.slack.digest_post import publish_digest
+from bot.slack.mrkdwn import escape
 from bot.slack.once import METADATA_EVENT, Poster
 from bot.store import posts
 from bot.store.subscriptions import DigestKind, list_subscriptions
@@ -401,3 +402,16 @@ def test_a_digest_without_names_folds_products_fewer_than_five_people_used(
     finally:
         db.close()
     assert re.search(r"Cowork +\$61\.84", named), named
+
+
+def test_the_chart_comment_is_escaped_mrkdwn(digest_env: DigestEnv) -> None:
+    """The comment above the charts is mrkdwn, and the digest's title holds the product's name
+    (a key the API chose, shown as is when it has no label): it is escaped like any API text."""
+    env = digest_env
+    env.subscribe("daily", "09:00", "Europe/Berlin", product="lab/_beta_")
+    (run,) = env.scheduler("one").tick(env.clock.at(WINTER_NINE_BERLIN))
+    assert (run.outcome, run.charts) == ("posted", 2)
+    (complete,) = env.fake.requests("files.completeUploadExternal")
+    title = "lab/_beta_ daily digest · Thu Nov 19"
+    assert complete.body["initial_comment"] == f"Charts for the {escape(title)}."
+    assert "_beta_" not in str(complete.body["initial_comment"])

@@ -134,7 +134,7 @@ def _spec(
 ) -> DigestSpec:
     from bot.digest.model import DigestSpec
     from bot.digest.schedule import report_period
-    from bot.reports.command_words import PRODUCT_ALIASES
+    from bot.reports.command_words import product_key
     from bot.store.subscriptions import DigestKind, get_subscription
 
     if kind not in ("daily", "weekly"):
@@ -149,11 +149,11 @@ def _spec(
         # The moment after which `chosen` (or its week) is the last complete one.
         after = chosen + timedelta(days=1 if which == "daily" else 7 - chosen.weekday())
         at = datetime.combine(after, time(12), UTC)
+    if product is not None:
+        product = product_key(product)
     sub = get_subscription(db, channel, which) if channel else None
     if sub is not None:
         with_people, product = with_people or sub.with_people, product or sub.product
-    if product is not None:
-        product = PRODUCT_ALIASES.get(product.lower(), product.lower())
     return DigestSpec(
         kind=which, period=report_period(which, at), with_people=with_people, product=product
     )

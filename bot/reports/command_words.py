@@ -46,6 +46,16 @@ _OPTIONS: dict[str, tuple[str, ...]] = {
 _VALUE_OPTIONS = ("--product", "--model", "--limit")
 
 
+def product_key(value: str) -> str:
+    """A `--product` value as the API's product key: lower case, aliases resolved (`code` is
+    `claude_code`); `CommandError` unless it is a plain name (`_NAME`). Every surface that takes
+    a product (slash command, `claude-usage digest preview|run`) reads it with this."""
+    if not _NAME.match(value):
+        raise CommandError(f"`{value}` is not a valid product name.")
+    lowered = value.lower()
+    return PRODUCT_ALIASES.get(lowered, lowered)
+
+
 class Args:
     """The words after a subcommand, consumed by kind: flags, options, `by X`, positionals."""
 
@@ -90,11 +100,8 @@ class Args:
         return value
 
     def product(self) -> str | None:
-        value = self.name("--product")
-        if value is None:
-            return None
-        lowered = value.lower()
-        return PRODUCT_ALIASES.get(lowered, lowered)
+        value = self.option("--product")
+        return None if value is None else product_key(value)
 
     def limit(self) -> int:
         value = self.option("--limit")

@@ -28,6 +28,7 @@ from bot.digest.charts import Chart, digest_charts
 from bot.digest.render import render_digest, title_of
 from bot.digest.restate import remember
 from bot.digest.schedule import period_key
+from bot.slack.mrkdwn import escape
 from bot.slack.once import Outcome, Poster
 from bot.store import posts
 from bot.store.posts import PostKey
@@ -122,7 +123,7 @@ def _follow_up(
         poster.sender.files_upload_v2(  # no connection retry: never share a chart twice
             channel=key.channel,
             thread_ts=ts,
-            initial_comment=f"Charts for the {title_of(digest)}.",
+            initial_comment=f"Charts for the {escape(title_of(digest))}.",
             file_uploads=[
                 {"content": c.png, "filename": c.filename, "title": c.title, "alt_txt": c.alt}
                 for c in made
