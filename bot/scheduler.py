@@ -10,7 +10,9 @@ trigger of its own zone, so DST-correct) has no post yet. Posting is exactly onc
 it (`bot.slack.digest_post`): two `serve` processes on one store, a restart mid-post or a tick
 that overlaps another all end in one message. A run missed while nothing was running is posted
 once if the bot is back within the grace period (`CLAUDE_USAGE_DIGEST_GRACE_MINUTES`); later
-than that it is recorded as skipped and logged, and the next scheduled run posts as usual.
+than that it is recorded as skipped and logged, and the next scheduled run posts as usual. A
+subscription in a channel that is not (or no longer) a digest channel is recorded as skipped
+too (`bot.slack.auth.may_post_figures`, the rule `--share` follows): nothing is posted there.
 
 `tick(now)` takes the time as an argument, so tests drive the same code with a controlled clock.
 """
@@ -33,6 +35,7 @@ from sqlite_utils import Database
 from bot.config import Settings
 from bot.digest.model import DigestSpec
 from bot.digest.schedule import last_fire, report_period
+from bot.slack.auth import may_post_figures
 from bot.slack.digest_post import DigestRun, digest_key, publish_digest
 from bot.slack.once import Poster
 from bot.store import posts
@@ -53,8 +56,11 @@ class Due:
     spec: DigestSpec
 
 
-def plan_runs(db: Database, subs: list[Subscription], now: datetime, grace: timedelta) -> list[Due]:
-    """The runs to do at `now`; runs missed by more than `grace` are recorded as skipped."""
+def plan_runs(
+    db: Database, subs: list[Subscription], now: datetime, grace: timedelta, settings: Settings
+) -> list[Due]:
+    """The runs to do at `now`; runs missed by more than `grace`, and runs in a channel that is
+    not a digest channel, are recorded as skipped (and logged once)."""
     due: list[Due] = []
     for sub in subs:
         fired = last_fire(sub, now)
@@ -68,9 +74,12 @@ def plan_runs(db: Database, subs: list[Subscription], now: datetime, grace: time
         )
         key = digest_key(sub.channel, spec)
         row = posts.get_post(db, key)
-        if row is None and now - fired > grace:
-            late = now - fired
-            note = f"missed by {_minutes(late)} (grace {_minutes(grace)})"
+        note = None
+        if row is None and not may_post_figures(settings, sub.channel):
+            note = "not a digest channel (CLAUDE_USAGE_DIGEST_CHANNELS)"
+        elif row is None and now - fired > grace:
+            note = f"missed by {_minutes(now - fired)} (grace {_minutes(grace)})"
+        if note is not None:
             if posts.record_skip(db, key, now=now, note=note):
                 log.warning("skipped the %s digest for %s in %s: %s", sub.kind, key.period,
                             sub.channel, note)  # fmt: skip
@@ -119,7 +128,7 @@ class DigestScheduler:
         with self._lock:
             db = self.opener()
             try:
-                due = plan_runs(db, list_subscriptions(db), moment, self.grace)
+                due = plan_runs(db, list_subscriptions(db), moment, self.grace, self.settings)
                 if not due:
                     return []
                 self._sync(db, moment)

@@ -20,7 +20,7 @@ from bot.digest.cli import register
 from bot.store.schema import open_store
 from bot.store.subscriptions import Subscription, save_subscription
 from tests.fakes.slack_api import FakeSlack
-from tests.fakes.slack_env import ADMIN, DIGEST_CHANNEL, SECRET
+from tests.fakes.slack_env import ADMIN, DIGEST_CHANNEL, GENERAL, SECRET
 
 pytest_plugins = ["tests.fakes.slack_fixtures"]
 
@@ -109,7 +109,12 @@ def test_preview_reads_a_product_alias_as_the_slash_command_does(
 
 def test_two_runs_started_together_post_once(store: Path, tmp_path: Path) -> None:
     with FakeSlack() as fake:
-        env = cli_env(store, SLACK_BOT_TOKEN="xoxb-cli", SLACK_API_URL=fake.api_url)
+        env = cli_env(
+            store,
+            SLACK_BOT_TOKEN="xoxb-cli",
+            SLACK_API_URL=fake.api_url,
+            CLAUDE_USAGE_DIGEST_CHANNELS=DIGEST_CHANNEL,
+        )
         args = ["digest", "run", "--channel", DIGEST_CHANNEL, "--day", "2026-11-19"]
         first, second = start(args, env, tmp_path), start(args, env, tmp_path)
         outputs = [p.communicate(timeout=120) for p in (first, second)]
@@ -125,6 +130,26 @@ def test_two_runs_started_together_post_once(store: Path, tmp_path: Path) -> Non
         top = [r for r in fake.requests("chat.postMessage") if not r.body.get("thread_ts")]
         assert len(top) == 1
         assert len(fake.requests("files.completeUploadExternal")) == 1
+
+
+def test_run_posts_only_to_a_digest_channel(store: Path, tmp_path: Path) -> None:
+    """The rule `--share` and `digest subscribe` follow (`may_post_figures`)."""
+    with FakeSlack() as fake:
+        env = cli_env(
+            store,
+            SLACK_BOT_TOKEN="xoxb-cli",
+            SLACK_API_URL=fake.api_url,
+            CLAUDE_USAGE_DIGEST_CHANNELS=DIGEST_CHANNEL,
+        )
+        args = ["digest", "run", "--channel", GENERAL, "--day", "2026-11-19", "--force"]
+        process = start(args, env, tmp_path)
+        _, stderr = process.communicate(timeout=60)
+        assert process.returncode == 2
+        assert stderr.strip() == (
+            f"error: {GENERAL} is not a digest channel: digests, like answers shared with "
+            f"--share, go only to CLAUDE_USAGE_DIGEST_CHANNELS ({DIGEST_CHANNEL})."
+        )
+        assert fake.requests("chat.postMessage") == []
 
 
 def test_serve_posts_a_due_digest_from_its_scheduler(store: Path, tmp_path: Path) -> None:
@@ -143,6 +168,7 @@ def test_serve_posts_a_due_digest_from_its_scheduler(store: Path, tmp_path: Path
             SLACK_SIGNING_SECRET=SECRET,
             SLACK_API_URL=fake.api_url,
             CLAUDE_USAGE_ADMINS=ADMIN,
+            CLAUDE_USAGE_DIGEST_CHANNELS=DIGEST_CHANNEL,
             PORT="0",
         )
         process = start(["serve"], env, tmp_path)

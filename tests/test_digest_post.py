@@ -28,12 +28,13 @@ from bot.digest.schedule import report_period
 from bot.scheduler import DigestScheduler, plan_runs, settings_syncer
 from bot.simulator.server import RunningSimulator
 from bot.slack.digest_post import publish_digest
+from bot.slack.manage import subscriptions_message
 from bot.slack.mrkdwn import escape
 from bot.slack.once import METADATA_EVENT, Poster
 from bot.store import posts
 from bot.store.subscriptions import DigestKind, list_subscriptions
 from tests.fakes.digest_env import DigestEnv
-from tests.fakes.slack_env import DIGEST_CHANNEL, NOW
+from tests.fakes.slack_env import DIGEST_CHANNEL, GENERAL, NOW
 
 pytest_plugins = ["tests.fakes.slack_fixtures", "tests.fakes.digest_fixtures"]
 
@@ -260,6 +261,8 @@ def test_an_unreadable_history_never_leads_to_a_guess(digest_env: DigestEnv) -> 
     """A dead holder's claim in a channel the bot was removed from: its post cannot be looked
     for, so nothing is sent, and the other subscriptions still run."""
     env = digest_env
+    channels = frozenset({DIGEST_CHANNEL, "C0GENERAL1"})
+    env.settings = env.settings.model_copy(update={"digest_channels": channels})
     env.subscribe("daily", "09:00", "Europe/Berlin")
     env.subscribe("daily", "09:00", "Europe/Berlin", channel="C0GENERAL1")
     db = env.db()
@@ -358,7 +361,7 @@ def test_a_restart_after_the_repeated_hour_catches_up_once_without_hanging(
     db = env.db()
     try:
         with within(QUICK):
-            (due,) = plan_runs(db, list_subscriptions(db), now, timedelta(hours=3))
+            (due,) = plan_runs(db, list_subscriptions(db), now, timedelta(hours=3), env.settings)
     finally:
         db.close()
     assert due.fired_at == datetime(2026, 11, 1, 5, 30, tzinfo=UTC)
@@ -415,3 +418,34 @@ def test_the_chart_comment_is_escaped_mrkdwn(digest_env: DigestEnv) -> None:
     title = "lab/_beta_ daily digest · Thu Nov 19"
     assert complete.body["initial_comment"] == f"Charts for the {escape(title)}."
     assert "_beta_" not in str(complete.body["initial_comment"])
+
+
+def test_a_subscription_outside_the_digest_channels_is_never_posted(
+    digest_env: DigestEnv, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A channel taken off CLAUDE_USAGE_DIGEST_CHANNELS after it subscribed (here: never on
+    it): its runs are recorded as skipped and logged once, nothing reaches it, the digest
+    channel still gets its own, and `digest list` says which is not posted."""
+    env = digest_env
+    env.subscribe("daily", "09:00", "Europe/Berlin", channel=GENERAL, with_people=True)
+    env.subscribe("daily", "09:00", "Europe/Berlin")
+    caplog.set_level("WARNING", logger="bot.scheduler")
+    scheduler = env.scheduler("one")
+    (run,) = scheduler.tick(env.clock.at(WINTER_NINE_BERLIN))
+    assert run.key.channel == DIGEST_CHANNEL
+    assert scheduler.tick(env.clock.at(WINTER_NINE_BERLIN + timedelta(minutes=1))) == []
+    assert env.top_level_posts(GENERAL) == []
+    assert len(env.top_level_posts()) == 1
+    assert caplog.text.count(f"in {GENERAL}: not a digest channel") == 1
+    states = {(r["channel"], r["state"]) for r in env.post_rows()}
+    assert states == {(DIGEST_CHANNEL, "done"), (GENERAL, "skipped")}
+    db = env.db()
+    try:
+        listed = subscriptions_message(list_subscriptions(db), env.clock(), env.settings)
+    finally:
+        db.close()
+    text = blocks_to_text(listed.blocks)
+    assert (
+        f"#{GENERAL}: daily at 09:00 Europe/Berlin (with names); not posted: not a digest" in text
+    )
+    assert f"#{DIGEST_CHANNEL}: daily at 09:00 Europe/Berlin; next Sat Nov 21" in text

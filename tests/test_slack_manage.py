@@ -19,7 +19,7 @@ from bot.slack.blocks.primitives import MAX_BLOCKS, MAX_SECTION_TEXT
 from bot.slack.manage import subscriptions_message
 from bot.store.schema import open_store
 from bot.store.subscriptions import Subscription, list_subscriptions, save_subscription
-from tests.fakes.slack_env import ADMIN, DIGEST_CHANNEL, NOW, USER, SlackEnv
+from tests.fakes.slack_env import ADMIN, DIGEST_CHANNEL, GENERAL, NOW, USER, SlackEnv
 
 pytest_plugins = ["tests.fakes.slack_fixtures"]
 
@@ -154,10 +154,16 @@ def many_subscriptions(count: int) -> list[Subscription]:
     ]
 
 
-def test_digest_list_shows_every_subscription(env: SlackEnv) -> None:
+def test_digest_list_shows_every_subscription(
+    make_slack_env: Callable[..., SlackEnv], synced_store_path: Path, tmp_path: Path
+) -> None:
     """81 subscriptions once showed as 26, cut at 3,000 characters in the middle of a word."""
-    db = open_store(str(env.store_path))
-    for sub in many_subscriptions(81):
+    store = tmp_path / "store.db"
+    shutil.copy(synced_store_path, store)
+    subs = many_subscriptions(81)
+    env = make_slack_env(store=store, digest_channels=",".join(s.channel for s in subs))
+    db = open_store(str(store))
+    for sub in subs:
         save_subscription(db, sub, now=NOW)
     db.close()
     reply = env.ask("digest list", USER, channel_id=DIGEST_CHANNEL)
@@ -182,3 +188,23 @@ def test_a_list_past_fifty_blocks_says_how_many_more() -> None:
     (more,) = message.blocks[-1]["elements"]
     left = 2000 - len(lines)
     assert more["text"] == f"…and {left:,} more subscriptions (a Slack message holds no more)."
+
+
+@pytest.mark.parametrize("channel", [DIGEST_CHANNEL, GENERAL])
+def test_a_channel_gets_digests_exactly_where_answers_may_be_shared(
+    env: SlackEnv, channel: str
+) -> None:
+    """One rule for what a whole channel reads (`may_post_figures`): an admin's `--share` of
+    organisation spend and a digest of it (here with names) go to the same channels, the
+    configured digest channels, and nowhere else."""
+    shared = env.ask("spend 7d --share", ADMIN, channel_id=channel)
+    may_share = shared.body.get("response_type") == "in_channel"
+    text = say(env, "digest subscribe daily 08:30 --with-people", ADMIN, channel)
+    subscribed = [s.channel for s in list_subscriptions(open_store(str(env.store_path)))]
+    assert (subscribed == [channel]) is may_share is (channel == DIGEST_CHANNEL)
+    if not may_share:
+        assert text.strip() == (
+            f"⚠ #{channel} is not a digest channel: a digest, like an answer shared with --share, "
+            f"is posted only in #{DIGEST_CHANNEL}. Whoever runs the bot lists them in "
+            "CLAUDE_USAGE_DIGEST_CHANNELS."
+        )

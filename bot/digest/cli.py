@@ -87,6 +87,7 @@ def register(app: typer.Typer) -> None:
         from bot.config import load_settings
         from bot.scheduler import process_owner, settings_syncer
         from bot.slack.app import make_client
+        from bot.slack.auth import may_post_figures
         from bot.slack.digest_post import publish_digest
         from bot.slack.once import Poster
 
@@ -95,6 +96,12 @@ def register(app: typer.Typer) -> None:
         db = _store(settings)
         try:
             target = channel or _only_channel(db, kind)
+            if not may_post_figures(settings, target):
+                allowed = ", ".join(sorted(settings.digest_channels)) or "none is set"
+                raise InputError(
+                    f"{target} is not a digest channel: digests, like answers shared with "
+                    f"--share, go only to CLAUDE_USAGE_DIGEST_CHANNELS ({allowed})."
+                )
             syncer = settings_syncer(settings)
             if syncer is not None:
                 syncer(db, datetime.now(UTC))

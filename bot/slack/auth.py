@@ -12,7 +12,9 @@ Refusals are one polite sentence naming who can see the answer. Sharing (`--shar
 goes to the channel only when an admin asks for it in one of `Settings.digest_channels`; anywhere
 else, or from anyone else, it stays visible only to the asker with a sentence saying why.
 Organisation spend is as sensitive to post as per-user data (a public or Slack Connect channel
-can hold people outside the company), so the rule is the same for every answer.
+can hold people outside the company), so the rule is the same for every answer, and for
+digests: `may_post_figures` is the one rule, which `--share`, `digest subscribe`, the
+scheduler and `claude-usage digest run` all ask.
 """
 
 from __future__ import annotations
@@ -179,15 +181,27 @@ def resolve_target(command: UserCommand, viewer: Viewer, directory: Directory) -
 Visibility = Literal["ephemeral", "in_channel"]
 
 
+def may_post_figures(settings: Settings, channel_id: str | None) -> bool:
+    """Whether organisation figures, and names an admin chose to show, may be posted for the
+    whole of `channel_id` to read: only in the channels whoever runs the bot listed in
+    `CLAUDE_USAGE_DIGEST_CHANNELS`. One rule for an admin's `--share` and for digests (which an
+    admin subscribes), so a channel gets both or neither."""
+    return channel_id is not None and channel_id in settings.digest_channels
+
+
+def figure_channels(settings: Settings) -> str:
+    """Where `may_post_figures` allows posting, to end a sentence: "in #a, #b"."""
+    allowed = ", ".join(channel_link(c) for c in sorted(settings.digest_channels) if c[:1] in "CG")
+    return f"in {allowed}" if allowed else "in a digest channel (none are configured yet)"
+
+
 def visibility(
     command: Command, viewer: Viewer, channel_id: str | None, settings: Settings
 ) -> tuple[Visibility, str | None]:
     """Where the answer goes, plus a sentence when `--share` was asked for but not allowed."""
     if not command.share:
         return "ephemeral", None
-    if viewer.is_admin and channel_id in settings.digest_channels:
+    if viewer.is_admin and may_post_figures(settings, channel_id):
         return "in_channel", None
-    allowed = ", ".join(channel_link(c) for c in sorted(settings.digest_channels) if c[:1] in "CG")
-    where = f" in {allowed}" if allowed else " in a digest channel (none are configured yet)"
     who = "you can share answers" if viewer.is_admin else "Claude usage admins can share answers"
-    return "ephemeral", f"Only you can see this: {who}{where}."
+    return "ephemeral", f"Only you can see this: {who} {figure_channels(settings)}."

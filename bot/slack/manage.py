@@ -7,8 +7,10 @@ Who may do what, decided here before anything changes:
     digest subscribe|unsubscribe|preview, budget set|clear   admins only (`--with-people`
                                                       included: only an admin can turn on names)
 
-A subscription belongs to the channel the command is typed in, and the bot must be a member
-to post there (`conversations.info`); if it is not, the answer says how to invite it. Answers
+A subscription belongs to the channel the command is typed in, which must be one of the
+configured digest channels (`bot.slack.auth.may_post_figures`, the rule `--share` follows too),
+and the bot must be a member to post there (`conversations.info`); if it is not, the answer says
+how to invite it. Answers
 are visible only to the asker. `digest preview` renders the digest the channel would get now,
 without posting it (the charts come with the real post, in its thread).
 """
@@ -24,6 +26,7 @@ from sqlite_utils import Database
 
 from bot.alerts import BudgetStatus, budget_status, shown_budgets
 from bot.budgets import Budget, clear_budget, set_budget
+from bot.config import Settings
 from bot.digest import DigestSpec, build_digest
 from bot.digest.render import render_digest
 from bot.digest.schedule import local_time, next_fire, report_period
@@ -31,7 +34,14 @@ from bot.errors import ClaudeUsageError, InputError
 from bot.reports.command_models import BudgetCommand, DigestCommand, ManageCommand
 from bot.reports.labels import label_for
 from bot.reports.periods import utc_today
-from bot.slack.auth import AccessDenied, Viewer, authorize, refusal
+from bot.slack.auth import (
+    AccessDenied,
+    Viewer,
+    authorize,
+    figure_channels,
+    may_post_figures,
+    refusal,
+)
 from bot.slack.blocks import Message, escape_sentence, text_message
 from bot.slack.blocks.format import usd
 from bot.slack.blocks.message import more_line
@@ -74,7 +84,7 @@ def _digest(
 ) -> Message:
     now = deps.now()
     if command.action == "list":
-        return subscriptions_message(list_subscriptions(db), now)
+        return subscriptions_message(list_subscriptions(db), now, deps.settings)
     if channel is None or not channel.startswith(("C", "G")):
         raise InputError(NOT_A_CHANNEL)
     kind = command.kind or "daily"
@@ -96,6 +106,12 @@ def _digest(
         message = render_digest(build_digest(db, spec, channel=channel))
         note = "Preview, only you can see it: the posted digest brings its charts in its thread."
         return Message(text=message.text, blocks=[context(escape(note)), *message.blocks])
+    if not may_post_figures(deps.settings, channel):
+        raise InputError(
+            f"{channel_link(channel)} is not a digest channel: a digest, like an answer shared "
+            f"with `--share`, is posted only {figure_channels(deps.settings)}. Whoever runs the "
+            "bot lists them in `CLAUDE_USAGE_DIGEST_CHANNELS`."
+        )
     require_member(deps.directory.client, channel)
     sub = Subscription(
         channel=channel,
@@ -144,9 +160,13 @@ def require_member(client: WebClient, channel: str) -> None:
         raise InputError(invite)
 
 
-def subscriptions_message(subs: list[Subscription], now: datetime) -> Message:
+def subscriptions_message(
+    subs: list[Subscription], now: datetime, settings: Settings | None = None
+) -> Message:
     """Every subscription, one line each, in as many sections as the lines need (split between
-    lines); only past Slack's 50 blocks does the last one say how many more there are."""
+    lines); only past Slack's 50 blocks does the last one say how many more there are. With
+    `settings`, a subscription whose channel is no longer a digest channel says it is not
+    posted (the scheduler skips it)."""
     if not subs:
         return text_message(
             "No channel gets a digest yet. An admin can run `/claude-usage digest subscribe` in "
@@ -158,10 +178,11 @@ def subscriptions_message(subs: list[Subscription], now: datetime) -> Message:
         if sub.with_people:
             extras.append("with names")
         tail = f" ({', '.join(extras)})" if extras else ""
-        when = local_time(next_fire(sub, now), sub.tz)
+        when = f"next {escape(local_time(next_fire(sub, now), sub.tz))}"
+        if settings is not None and not may_post_figures(settings, sub.channel):
+            when = "not posted: not a digest channel (`CLAUDE_USAGE_DIGEST_CHANNELS`)"
         lines.append(
-            f"• {channel_link(sub.channel)}: {escape_sentence(_when(sub))}{escape(tail)}; next "
-            f"{escape(when)}"
+            f"• {channel_link(sub.channel)}: {escape_sentence(_when(sub))}{escape(tail)}; {when}"
         )
     groups = group_lines(["*Digest subscriptions*", *lines])
     if len(groups) > MAX_BLOCKS:
