@@ -292,6 +292,41 @@ def test_the_figure_check_catches_an_invented_number(
     assert "⚠️" in remembered[0][0]
 
 
+def test_only_tool_results_are_evidence_not_the_question_rules_or_tool_inputs(
+    fake_anthropic: FakeAnthropic, client: anthropic.Anthropic, make_ctx: Make
+) -> None:
+    """A figure the asker typed, one the rules mention ("revised for 30 days") and one the
+    model put in its own tool input are not facts it looked up: each gets the caveat."""
+    sql = "SELECT count(*) AS people FROM user_cost WHERE amount_microcents > 424242"
+
+    def answer(request: RecordedMessagesRequest) -> str:
+        total = result_of(request)["total"]
+        return (
+            f"Spend was {total}; Opus cost $987,654.32, 30% of it is still revisable, and "
+            "424,242 people spent over the threshold."
+        )
+
+    fake_anthropic.set_script(
+        [reply(tool_use("spend", {"period": "last-week"}), tool_use("sql", {"sql": sql})), answer]
+    )
+    result = Agent(client, model=DEFAULT_MODEL).ask(
+        "Is it true that Opus cost us $987,654.32 last week?", ctx=make_ctx(), thread="t"
+    )
+    assert result.unverified == ("$987,654.32", "30%", "424,242")
+    assert result.caveat is not None
+
+
+def test_our_own_round_limit_sentence_is_not_figure_checked(
+    fake_anthropic: FakeAnthropic, client: anthropic.Anthropic, make_ctx: Make
+) -> None:
+    fake_anthropic.set_script([reply(tool_use("data_status", {})) for _ in range(7)])
+    result = Agent(client, model=DEFAULT_MODEL, max_rounds=7).ask(
+        "status?", ctx=make_ctx(), thread="t"
+    )
+    assert result.text == ROUND_LIMIT.format(rounds=7)
+    assert result.caveat is None
+
+
 def test_an_api_error_is_one_sentence(
     fake_anthropic: FakeAnthropic, make_ctx: Make, ask_store_path: Path
 ) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from tools.figures import FigureCheck, figures_in
@@ -68,3 +70,41 @@ def test_the_caveat_names_the_figures_and_evidence_grows_during_a_turn() -> None
 def test_what_counts_as_a_figure() -> None:
     found = [f.text for f in figures_in("Top 3: $1.2M (12%), 4,500 users, Q4, 3x, 2026-11-01.")]
     assert found == ["3", "$1.2M", "12%", "4,500"]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("$2.5m", 2_500_000),
+        ("$2.5M", 2_500_000),
+        ("$3.2K", 3_200),
+        ("$3.2k", 3_200),
+        ("1.5bn", 1_500_000_000),
+        ("1.5BN", 1_500_000_000),
+        ("670.4 million", 670_400_000),
+    ],
+)
+def test_suffixes_scale_the_whole_number_in_any_case(text: str, value: int) -> None:
+    (figure,) = figures_in(f"It was {text} in total.")
+    assert (figure.text, figure.value) == (text, Decimal(value))
+
+
+def test_a_suffix_is_never_read_as_the_number_before_its_decimals() -> None:
+    figures = FigureCheck()
+    figures.add_evidence('{"total":"$2.00","list_price":"$2,512,345.00","spend":"$3,187.10"}')
+    assert figures.check("Spend was $2.5m at list price and $3.2K billed.") == []
+    assert figures.check("Then $2.9m and $7.5k.") == ["$2.9m", "$7.5k"]
+
+
+def test_a_percentage_is_found_only_among_percentages() -> None:
+    figures = FigureCheck()
+    figures.add_evidence(
+        '{"period":{"label":"last 30 days","start":"2026-11-13"},"people":12,'
+        '"utilisation_pct":87.0,"note":"up 4.5% on the week","seat_ratio":0.079,'
+        '"columns":["product","adoption_rate","users"],"rows":[["chat",47.3,19]]}'
+    )
+    assert figures.check("Over the last 30 days 12 people, 19 on chat.") == []
+    assert figures.check("Utilisation 87%, adoption 47.3%, up 4.5%, seats 7.9%.") == []
+    assert figures.check("30% of it, 12% of them, 19% on chat.") == ["30%", "12%", "19%"]
+    assert figures.check("On the 13th: 11 people, 13%.") == ["11", "13%"]
+    assert figures.check("So far in 2026.") == []

@@ -33,7 +33,7 @@ from bot.store.freshness import read_freshness
 from tools.definitions import ToolSpec, tool_params, tools_for
 from tools.handlers import ToolContext, ToolOutcome, run_tool
 from tools.pricing import TokenUsage
-from tools.prompt import RULES, system_blocks
+from tools.prompt import system_blocks
 from tools.sql_tool import schema_description
 from tools.turn import AskEvents, AskResult, Outcome, Turn
 
@@ -98,8 +98,7 @@ class Agent:
     ) -> AskResult:
         specs = self.offered(ctx)
         ctx.specs = {spec.name: spec for spec in specs}
-        turn = Turn(question, events or AskEvents())
-        turn.check.add_evidence(question, RULES)
+        turn = Turn(question, events or AskEvents())  # evidence: tool results only
         history = [_message(t.role, t.text) for t in load_history(ctx.db, thread)]
         messages: list[MessageParam] = [*history, {"role": "user", "content": question}]
         params: dict[str, Any] = {
@@ -123,16 +122,14 @@ class Agent:
                 reply = self._request(params, messages, turn)
                 turn.piece("", final=True)
                 if reply.stop_reason == "max_tokens":
-                    turn.begin_round()
-                    turn.piece(CUT_SHORT, final=True)
+                    turn.note(CUT_SHORT)
                     break
                 uses = [block for block in reply.content if block.type == "tool_use"]
                 if not uses:
                     break
                 if rounds >= self.max_rounds:
                     outcome = "round_limit"
-                    turn.begin_round()
-                    turn.piece(ROUND_LIMIT.format(rounds=rounds), final=True)
+                    turn.note(ROUND_LIMIT.format(rounds=rounds))
                     break
                 messages.append({"role": "assistant", "content": _assistant_content(reply)})
                 messages.append({"role": "user", "content": self._run_tools(uses, ctx, turn)})
@@ -178,7 +175,7 @@ class Agent:
         for use in uses:
             outcome = self.runner(use.name, dict(use.input), ctx)
             turn.calls.append(outcome)
-            turn.check.add_evidence(outcome.content, _plain(use.input))
+            turn.check.add_evidence(outcome.content)
             turn.events.tool_finished(use.id, outcome)
             results.append(
                 {
@@ -251,7 +248,3 @@ def _message(role: str, text: str) -> MessageParam:
     if role == "assistant":
         return {"role": "assistant", "content": text}
     return {"role": "user", "content": text}
-
-
-def _plain(value: object) -> str:
-    return repr(value)

@@ -1,8 +1,8 @@
 """One question's turn: the text shown so far, its figure check, tool calls and tokens.
 
 Streamed text is buffered and released a sentence at a time (`Turn.piece`); each sentence's
-figures are checked against the evidence gathered so far (the question, the rules, every tool
-input and result of this turn) before a surface sees it, so no figure is shown unchecked.
+figures are checked against the evidence gathered so far (every tool result of this turn, and
+nothing else) before a surface sees it, so no figure is shown unchecked.
 `AskEvents` is how a surface follows along; `AskResult` is what the agent returns.
 """
 
@@ -59,6 +59,16 @@ class Turn:
     def begin_round(self) -> None:
         """Text of a new round starts a new paragraph."""
         self.gap = bool(self.shown)
+
+    def note(self, text: str) -> None:
+        """A sentence of ours (the round limit, a cut-short answer) as a paragraph of its own:
+        it quotes no data, so it is shown as is, not checked against the tool results."""
+        self.piece("", final=True)
+        self.begin_round()
+        shown = ("\n\n" if self.gap else "") + text
+        self.gap = False
+        self.shown.append(shown)
+        self.events.text(shown)
 
     def piece(self, delta: str, *, final: bool = False) -> None:
         """Buffer streamed text; release whole sentences, each figure-checked first."""
