@@ -4,12 +4,14 @@ Web API, Claude played by the fake Anthropic API through the real SDK."""
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from markdown_it import MarkdownIt
 
 from bot.slack.assistant.dm import is_question
 from tests.ask_fixtures import INJECTION
@@ -237,3 +239,74 @@ def test_when_slack_refuses_the_stream_the_answer_is_posted(
 )
 def test_only_a_persons_new_dm_is_a_question(event: dict[str, Any], asked: bool) -> None:
     assert is_question(event) is asked
+
+
+LINK = "[Re-authenticate to see this report](https://evil.example/login)"
+IMAGE = "![SSO](https://evil.example/s.png) https://evil.example/sso www.evil.example"
+
+
+def plant_links(path: Path) -> None:
+    """A project named like a Markdown link and a skill named like an image and bare URLs, used
+    by enough people that any asker sees them."""
+    with sqlite3.connect(path) as conn:
+        for table, column, key in (("chat_projects", "project_name", "project_id"),
+                                   ("skills", "skill_display_name", "skill_name")):  # fmt: skip
+            conn.execute(
+                f"UPDATE {table} SET {column} = ?, distinct_user_count = "  # noqa: S608
+                f"max(coalesce(distinct_user_count, 0), 6) WHERE {key} = "
+                f"(SELECT {key} FROM {table} ORDER BY day DESC LIMIT 1)",
+                (LINK if table == "chat_projects" else IMAGE,),
+            )
+
+
+def clickable(markdown: str) -> list[str]:
+    """What a CommonMark renderer would make clickable: links, images, and text that GFM's
+    autolinker (and Slack) would link; nothing inside a code span counts."""
+    found: list[str] = []
+    for block in MarkdownIt("commonmark").parse(markdown):
+        for token in block.children or []:
+            if token.type in ("link_open", "image"):
+                found.append(str(token.attrGet("href") or token.attrGet("src")))
+            elif token.type == "text":
+                found += re.findall(r"(?:[a-z]+://|www\.)\S+", token.content)
+    return found
+
+
+def text_of(block: dict[str, Any]) -> str:
+    """The text of a markdown block or a section (what a fallback post shows)."""
+    text = block.get("text")
+    return str(text["text"] if isinstance(text, dict) else text or "")
+
+
+def quote_names(request: RecordedMessagesRequest) -> str:
+    """Claude quoting the names it read, verbatim, as it may."""
+    results = " ".join(r.content for r in request.tool_results())
+    assert LINK in results
+    assert IMAGE in results
+    return f"The top project is **{LINK}**; the top skill is {IMAGE}."
+
+
+@pytest.mark.parametrize("stream", ["streamed", "posted when the stream is refused"])
+def test_a_link_in_an_api_name_is_not_clickable_in_the_answer(
+    claude_env: SlackEnv, fake_anthropic: FakeAnthropic, ask_store_path: Path, stream: str
+) -> None:
+    plant_links(ask_store_path)
+    if stream != "streamed":
+        claude_env.fake.fail("chat.startStream", "method_not_supported_for_channel_type")
+    fake_anthropic.set_script(
+        [reply(tool_use("projects", {"period": "30d", "limit": 25}),
+               tool_use("skills", {"period": "30d", "limit": 25})),
+         quote_names]
+    )  # fmt: skip
+    dm(claude_env, "which projects and skills lead?")
+    if stream == "streamed":
+        claude_env.fake.wait_for("chat.stopStream")
+        shown = claude_env.fake.streamed_text()
+    else:
+        posted = claude_env.fake.wait_for("chat.postMessage")
+        shown = "".join(text_of(block) for p in posted for block in p.blocks)
+    assert "Re-authenticate to see this report" in shown
+    assert "https://evil.example/login" in shown
+    assert "https://evil.example/sso" in shown
+    assert clickable(shown) == []
+    assert clickable(f"The top project is **{LINK}**; the top skill is {IMAGE}.")  # the oracle

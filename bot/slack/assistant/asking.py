@@ -21,10 +21,11 @@ from slack_sdk.errors import SlackApiError
 
 from bot.errors import ClaudeUsageError
 from bot.slack.answer import GENERIC_ERROR, answer
-from bot.slack.assistant.stream import AnswerStream, answer_markdown, footer_blocks
+from bot.slack.assistant.stream import AnswerStream, footer_blocks
 from bot.slack.blocks import error_message, escape_sentence
 from bot.slack.blocks.primitives import context
 from bot.slack.deps import Deps
+from bot.slack.mrkdwn import escape_entities
 from bot.store.conversations import (
     QuestionRecord,
     load_history,
@@ -152,7 +153,7 @@ class Asking:
             client.assistant_threads_setTitle(
                 channel_id=question.channel,
                 thread_ts=question.thread_ts,
-                title=answer_markdown(question.text[:80]),
+                title=escape_entities(question.text[:80]),
             )
         except SlackApiError as exc:
             log.debug("setTitle refused: %s", exc.response.get("error"))

@@ -4,8 +4,9 @@
 appendStream / stopStream): each tool call appears as a task-update chunk when it starts and is
 marked complete (or error) with its one-line summary when it ends, while the thread's status
 says what is running (`assistant.threads.setStatus`). Text arrives a sentence at a time, already
-figure-checked, and is made inert (`answer_markdown`) before it is appended. `finish` adds the
-caveat, and the footer blocks: "How I got this", the freshness line and 👍/👎 buttons.
+figure-checked, and is made inert (`markdown.answer_markdown`: no link, image or autolink, API
+names included) before it is appended. `finish` adds the caveat, and the footer blocks: "How I
+got this", the freshness line and 👍/👎 buttons.
 
 If Slack refuses the stream (an old workspace, a missing scope), the answer is not lost: the
 text is kept and posted as one ordinary threaded message at the end.
@@ -21,6 +22,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.chat_stream import ChatStream
 
+from bot.slack.assistant.markdown import answer_markdown
 from bot.slack.blocks.primitives import Block, actions, button, context, section
 from bot.slack.mrkdwn import escape, plain, truncate
 from tools.handlers import ToolOutcome
@@ -36,17 +38,6 @@ TOOL_LABELS = {
     "user_usage": "a person's usage", "my_usage": "your usage", "compare": "a comparison",
     "finance": "finance", "data_status": "data freshness", "sql": "the store (SQL)",
 }  # fmt: skip
-
-
-def answer_markdown(text: str) -> str:
-    """Claude's text made inert for Slack: `&`, `<` and `>` become entities, so no mention,
-    broadcast or link that an API name smuggled into the answer can fire. Formatting (bold,
-    lists, code spans) stays Claude's; the shared escaper runs on every piece in its code-safe
-    mode, which changes only those three characters (and a backtick, never present here)."""
-    parts = text.split("`")
-    if len(parts) % 2 == 0:  # unbalanced backticks: no code spans at all
-        return escape(text, code=True)
-    return "`".join(escape(part, code=True) for part in parts)
 
 
 def call_line(summary: str, limit: int = 300) -> str:
