@@ -14,6 +14,7 @@ import pytest
 from markdown_it import MarkdownIt
 
 from bot.slack.assistant.dm import is_question
+from bot.slack.assistant.markdown import units
 from tests.ask_fixtures import INJECTION
 from tests.fakes.anthropic_api import FakeAnthropic, RecordedMessagesRequest, reply, tool_use
 from tests.fakes.slack_api import Recorded
@@ -310,3 +311,40 @@ def test_a_link_in_an_api_name_is_not_clickable_in_the_answer(
     assert "https://evil.example/sso" in shown
     assert clickable(shown) == []
     assert clickable(f"The top project is **{LINK}**; the top skill is {IMAGE}.")  # the oracle
+
+
+EMOJI = "\N{GRINNING FACE}\N{THUMBS UP SIGN}\N{EMOJI MODIFIER FITZPATRICK TYPE-3}"
+
+
+def pieces_sent(env: SlackEnv) -> list[str]:
+    """Every markdown text of every stream request, one per field or chunk."""
+    pieces = []
+    for request in env.fake.requests():
+        if request.method in ("chat.startStream", "chat.appendStream", "chat.stopStream"):
+            if request.body.get("markdown_text"):
+                pieces.append(str(request.body["markdown_text"]))
+            pieces += [c["text"] for c in chunks(request) if c["type"] == "markdown_text"]
+    return pieces
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "It was " + "a very " * 3000 + "long sentence without a stop",  # 21,028 characters
+        "It was " + EMOJI * 2500,  # 17,500 UTF-16 units, pairs and skin tones throughout
+        "It was " + "e\N{COMBINING ACUTE ACCENT}" * 9000,  # one "word" of 18,000 code points
+    ],
+)
+def test_a_long_sentence_is_streamed_in_pieces_slack_accepts(
+    claude_env: SlackEnv, fake_anthropic: FakeAnthropic, sentence: str
+) -> None:
+    fake_anthropic.set_script([sentence])
+    dm(claude_env, "tell me a long story")
+    claude_env.fake.wait_for("chat.stopStream")
+    pieces = pieces_sent(claude_env)
+    assert len(pieces) >= 2
+    for piece in pieces:
+        assert units(piece) <= 12_000  # chat.appendStream's markdown_text limit
+        piece.encode("utf-8")  # no half of a surrogate pair
+        assert not re.match(r"[\u0300-\u036f\U0001f3fb-\U0001f3ff]", piece)  # no mark alone
+    assert "".join(pieces) == sentence

@@ -5,8 +5,9 @@ appendStream / stopStream): each tool call appears as a task-update chunk when i
 marked complete (or error) with its one-line summary when it ends, while the thread's status
 says what is running (`assistant.threads.setStatus`). Text arrives a sentence at a time, already
 figure-checked, and is made inert (`markdown.answer_markdown`: no link, image or autolink, API
-names included) before it is appended. `finish` adds the caveat, and the footer blocks: "How I
-got this", the freshness line and 👍/👎 buttons.
+names included) before it is appended, in pieces that keep each request under Slack's
+12,000-character `markdown_text` limit however long a "sentence" is. `finish` adds the caveat,
+and the footer blocks: "How I got this", the freshness line and 👍/👎 buttons.
 
 If Slack refuses the stream (an old workspace, a missing scope), the answer is not lost: the
 text is kept and posted as one ordinary threaded message at the end.
@@ -22,7 +23,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.chat_stream import ChatStream
 
-from bot.slack.assistant.markdown import answer_markdown
+from bot.slack.assistant.markdown import answer_markdown, split_markdown
 from bot.slack.blocks.primitives import Block, actions, button, context, section
 from bot.slack.mrkdwn import escape, plain, truncate
 from tools.handlers import ToolOutcome
@@ -32,6 +33,12 @@ log = logging.getLogger(__name__)
 ACTION_FEEDBACK = "claude_ask.feedback"
 """👍/👎 action ids: `claude_ask.feedback.up|down` (`claude_usage.` buttons run words)."""
 SHOWN_CALLS = 8
+MAX_MARKDOWN = 12_000
+"""Slack's limit for one `markdown_text` (append/stop)."""
+STREAM_BUFFER = 200
+"""What `ChatStream` holds back before it sends; it may add up to this much to a piece."""
+STREAM_PIECE = MAX_MARKDOWN - 2 * STREAM_BUFFER
+"""The longest piece appended at once (the SDK counts code points, Slack maybe UTF-16)."""
 TOOL_LABELS = {
     "top_spenders": "top spenders", "spend": "spend", "tokens": "tokens", "adoption": "adoption",
     "projects": "projects", "skills": "skills", "connectors": "connectors",
@@ -73,7 +80,7 @@ class AnswerStream:
             thread_ts=thread_ts,
             recipient_user_id=user_id,
             recipient_team_id=team_id,
-            buffer_size=200,
+            buffer_size=STREAM_BUFFER,
         )
         self.broken = False
         self.text_parts: list[str] = []
@@ -118,18 +125,23 @@ class AnswerStream:
 
     def text(self, piece: str) -> None:
         self.text_parts.append(piece)
-        self._append(markdown_text=answer_markdown(piece))
+        for part in split_markdown(answer_markdown(piece), STREAM_PIECE):
+            self._append(markdown_text=part)
 
     def finish(self, *, tail: str, footer: Sequence[Block]) -> str | None:
         """Stop the stream with `tail` (caveat) and the footer; post instead if it broke."""
-        tail_text = answer_markdown(tail) if tail else None
+        if tail:
+            self.text(f"\n\n{tail}" if self.text_parts else tail)
         if not self.broken:
             try:
-                response = self.stream.stop(markdown_text=tail_text, blocks=list(footer))
+                response = self.stream.stop(blocks=list(footer))
                 return str(response.get("ts") or self.ts or "") or None
             except SlackApiError as exc:
                 log.warning("chat stream could not stop (%s); posting", exc.response.get("error"))
-        body = answer_markdown("".join(self.text_parts) + (f"\n\n{tail}" if tail else ""))
+        return self._post("".join(self.text_parts), footer)
+
+    def _post(self, answer: str, footer: Sequence[Block]) -> str | None:
+        body = answer_markdown(answer)
         response = self.client.chat_postMessage(
             channel=self.channel,
             thread_ts=self.thread_ts,
