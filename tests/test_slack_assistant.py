@@ -348,3 +348,27 @@ def test_a_long_sentence_is_streamed_in_pieces_slack_accepts(
         piece.encode("utf-8")  # no half of a surrogate pair
         assert not re.match(r"[\u0300-\u036f\U0001f3fb-\U0001f3ff]", piece)  # no mark alone
     assert "".join(pieces) == sentence
+
+
+PARAGRAPH = " ".join(["Claude helps the organisation read its usage and its spend"] * 15) + "."
+
+
+def test_a_refused_stream_posts_the_whole_answer(
+    claude_env: SlackEnv, fake_anthropic: FakeAnthropic
+) -> None:
+    claude_env.fake.fail("chat.appendStream", "streaming_state_conflict")
+    answer = "\n\n".join([PARAGRAPH] * 20)  # 18,000 characters, no figure in it
+    fake_anthropic.set_script([answer])
+    dm(claude_env, "explain everything")
+    claude_env.fake.wait_for("chat.postMessage", 2)
+    posted = claude_env.fake.requests("chat.postMessage")
+    markdown = [[b["text"] for b in p.blocks if b["type"] == "markdown"] for p in posted]
+    assert "".join(t for texts in markdown for t in texts) == answer  # nothing cut
+    for message, texts in zip(posted, markdown, strict=True):
+        assert message.body["thread_ts"] == "1764000100.000100"
+        assert sum(units(t) for t in texts) <= 12_000  # markdown blocks, per message
+        assert len(message.blocks) <= 50
+        assert len(message.text) <= 3000
+    assert "How I got this" not in json.dumps(posted[0].blocks)  # no tool was called
+    assert "👍" in json.dumps(posted[-1].blocks, ensure_ascii=False)
+    assert "👍" not in json.dumps(posted[0].blocks, ensure_ascii=False)

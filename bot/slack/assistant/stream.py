@@ -10,7 +10,8 @@ names included) before it is appended, in pieces that keep each request under Sl
 and the footer blocks: "How I got this", the freshness line and 👍/👎 buttons.
 
 If Slack refuses the stream (an old workspace, a missing scope), the answer is not lost: the
-text is kept and posted as one ordinary threaded message at the end.
+whole text is kept and posted in the thread at the end as `markdown` blocks (the same Markdown
+the stream shows), one message per 12,000 characters, the footer under the last.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.chat_stream import ChatStream
 
 from bot.slack.assistant.markdown import answer_markdown, split_markdown
-from bot.slack.blocks.primitives import Block, actions, button, context, section
+from bot.slack.blocks.primitives import MAX_FALLBACK_TEXT, Block, actions, button, context
 from bot.slack.mrkdwn import escape, plain, truncate
 from tools.handlers import ToolOutcome
 
@@ -34,7 +35,7 @@ ACTION_FEEDBACK = "claude_ask.feedback"
 """👍/👎 action ids: `claude_ask.feedback.up|down` (`claude_usage.` buttons run words)."""
 SHOWN_CALLS = 8
 MAX_MARKDOWN = 12_000
-"""Slack's limit for one `markdown_text` (append/stop)."""
+"""Slack's limit for one `markdown_text` (append/stop) and for a message's markdown blocks."""
 STREAM_BUFFER = 200
 """What `ChatStream` holds back before it sends; it may add up to this much to a piece."""
 STREAM_PIECE = MAX_MARKDOWN - 2 * STREAM_BUFFER
@@ -141,14 +142,20 @@ class AnswerStream:
         return self._post("".join(self.text_parts), footer)
 
     def _post(self, answer: str, footer: Sequence[Block]) -> str | None:
-        body = answer_markdown(answer)
-        response = self.client.chat_postMessage(
-            channel=self.channel,
-            thread_ts=self.thread_ts,
-            text=truncate(body or "…", 3000),
-            blocks=[section(truncate(body or "…", 3000)), *footer],
-        )
-        return str(response.get("ts") or "") or None
+        """The whole answer as threaded messages of `markdown` blocks, the footer under the
+        last; the first message's ts is the answer's."""
+        parts = split_markdown(answer_markdown(answer), MAX_MARKDOWN) or ["…"]
+        first: str | None = None
+        for n, part in enumerate(parts, start=1):
+            blocks: list[Block] = [{"type": "markdown", "text": part}]
+            response = self.client.chat_postMessage(
+                channel=self.channel,
+                thread_ts=self.thread_ts,
+                text=truncate(part, MAX_FALLBACK_TEXT),
+                blocks=[*blocks, *footer] if n == len(parts) else blocks,
+            )
+            first = first or str(response.get("ts") or "") or None
+        return first
 
 
 def footer_blocks(summaries: Sequence[str], freshness: str, question_id: int | None) -> list[Block]:
