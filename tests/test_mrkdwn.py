@@ -7,7 +7,17 @@ import re
 import pytest
 
 from bot.console.render import mrkdwn_to_text
-from bot.slack.mrkdwn import ELLIPSIS, escape, mention, truncate
+from bot.simulator.catalog import TERMINAL_HOSTILE
+from bot.slack.blocks.primitives import button, header
+from bot.slack.mrkdwn import (
+    ELLIPSIS,
+    escape,
+    escape_entities,
+    escape_sentence,
+    mention,
+    plain,
+    truncate,
+)
 
 HOSTILE = [
     "<!channel>",
@@ -119,3 +129,42 @@ def test_truncate_never_splits_a_literal_token() -> None:
 def test_truncate_rejects_nonsense_width() -> None:
     with pytest.raises(ValueError, match="at least 1"):
         truncate("abc", 0)
+
+
+BIDI_AND_CONTROLS = (
+    "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+    "\x00\x07\x08\x0b\x0c\r\x1b\x7f\x85\x9b\x9d"
+)
+
+
+@pytest.mark.parametrize("name", TERMINAL_HOSTILE)
+def test_no_control_or_bidi_character_survives_any_slack_path(name: str) -> None:
+    """What a display acts on (ANSI, OSC-8, C0/C1, bidi controls) never reaches Slack: not
+    in mrkdwn, code, inline code, a sentence, notification text or plain_text."""
+    shown = [
+        escape(name),
+        escape(name, code=True),
+        escape(name, code=True, inline=True),
+        escape_sentence(f"No project `{name}` here: {name}"),
+        escape_entities(name),
+        plain(name, 20),
+        header(name)["text"]["text"],
+        button(name, "a", "v")["text"]["text"],
+    ]
+    for text in shown:
+        assert not set(text) & set(BIDI_AND_CONTROLS), (name, text)
+
+
+def test_controls_go_but_the_visible_text_and_line_breaks_stay() -> None:
+    osc8 = "\x1b]8;;https://evil.example\x1b\\Budget\x1b]8;;\x1b\\ \x1b[31mred\x1b[0m"
+    assert escape(osc8) == "Budget red"
+    assert escape("invoice\u202egnp.exe") == "invoicegnp.exe"
+    assert escape("a\u2067b\u2069 \u200fc\x9b31md") == "ab cd"
+    assert escape("two\nlines\tand tab\r", code=True) == "two\nlines\tand tab"
+    assert escape_entities("\u202e<!here>") == "&lt;!here&gt;"
+
+
+def test_a_cut_never_leaves_half_an_escape_sequence() -> None:
+    osc8 = "\x1b]8;;https://evil.example/a/very/long/path\x1b\\Budget\x1b]8;;\x1b\\"
+    assert plain(osc8, 10) == "Budget"
+    assert header(osc8 * 30)["text"]["text"].startswith("BudgetBudget")

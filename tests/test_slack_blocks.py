@@ -176,6 +176,13 @@ def test_table_pads_before_escaping() -> None:
     assert lines[1] == "2. abcdef  $10.00"
 
 
+def test_an_invisible_control_in_a_label_takes_no_column() -> None:
+    """A right-to-left override (or an ANSI colour) in a name is dropped before padding: the
+    dollar column stays aligned and reads left to right."""
+    rows = [Row("invoice\u202egnp.exe", "$1.00"), Row("\x1b[31mred\x1b[0m", "$10.00")]
+    assert table_lines(rows) == ["1. invoicegnp.exe   $1.00", "2. red             $10.00"]
+
+
 def test_header_and_fields_respect_limits() -> None:
     long = header("x" * 400)
     assert len(long["text"]["text"]) == 150

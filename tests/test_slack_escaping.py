@@ -1,11 +1,13 @@
 """Names from the API such as `<!channel>`, `<@U123ABC>` and `*bold*` reach Slack escaped on every
-surface: command answers, buttons, App Home, DMs, errors and the notification text."""
+surface: command answers, buttons, App Home, DMs, errors and the notification text; bidi
+overrides and terminal escape sequences in them do not reach Slack at all."""
 
 from __future__ import annotations
 
 import re
 
 from bot.console.render import blocks_to_text
+from bot.controls import has_controls
 from tests.fakes.slack_env import ADMIN, HOSTILE, SlackEnv
 
 pytest_plugins = ["tests.fakes.slack_fixtures"]
@@ -43,6 +45,10 @@ def test_no_recorded_payload_contains_an_unescaped_api_string(slack_env: SlackEn
     assert "&lt;@U123ABC&gt;" in everything
     for lookalike in "∗ˍ∼ˋ":  # no look-alike characters: names copy out as they were sent
         assert lookalike not in everything
+    # A bidi override or a terminal escape in a name is dropped, its visible text kept.
+    assert "invoicegnp.exe" in everything
+    assert "Budget red" in everything
+    assert not [s[:120] for s in strings if has_controls(s)]
     # … and never live: no control sequence anywhere, no formatting outside code blocks (where
     # Slack shows `*bold*` as typed) and outside our literal tokens.
     outside_code = [re.sub(r"```.*?```", "", s, flags=re.DOTALL) for s in strings]

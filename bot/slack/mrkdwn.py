@@ -14,6 +14,10 @@ original:
   entities and what would end the code are changed: a run of three backticks in a block, any
   backtick in an inline span (there a look-alike `ˋ` is the only way).
 * A `plain_text` object (headers, buttons) is shown verbatim and needs no escaping at all.
+* Everywhere, code and `plain_text` included, what a display would act on instead of showing
+  goes first (`bot.controls.strip_controls`, the list the terminal uses too): terminal escape
+  sequences, control characters other than line feed and tab, and bidi controls, so a
+  right-to-left override in a project name cannot turn a ranking's columns backwards.
 
 Our own sentences are written in mrkdwn on purpose and are never escaped wholesale; a sentence
 that quotes typed words or API text goes through `escape_sentence`. Mentions are built only from
@@ -23,6 +27,8 @@ Slack IDs we resolved ourselves (`mention`), never from API text.
 from __future__ import annotations
 
 import re
+
+from bot.controls import strip_controls
 
 _ENTITIES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 _FORMATTING = re.compile(r"[*_~`]+")
@@ -43,7 +49,7 @@ def escape(text: object, *, code: bool = False, inline: bool = False) -> str:
     `code=True`: the text sits inside a ``` block (or an inline code span with `inline=True`),
     where Slack formats nothing: entities only, plus breaking what would close the code.
     """
-    value = str(text).translate(_ENTITIES)
+    value = strip_controls(str(text)).translate(_ENTITIES)
     if code:
         return value.replace("`", "\u02cb") if inline else value.replace("```", "``\u02cb")
     value = _FORMATTING.sub(_guard, value)
@@ -65,8 +71,9 @@ def _guard(match: re.Match[str]) -> str:
 
 
 def escape_entities(text: object) -> str:
-    """Only `&`, `<`, `>`: for notification text, which Slack shows without formatting anyway."""
-    return str(text).translate(_ENTITIES)
+    """Only `&`, `<`, `>` (and controls): for notification text, which Slack shows without
+    formatting anyway."""
+    return strip_controls(str(text)).translate(_ENTITIES)
 
 
 def mention(user_id: str) -> str:
@@ -107,8 +114,9 @@ def truncate(text: str, n: int) -> str:
 
 def plain(text: object, n: int | None = None) -> str:
     """(Optionally) shorten, then escape: the usual path for one API string into a block.
-    Shortening the raw text first counts what a person sees, not the escapes."""
-    raw = str(text)
+    Shortening the raw text first counts what a person sees, not the escapes (nor controls,
+    which go first: a cut must not leave half an escape sequence behind)."""
+    raw = strip_controls(str(text))
     return escape(raw if n is None else truncate(raw, n))
 
 

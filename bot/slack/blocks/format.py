@@ -7,9 +7,10 @@ are computed with `Decimal`.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_EVEN, Decimal
 
+from bot.controls import strip_controls
 from bot.slack.mrkdwn import escape, truncate
 from bot.store.money import format_usd
 
@@ -108,11 +109,14 @@ def table_lines(
     """Aligned monospace lines: rank, label (raw → truncated → padded → escaped), value, extras.
 
     Padding is computed on the raw text and escaping happens last, so `&lt;` counts as one column
-    just as Slack displays it. `own_labels=True` is for labels we wrote (dataset names): they are
-    escaped for a code block only, so `chat_projects` stays as typed.
+    just as Slack displays it; controls (`bot.controls`) go before anything is counted, so an
+    invisible bidi override or escape sequence takes no column either. `own_labels=True` is for
+    labels we wrote (dataset names): they are escaped for a code block only, so `chat_projects`
+    stays as typed.
     """
     if not rows:
         return []
+    rows = [replace(r, label=strip_controls(r.label)) for r in rows]
     width = min(label_width, max(len(r.label) for r in rows))
     value_width = max(len(r.value) for r in rows)
     columns = max(len(r.extras) for r in rows)

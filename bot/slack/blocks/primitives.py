@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from bot.controls import strip_controls
 from bot.slack.mrkdwn import truncate
 
 Block = dict[str, Any]
@@ -36,12 +37,15 @@ def mrkdwn(text: str, limit: int = MAX_SECTION_TEXT) -> dict[str, Any]:
 
 
 def plain_text(text: str, limit: int) -> dict[str, Any]:
+    """Shown verbatim, so never escaped; but controls go (`bot.controls`) before the cut."""
+    text = strip_controls(text)
     return {"type": "plain_text", "text": truncate(text, limit) if text else " ", "emoji": True}
 
 
 def header(title: str) -> Block:
     """A header block; `title` is raw text. A header is `plain_text`, which Slack shows verbatim
-    (no mentions, links or formatting), so it is not escaped: a name reads exactly as sent."""
+    (no mentions, links or formatting), so it is not escaped: a name reads exactly as sent
+    (controls aside, see `plain_text`)."""
     return {"type": "header", "text": plain_text(title, MAX_HEADER)}
 
 
