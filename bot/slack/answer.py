@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from sqlite_utils import Database
 
@@ -114,7 +114,7 @@ def _answer(
         return Answer(render(result, today=today), "ephemeral", export=result, command=command)
     message = render(result, today=today)
     if note is not None:
-        message = replace(message, blocks=[*message.blocks, context(escape_sentence(note))])
+        message = message.noted(context(escape_sentence(note)))
     return Answer(message, where, command=command)
 
 

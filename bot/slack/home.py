@@ -18,11 +18,11 @@ from bot.slack.blocks.primitives import (
     Block,
     actions,
     button,
-    cap_blocks,
     context,
     divider,
     field,
     fields,
+    fit_blocks,
     header,
     section,
 )
@@ -84,18 +84,17 @@ def home_view(viewer: Viewer, data: HomeData) -> dict[str, Any]:
     blocks += fields(kpis) if kpis else [section("No usage data yet.")]
     for problem in data.problems:
         blocks.append(context(escape(problem)))
-    blocks.append(context(escape(data.freshness.sentence())))
-    blocks.append(divider())
-    blocks.append(section("*Run a report* (answers arrive in your DMs with me)"))
+    tail: list[Block] = [context(escape(data.freshness.sentence())), divider()]
+    tail.append(section("*Run a report* (answers arrive in your DMs with me)"))
     chosen = [*EVERYONE_BUTTONS, *(ADMIN_BUTTONS if viewer.is_admin else ())]
     elements = [
         button(label, f"{ACTION_RUN}.home.{i}", words) for i, (label, words) in enumerate(chosen)
     ]
-    blocks.append(actions(elements, block_id="claude_usage_home"))
+    tail.append(actions(elements, block_id="claude_usage_home"))
     if not viewer.is_admin:
-        blocks.append(context("Per-user reports are limited to Claude usage admins."))
-    blocks.append(context("Type `/claude-usage help` anywhere for every report."))
-    return {"type": "home", "blocks": cap_blocks(blocks, MAX_HOME_BLOCKS)}
+        tail.append(context("Per-user reports are limited to Claude usage admins."))
+    tail.append(context("Type `/claude-usage help` anywhere for every report."))
+    return {"type": "home", "blocks": fit_blocks(blocks, tail, MAX_HOME_BLOCKS)}
 
 
 def load_home(deps: Deps, viewer: Viewer | None = None) -> HomeData:

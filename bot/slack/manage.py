@@ -105,7 +105,7 @@ def _digest(
         )
         message = render_digest(build_digest(db, spec, channel=channel))
         note = "Preview, only you can see it: the posted digest brings its charts in its thread."
-        return Message(text=message.text, blocks=[context(escape(note)), *message.blocks])
+        return message.noted(context(escape(note)), first=True)
     if not may_post_figures(deps.settings, channel):
         raise InputError(
             f"{channel_link(channel)} is not a digest channel: a digest, like an answer shared "

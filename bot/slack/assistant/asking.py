@@ -136,13 +136,13 @@ class Asking:
                 ),
             )
         result = answer(self.deps, user_id=question.user_id, channel_id=None, text=read.words)
-        message = result.message
         notes = context(escape_sentence(read.explanation), escape_sentence(FALLBACK_NOTE))
+        message = result.message.noted(notes)
         client.chat_postMessage(
             channel=question.channel,
             thread_ts=question.thread_ts,
             text=message.text,
-            blocks=[*message.blocks, notes],
+            blocks=message.blocks,
         )
 
     def _title(self, client: WebClient, question: Question, *, first: bool) -> None:

@@ -9,18 +9,19 @@ typing would.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from bot.reports.periods import Period, month_period, parse_period, range_label
 from bot.slack.blocks.primitives import (
+    MAX_BLOCKS,
     MAX_FALLBACK_TEXT,
     Block,
     actions,
     button,
-    cap_blocks,
     context,
+    fit_blocks,
     header,
 )
 from bot.slack.mrkdwn import escape, escape_entities, escape_sentence, truncate
@@ -36,15 +37,48 @@ ACTION_RUN = ACTION_PREFIX + "run"
 ACTION_EXPORT = ACTION_PREFIX + "export"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Message:
-    """What Slack receives: `blocks` plus `text`, the plain fallback used in notifications."""
+    """What Slack receives: `blocks` plus `text`, the plain fallback used in notifications.
+
+    Kept in two parts so that Slack's cap is applied once, last, whoever adds to the message:
+    `body` (the blocks it is built with) is the answer, `tail` the blocks about it that must
+    survive: its notes, freshness line and buttons, and a share note or the router's
+    explanation added later with `noted`. `blocks` fits both into `limit` (`fit_blocks`): a long
+    body is cut with "…and N more blocks", never a note.
+    """
 
     text: str
-    blocks: list[Block] = field(default_factory=list)
+    body: tuple[Block, ...]
+    tail: tuple[Block, ...]
+    limit: int
+
+    def __init__(
+        self,
+        text: str,
+        blocks: Sequence[Block] = (),
+        *,
+        tail: Sequence[Block] = (),
+        limit: int = MAX_BLOCKS,
+    ) -> None:
+        object.__setattr__(self, "text", text)
+        object.__setattr__(self, "body", tuple(blocks))
+        object.__setattr__(self, "tail", tuple(tail))
+        object.__setattr__(self, "limit", limit)
+
+    @property
+    def blocks(self) -> list[Block]:
+        return fit_blocks(self.body, self.tail, self.limit)
 
     def payload(self) -> dict[str, Any]:
         return {"text": self.text, "blocks": self.blocks}
+
+    def noted(self, *notes: Block, first: bool = False) -> Message:
+        """This message with `notes` about it: last (after the buttons), or `first` (before the
+        header); either way they are kept when the message is cut to the cap."""
+        if first:  # the body is cut from its end, so its first blocks always stay
+            return Message(self.text, [*notes, *self.body], tail=self.tail, limit=self.limit)
+        return Message(self.text, self.body, tail=[*self.tail, *notes], limit=self.limit)
 
 
 def period_arg(period: Period) -> str:
@@ -127,6 +161,5 @@ def frame(
         tail.append(context(escape_sentence(freshness.sentence())))
     if buttons:
         tail.append(actions(buttons, block_id="claude_usage_buttons"))
-    capped = cap_blocks(blocks, limit=50 - len(tail))
     text = truncate(escape_entities(fallback), MAX_FALLBACK_TEXT)
-    return Message(text=text, blocks=[*capped, *tail])
+    return Message(text, blocks, tail=tail)

@@ -127,10 +127,19 @@ def code_sections(lines: Sequence[str]) -> list[Block]:
     return [section("```\n" + "\n".join(chunk) + "\n```") for chunk in chunks]
 
 
-def cap_blocks(blocks: list[Block], limit: int = MAX_BLOCKS) -> list[Block]:
-    """At most `limit` blocks; the last kept slot says how many were left out."""
-    if len(blocks) <= limit:
-        return blocks
-    kept = blocks[: limit - 1]
-    left = len(blocks) - len(kept)
-    return [*kept, context(f"…and {left} more blocks not shown; use `export` for everything.")]
+def fit_blocks(
+    body: Sequence[Block], tail: Sequence[Block] = (), limit: int = MAX_BLOCKS
+) -> list[Block]:
+    """The one place a message's blocks meet Slack's cap: every `tail` block (notes about the
+    answer, its freshness line, buttons, a share note) and as much of `body` as fits in
+    `limit`; a body that does not fit gives up its last blocks, and the last slot it keeps
+    says how many."""
+    room = limit - len(tail)
+    if len(body) <= room:
+        return [*body, *tail]
+    if room < 1:  # our own notes are a handful of blocks: this is a programming error
+        raise ValueError(f"{len(tail)} trailing blocks leave no room for an answer in {limit}")
+    kept = list(body[: room - 1])
+    left = len(body) - len(kept)
+    more = context(f"…and {left} more blocks not shown; use `export` for everything.")
+    return [*kept, more, *tail]
