@@ -3,6 +3,7 @@ the real HTTP app (uvicorn in a thread) and a signed-request sender.
 
     synced_store_path   session fixture: SQLite file synced from a 40-user simulator (Oct 1 → now)
     slack_env           function fixture: `SlackEnv` with everything above running
+    running_slack_env   the same as a context manager, for any store (fixtures and tours use it)
 
 Slack identities in the fake workspace:
     ADMIN       in CLAUDE_USAGE_ADMINS
@@ -16,6 +17,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,8 +26,12 @@ from typing import Any
 from slack_bolt import App
 
 from bot.config import Settings
+from bot.slack.app import LAZY_WORKERS, build_app
+from bot.slack.deps import Refresher
+from bot.slack.http import create_http_app
+from bot.store.schema import open_store
 from tests.fakes.slack_api import FakeSlack, Recorded
-from tests.fakes.slack_http import SlackSender
+from tests.fakes.slack_http import ServerThread, SlackSender
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
@@ -108,3 +114,30 @@ def make_settings(fake: FakeSlack, **overrides: Any) -> Settings:
         **overrides,
     }
     return Settings(**values)
+
+
+@contextmanager
+def running_slack_env(
+    store: Path,
+    *,
+    user_email: str,
+    refresher: Refresher | None = None,
+    workers: int = LAZY_WORKERS,
+    **overrides: Any,
+) -> Iterator[SlackEnv]:
+    """The fake workspace (the identities above; USER's Slack email is `user_email`), the app
+    on `store` with `make_settings(**overrides)`, served over HTTP; all stopped on exit."""
+    with ExitStack() as stack:
+        fake = stack.enter_context(FakeSlack())
+        fake.add_user(ADMIN, "admin@example.com", name="admin")
+        fake.add_user(GROUP_ADMIN, "group.admin@example.com", name="groupadmin")
+        fake.add_user(USER, user_email.upper(), name="someone")
+        fake.add_user(STRANGER, "stranger@elsewhere.example", name="stranger")
+        fake.set_usergroup(ADMIN_GROUP, [GROUP_ADMIN])
+        settings = make_settings(fake, db_path=store, **overrides)
+        db = open_store(str(store))
+        app = build_app(settings, db, now=lambda: NOW, refresher=refresher, workers=workers)
+        server = stack.enter_context(ServerThread(create_http_app(app)))
+        sender = SlackSender(server.url, SECRET, fake.base_url)
+        stack.callback(sender.close)
+        yield SlackEnv(fake, sender, settings, app, store, user_email)

@@ -10,6 +10,7 @@ it with `pytest_plugins = ["tests.fakes.slack_fixtures"]`.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -20,25 +21,11 @@ from pydantic import SecretStr
 from bot.analytics.client import AnalyticsClient
 from bot.simulator.config import SimConfig
 from bot.simulator.server import start_simulator
-from bot.slack.app import LAZY_WORKERS, build_app
+from bot.slack.app import LAZY_WORKERS
 from bot.slack.deps import Refresher
-from bot.slack.http import create_http_app
 from bot.store.schema import open_store
 from bot.store.sync import sync
-from tests.fakes.slack_api import FakeSlack
-from tests.fakes.slack_env import (
-    ADMIN,
-    ADMIN_GROUP,
-    GROUP_ADMIN,
-    NOW,
-    SECRET,
-    STRANGER,
-    USER,
-    SlackEnv,
-    make_settings,
-    top_spender_email,
-)
-from tests.fakes.slack_http import ServerThread, SlackSender
+from tests.fakes.slack_env import NOW, SlackEnv, running_slack_env, top_spender_email
 
 
 @pytest.fixture(scope="session")
@@ -65,38 +52,25 @@ def make_slack_env(
     """Factory: `make_slack_env(refresher=…, store=…, **overrides)`; everything stops at
     teardown. `store` is a SQLite file of the test's own (default: the shared synced store,
     which must then only be read)."""
-    stack: list[Any] = []
     email = top_spender_email(synced_store_path)
+    with ExitStack() as stack:
 
-    def make(
-        refresher: Refresher | None = None,
-        store: Path | None = None,
-        workers: int = LAZY_WORKERS,
-        **overrides: Any,
-    ) -> SlackEnv:
-        fake = FakeSlack().__enter__()
-        stack.append(fake)
-        fake.add_user(ADMIN, "admin@example.com", name="admin")
-        fake.add_user(GROUP_ADMIN, "group.admin@example.com", name="groupadmin")
-        fake.add_user(USER, email.upper(), name="someone")
-        fake.add_user(STRANGER, "stranger@elsewhere.example", name="stranger")
-        fake.set_usergroup(ADMIN_GROUP, [GROUP_ADMIN])
-        path = store or synced_store_path
-        settings = make_settings(fake, db_path=path, **overrides)
-        db = open_store(str(path))
-        app = build_app(settings, db, now=lambda: NOW, refresher=refresher, workers=workers)
-        server = ServerThread(create_http_app(app)).__enter__()
-        stack.append(server)
-        sender = SlackSender(server.url, SECRET, fake.base_url)
-        stack.append(sender)
-        return SlackEnv(fake, sender, settings, app, path, email)
+        def make(
+            refresher: Refresher | None = None,
+            store: Path | None = None,
+            workers: int = LAZY_WORKERS,
+            **overrides: Any,
+        ) -> SlackEnv:
+            env = running_slack_env(
+                store or synced_store_path,
+                user_email=email,
+                refresher=refresher,
+                workers=workers,
+                **overrides,
+            )
+            return stack.enter_context(env)
 
-    yield make
-    for item in reversed(stack):
-        if isinstance(item, SlackSender):
-            item.close()
-        else:
-            item.__exit__(None, None, None)
+        yield make
 
 
 @pytest.fixture
