@@ -5,10 +5,19 @@ overrides and terminal escape sequences in them do not reach Slack at all."""
 from __future__ import annotations
 
 import re
+import shutil
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
 
 from bot.console.render import blocks_to_text
 from bot.controls import has_controls
-from tests.fakes.slack_env import ADMIN, HOSTILE, SlackEnv
+from bot.digest.model import DigestSpec
+from bot.digest.schedule import report_period
+from bot.slack.digest_post import publish_digest
+from bot.slack.once import Poster
+from bot.store.schema import open_store
+from tests.fakes.slack_env import ADMIN, GENERAL, HOSTILE, NOW, SlackEnv
 
 pytest_plugins = ["tests.fakes.slack_fixtures"]
 
@@ -77,3 +86,32 @@ def test_a_hostile_name_reads_and_copies_as_the_api_sent_it(slack_env: SlackEnv)
         if "user <@someone|email|me>" in line
     ]
     assert "user <@someone|email|me>" in name_of_user_me
+
+
+def test_chart_files_named_after_a_product_carry_no_controls(
+    make_slack_env: Callable[..., SlackEnv], synced_store_path: Path, tmp_path: Path
+) -> None:
+    """A digest for one product titles its charts with the product's name, as the API spelled
+    it: the files' titles and alt texts reach Slack without its bidi override or escape."""
+    store = tmp_path / "store.db"
+    shutil.copy(synced_store_path, store)
+    product = "cowork\u202e\x1b[1m"
+    with sqlite3.connect(store) as conn:
+        for table in ("cost_buckets", "user_cost"):
+            conn.execute(f"UPDATE {table} SET product = ? WHERE product = 'cowork'", (product,))  # noqa: S608
+    env = make_slack_env(store=store)
+    spec = DigestSpec(kind="daily", period=report_period("daily", NOW), product=product)
+    db = open_store(str(store))
+    try:
+        poster = Poster(env.app.client, "test", now=lambda: NOW)
+        run = publish_digest(poster, db, channel=GENERAL, spec=spec)
+    finally:
+        db.close()
+    assert run.charts == 2
+    alts = [r.body["alt_txt"] for r in env.fake.requests("files.getUploadURLExternal")]
+    (done,) = env.fake.requests("files.completeUploadExternal")
+    titles = [f["title"] for f in done.field_json("files")]
+    assert len(alts) == len(titles) == 2
+    assert "cowork spend" in titles[0]  # the product's name, its controls dropped
+    for text in (*alts, *titles):
+        assert not has_controls(text), text

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlite_utils import Database
 
+from bot.controls import strip_controls
 from bot.digest import Digest, DigestSpec, build_digest
 from bot.digest.charts import Chart, digest_charts
 from bot.digest.render import render_digest, title_of
@@ -124,8 +125,13 @@ def _follow_up(
             channel=key.channel,
             thread_ts=ts,
             initial_comment=f"Charts for the {escape(title_of(digest))}.",
-            file_uploads=[
-                {"content": c.png, "filename": c.filename, "title": c.title, "alt_txt": c.alt}
+            file_uploads=[  # titles name a product as the API spelled it: no controls
+                {
+                    "content": c.png,
+                    "filename": c.filename,
+                    "title": strip_controls(c.title),
+                    "alt_txt": strip_controls(c.alt),
+                }
                 for c in made
             ],
         )
