@@ -128,6 +128,8 @@ def test_a_valid_message_has_no_problem() -> None:
     [
         ("response", {"text": "t", "blocks": [section("x")] * 51}, "51 blocks (at most 50)"),
         ("response", {"text": "t", "blocks": [section("x" * 3001)]}, "slack_sdk refuses it"),
+        ("response", {"text": "t", "blocks": [section("x" * 2999 + "…")]},
+         "section text cut at the limit"),
         ("chat.postMessage", {"text": "t", "blocks": [{"type": "section", "fields": [
             {"type": "mrkdwn", "text": "x" * 2001}]}]}, "field text longer than 2000"),
         ("chat.postMessage", {"text": "t", "blocks": [{"type": "header", "text": {

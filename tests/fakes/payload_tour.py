@@ -52,7 +52,7 @@ from bot.slack.once import Poster
 from bot.store.freshness import read_freshness
 from bot.store.runs import SyncRun
 from bot.store.schema import open_store
-from bot.store.subscriptions import DigestKind
+from bot.store.subscriptions import DigestKind, list_subscriptions
 from bot.store.sync import sync
 from tests.fakes.anthropic_api import FakeAnthropic
 from tests.fakes.anthropic_script import RecordedMessagesRequest, Step, reply, tool_use
@@ -143,11 +143,19 @@ def hostile_email(path: Path) -> str:
 
 
 def allowed(env: SlackEnv) -> Allowed:
-    """What the app may mention: the workspace's people and admins, the channels it knows."""
+    """What the app may mention: the workspace's people and admins, the channels it knows (its
+    settings', the tour's and every subscribed one), the admin user group."""
     settings = env.settings
+    db = open_store(str(env.store_path))
+    try:
+        subscribed = {sub.channel for sub in list_subscriptions(db)}
+    finally:
+        db.close()
     return Allowed(
         users=frozenset(env.fake.state.users) | settings.admins,
-        channels=frozenset({GENERAL, DIGEST_CHANNEL, ALERTS, *settings.digest_channels}),
+        channels=frozenset(
+            {GENERAL, DIGEST_CHANNEL, ALERTS, *settings.digest_channels, *subscribed}
+        ),
         groups=frozenset({settings.admin_usergroup} if settings.admin_usergroup else ()),
     )
 

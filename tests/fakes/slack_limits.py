@@ -17,7 +17,9 @@ Two layers, so nothing that slack_sdk misses goes unchecked:
        view (App Home)      ≤ 100 blocks
        block_id             ≤ 255, unique in a message or view
        action_id            ≤ 255, unique in a message or view
-       section              text ≤ 3,000; 1–10 fields of ≤ 2,000 each
+       section              text ≤ 3,000, and not cut there (ending in `…` within 40 characters
+                            of it, where a cut lands after dropping a half token: the rest of an
+                            answer or a list is lost); 1–10 fields of ≤ 2,000 each
        header               plain_text ≤ 150
        context              1–10 elements
        actions              1–25 elements
@@ -72,6 +74,9 @@ MAX_URL = 3_000
 MAX_MARKDOWN = 12_000
 MAX_ALT_TXT = 1_000
 MAX_PROMPTS = 4
+ELLIPSIS = "…"
+CUT_SLACK = 40
+"""How far below a limit a cut text may end: the cut drops a half entity or token first."""
 
 MESSAGE_METHODS = frozenset(
     {"chat.postMessage", "chat.postEphemeral", "chat.update", "chat.stopStream", "response"}
@@ -292,6 +297,12 @@ def _limits(found: _Found, block: Mapping[str, Any], at: str) -> None:
             found.add(at, "a section with neither text nor fields")
         if text is not None and len(text) > MAX_SECTION_TEXT:
             found.add(at, f"section text of {len(text)} (at most {MAX_SECTION_TEXT})")
+        if (
+            text is not None
+            and len(text) > MAX_SECTION_TEXT - CUT_SLACK
+            and text.endswith(ELLIPSIS)
+        ):
+            found.add(at, "section text cut at the limit: the rest is lost", text[-80:])
         if fields is not None and not 0 < len(fields) <= MAX_FIELDS:
             found.add(at, f"{len(fields)} fields (1–{MAX_FIELDS})")
         for j, item in enumerate(fields or []):
