@@ -87,6 +87,7 @@ def test_hostile_names_and_the_block_cap_were_really_exercised(toured: Toured) -
         "Budget red",  # an OSC-8 link and ANSI colour dropped, their text kept
         "Zoë Isolate Mark",  # bidi isolates and marks dropped
         "claude-opus",  # a model name with an override and an escape
+        "in_chrome",  # a product key the same
     ):
         assert shown in sent, shown
     assert "more blocks not shown" in sent  # an answer at the 50-block cap, notes kept

@@ -81,6 +81,8 @@ HOSTILE_PEOPLE = (
 """Names the four biggest spenders get: what a directory could hand over (terminal escapes,
 bidi overrides and isolates, C0 and C1 controls)."""
 HOSTILE_MODEL = "claude-\u202eopus\x1b[1m"
+HOSTILE_PRODUCT = "in_\u202echrome\x1b[1m"
+"""A product key the API might add (unknown to our labels, so shown as sent)."""
 THREADS = {ADMIN: "1764000400.000400", USER: "1764000500.000500"}
 """Each person's assistant thread, in their own DM with the bot."""
 MODELS_A_DAY = 100
@@ -89,8 +91,8 @@ MODELS_A_DAY = 100
 
 
 def build_store(path: Path, *, users: int = 60, since: date = date(2026, 10, 12)) -> Path:
-    """Sync `users` people from `since` to NOW, then give people and a model hostile names and
-    add a long tail of models."""
+    """Sync `users` people from `since` to NOW, then give people, a model and a product hostile
+    names and add a long tail of models."""
     config = SimConfig(seed=7, users=users, days=120, now=NOW, spikes=((SPIKE, 6),))
     db = open_store(str(path))
     with (
@@ -120,6 +122,11 @@ def build_store(path: Path, *, users: int = 60, since: date = date(2026, 10, 12)
         ).fetchone()[0]
         for table in ("cost_buckets", "usage_buckets"):
             conn.execute(f"UPDATE {table} SET model = ? WHERE model = ?", (HOSTILE_MODEL, model))  # noqa: S608
+        for table in ("cost_buckets", "usage_buckets", "user_cost", "user_usage"):
+            conn.execute(
+                f"UPDATE {table} SET product = ? WHERE product = 'claude_in_chrome'",  # noqa: S608
+                (HOSTILE_PRODUCT,),
+            )
         conn.executemany(
             "INSERT INTO cost_buckets (day, grouping, product, model, cost_type, token_type, "
             "amount_microcents, list_amount_microcents, requests) "
