@@ -1,6 +1,7 @@
 """Every request body the app sends to Slack, on every surface, is one Slack takes and shows as
 meant: valid for slack_sdk's own Block Kit models, within Slack's documented limits, free of
-control and bidi characters, and without a live mention or link the app did not build.
+control and bidi characters, without a live mention or link the app did not build, and whole
+(a long streamed sentence, a long answer posted when the stream is refused, 83 subscriptions).
 
 The tour (`tests.fakes.payload_tour`) drives the real app over signed HTTP, as an admin and as a
 member, on a store synced from the simulator with hostile names: every `/claude-usage`
@@ -22,10 +23,11 @@ from typing import Any
 import pytest
 
 from bot.reports.usage import SUBCOMMANDS
-from tests.fakes.payload_tour import build_store, run_tour
+from tests.fakes.payload_tour import LONG_ANSWER, LONG_SENTENCE, SUBSCRIPTIONS, run_tour
 from tests.fakes.slack_api import Recorded
 from tests.fakes.slack_env import top_spender_email
 from tests.fakes.slack_limits import Allowed, check, check_all, strings
+from tests.fakes.tour_store import build_store
 
 ALLOWED = Allowed(users=frozenset({"UADMIN0001"}), channels=frozenset({"C0DIGEST01"}))
 
@@ -91,6 +93,38 @@ def test_hostile_names_and_the_block_cap_were_really_exercised(toured: Toured) -
     ):
         assert shown in sent, shown
     assert "more blocks not shown" in sent  # an answer at the 50-block cap, notes kept
+    assert "[Re-authenticate to see this report]" in sent  # a Markdown link, shown inert
+
+
+def test_long_answers_and_long_lists_arrive_whole(toured: Toured) -> None:
+    """What no limit check can see: nothing is lost to a limit. A streamed sentence longer than
+    a chunk, an answer posted because the stream was refused, 83 digest subscriptions."""
+    streamed = "".join(
+        text
+        for request in toured.sent
+        if request.method in ("chat.startStream", "chat.appendStream", "chat.stopStream")
+        for where, text in strings(request)
+        if where == "markdown_text" or where.endswith(".text")
+    )
+    assert streamed.count("grew") == LONG_SENTENCE.count("grew")
+    posted = "".join(
+        text
+        for request in toured.sent
+        if request.method == "chat.postMessage"
+        for where, text in strings(request)
+        if where.startswith("blocks") and where.endswith(".text")  # not the notification text
+    )
+    sentence = "A sentence of the answer."
+    assert posted.count(sentence) == LONG_ANSWER.count(sentence)
+    listed = [
+        text
+        for request in toured.sent
+        if request.method == "response"
+        for _, text in strings(request)
+        if "Digest subscriptions" in text or "<#C0SUB" in text
+    ]
+    for n in range(SUBSCRIPTIONS):
+        assert any(f"<#C0SUB{n:05d}>" in text for text in listed), n
 
 
 # --- the check itself: each rule finds what it should -----------------------------------------

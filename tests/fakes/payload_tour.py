@@ -1,17 +1,19 @@
 """A tour of every Slack surface, so a check can read everything the app sends to Slack.
 
-    build_store(path, users=…, since=…)   a store synced from the simulator (its hostile names,
-                                          a spend spike for the anomaly alert), plus person and
-                                          model names carrying bidi controls and terminal escapes
-    Tour(env, claude=…).run()             drives the real app as admin and as member: every
-                                          `/claude-usage` subcommand (a couple of periods each,
-                                          mistakes too), every button of every answer, App Home
-                                          and its buttons, DMs (keyless router, and Claude played
-                                          by the fake Anthropic API: streams, task cards, a
-                                          refused stream, the assistant panel, 👍/👎), digests
-                                          posted with their charts, budget and anomaly alerts
-                                          with escalation and Acknowledge/Snooze, the admins'
-                                          key notice. `Tour.seen` says what was covered.
+    Tour(env, claude=…).run()             drives the real app as admin and as member, on a
+                                          store with hostile names (`tests.fakes.tour_store`):
+                                          every `/claude-usage` subcommand (a couple of periods
+                                          each, mistakes too), every button of every answer, App
+                                          Home and its buttons, DMs (keyless router, and Claude
+                                          played by the fake Anthropic API: streams, task cards,
+                                          a sentence longer than a stream chunk, a refused stream
+                                          and its long fallback post, the assistant panel, 👍/👎),
+                                          digests posted with their charts (one for a hostile
+                                          product), 83 subscriptions listed, budget and anomaly
+                                          alerts with escalation and Acknowledge/Snooze, the
+                                          admins' key notice. `Tour.seen` says what was covered.
+    run_tour(store, user_email=…)         the tour; every request Slack got, what may be
+                                          mentioned, what was covered
 
     python -m tests.fakes.payload_tour --users 3000 --since 2026-09-01
 
@@ -22,25 +24,19 @@ from __future__ import annotations
 
 import argparse
 import json
-import sqlite3
 import tempfile
 from collections import Counter
 from collections.abc import Iterable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, time
 from pathlib import Path
 from typing import Any
 
-from pydantic import SecretStr
-
 from bot.alerts import budget_status
-from bot.analytics.client import AnalyticsClient
 from bot.budgets import Budget
 from bot.digest.model import DigestSpec
 from bot.digest.schedule import report_period
-from bot.simulator.config import SimConfig
-from bot.simulator.server import start_simulator
 from bot.slack.alert_blocks import ACTION_ALERT
 from bot.slack.alert_post import AlertPublisher
 from bot.slack.assistant.stream import ACTION_FEEDBACK
@@ -52,8 +48,12 @@ from bot.slack.once import Poster
 from bot.store.freshness import read_freshness
 from bot.store.runs import SyncRun
 from bot.store.schema import open_store
-from bot.store.subscriptions import DigestKind, list_subscriptions
-from bot.store.sync import sync
+from bot.store.subscriptions import (
+    DigestKind,
+    Subscription,
+    list_subscriptions,
+    save_subscription,
+)
 from tests.fakes.anthropic_api import FakeAnthropic
 from tests.fakes.anthropic_script import RecordedMessagesRequest, Step, reply, tool_use
 from tests.fakes.slack_api import Recorded
@@ -68,85 +68,18 @@ from tests.fakes.slack_env import (
     running_slack_env,
 )
 from tests.fakes.slack_limits import Allowed
+from tests.fakes.tour_store import HOSTILE_PRODUCT, build_store, hostile_email
 
 ALERTS = "C0ALERTS01"
-SPIKE = date(2026, 11, 16)
-"""A Monday with six times the usual spend: the anomaly alert fires for it."""
-HOSTILE_PEOPLE = (
-    "invoice\u202egnp.exe Ledger",
-    "\x1b]8;;https://evil.example\x1b\\Budget\x1b]8;;\x1b\\ \x1b[31mred\x1b[0m",
-    "\u2067Zoë\u2069 \u200fIsolate\u200e \u061cMark",
-    "Bell\x07 Back\x08space \x85Next \x9b31mC1",
-)
-"""Names the four biggest spenders get: what a directory could hand over (terminal escapes,
-bidi overrides and isolates, C0 and C1 controls)."""
-HOSTILE_MODEL = "claude-\u202eopus\x1b[1m"
-HOSTILE_PRODUCT = "in_\u202echrome\x1b[1m"
-"""A product key the API might add (unknown to our labels, so shown as sent)."""
+SUBSCRIPTIONS = 81
+"""Channels subscribed to a digest besides the tour's own: more than one section can list."""
+LONG_SENTENCE = "Spend " + "grew" * 3_300
+"""A streamed "sentence" with no stop or line break, longer than chat.appendStream takes."""
+LONG_ANSWER = "A sentence of the answer. " * 700
+"""An answer of about 18,000 characters, posted instead of streamed when Slack refuses the
+stream: all of it must arrive, not its first 3,000 characters."""
 THREADS = {ADMIN: "1764000400.000400", USER: "1764000500.000500"}
 """Each person's assistant thread, in their own DM with the bot."""
-MODELS_A_DAY = 100
-"""A long tail of models with a little spend, 100 new ones on each of the 30 days before NOW:
-`spend 30d by model` is then far longer than 50 blocks, so the block cap is on the tour too."""
-
-
-def build_store(path: Path, *, users: int = 60, since: date = date(2026, 10, 12)) -> Path:
-    """Sync `users` people from `since` to NOW, then give people, a model and a product hostile
-    names and add a long tail of models."""
-    config = SimConfig(seed=7, users=users, days=120, now=NOW, spikes=((SPIKE, 6),))
-    db = open_store(str(path))
-    with (
-        start_simulator(config) as sim,
-        AnalyticsClient(
-            base_url=sim.base_url, api_key=SecretStr("demo-key"), clock=lambda: NOW
-        ) as client,
-    ):
-        report = sync(db, client, now=NOW, since=since)
-    db.close()
-    if not report.ok:
-        raise RuntimeError(f"sync failed: {report}")
-    with sqlite3.connect(path) as conn:
-        top = [
-            row[0]
-            for row in conn.execute(
-                "SELECT user_id FROM user_cost WHERE day >= ? GROUP BY user_id "
-                "ORDER BY sum(amount_microcents) DESC LIMIT ?",
-                (str(NOW.date() - timedelta(days=30)), len(HOSTILE_PEOPLE)),
-            )
-        ]
-        for user_id, name in zip(top, HOSTILE_PEOPLE, strict=False):
-            conn.execute("UPDATE directory SET name = ? WHERE user_id = ?", (name, user_id))
-        model = conn.execute(
-            "SELECT model FROM cost_buckets WHERE model NOT IN ('', '(none)') "
-            "GROUP BY model ORDER BY sum(amount_microcents) DESC LIMIT 1"
-        ).fetchone()[0]
-        for table in ("cost_buckets", "usage_buckets"):
-            conn.execute(f"UPDATE {table} SET model = ? WHERE model = ?", (HOSTILE_MODEL, model))  # noqa: S608
-        for table in ("cost_buckets", "usage_buckets", "user_cost", "user_usage"):
-            conn.execute(
-                f"UPDATE {table} SET product = ? WHERE product = 'claude_in_chrome'",  # noqa: S608
-                (HOSTILE_PRODUCT,),
-            )
-        conn.executemany(
-            "INSERT INTO cost_buckets (day, grouping, product, model, cost_type, token_type, "
-            "amount_microcents, list_amount_microcents, requests) "
-            "VALUES (?, 'product,model', 'chat', ?, '', '', ?, ?, 1)",
-            [
-                (str(NOW.date() - timedelta(days=d)), f"tail-model-{d:02d}-{i:03d}", i, i)
-                for d in range(1, 31)
-                for i in range(MODELS_A_DAY)
-            ],
-        )
-    return path
-
-
-def hostile_email(path: Path) -> str:
-    """The email of the person renamed with a right-to-left override (for `user EMAIL`)."""
-    with sqlite3.connect(path) as conn:
-        row = conn.execute(
-            "SELECT email FROM directory WHERE name = ?", (HOSTILE_PEOPLE[0],)
-        ).fetchone()
-    return str(row[0])
 
 
 def allowed(env: SlackEnv) -> Allowed:
@@ -240,6 +173,8 @@ CLAUDE_QUESTIONS: tuple[tuple[str, str, tuple[Step, ...]], ...] = (
      (reply(tool_use("my_usage", {"period": "mtd"})), "You spent what the tool says.")),
     (USER, "who spends most?",
      (reply(tool_use("top_spenders", {"period": "7d"})), claude_answer)),
+    (ADMIN, "tell me everything about spend",
+     (reply(tool_use("spend", {"period": "7d"})), LONG_SENTENCE)),
 )  # fmt: skip
 KEYLESS_QUESTIONS = (
     (ADMIN, "top spenders last week"),
@@ -356,13 +291,21 @@ class Tour:
             self.command(words, USER, channel=DIGEST_CHANNEL, click=False)  # refused or listed
         db = open_store(str(self.env.store_path))
         try:
+            for n in range(SUBSCRIPTIONS):
+                sub = Subscription(channel=f"C0SUB{n:05d}", kind="daily", at=time(9), tz="UTC")
+                save_subscription(db, sub, now=NOW)
             # Posted with their charts: the two variants the previews above do not show (the
             # preview reads the channel's subscription: daily without names, weekly with them
-            # for one product). Each post renders two PNG charts, the slow part of the tour.
-            variants: tuple[tuple[DigestKind, bool], ...] = (("daily", True), ("weekly", False))
-            for kind, people in variants:
-                spec = DigestSpec(kind=kind, period=report_period(kind, NOW), with_people=people)
-                channel = DIGEST_CHANNEL if people else GENERAL
+            # for one product); the weekly one for a product named as the API spelled it. Each
+            # post renders two PNG charts, the slow part of the tour.
+            variants: tuple[tuple[DigestKind, bool, str | None], ...] = (
+                ("daily", True, None),
+                ("weekly", False, HOSTILE_PRODUCT),
+            )
+            for kind, people, product in variants:
+                period = report_period(kind, NOW)
+                spec = DigestSpec(kind=kind, period=period, with_people=people, product=product)
+                channel = DIGEST_CHANNEL
                 run = publish_digest(self.poster(), db, channel=channel, spec=spec, force=True)
                 assert run.ts is not None, run.sentence()
                 assert run.charts == 2, run.sentence()
@@ -374,7 +317,9 @@ class Tour:
             for r in self.env.fake.requests("chat.postMessage")
             if r.body.get("metadata") and not r.body.get("thread_ts")
         ]
-        self.click_all(posts[-1].blocks, USER, channel=GENERAL)  # shared: answers only USER
+        self.click_all(posts[-1].blocks, USER, channel=DIGEST_CHANNEL)  # answers only USER
+        for user in (ADMIN, USER):
+            self.command("digest list", user, channel=GENERAL, click=False)  # 83 of them
         self.command("digest unsubscribe daily", ADMIN, channel=DIGEST_CHANNEL)
 
     def alerts(self) -> None:
@@ -462,7 +407,7 @@ class Tour:
                     env.fake.wait_for("chat.postEphemeral", before + 1)
                     self.seen["button:feedback"] += 1
         env.fake.fail("chat.startStream", "method_not_supported_for_channel_type")
-        fake.set_script([reply(tool_use("spend", {"period": "7d"})), "Spend is in the footer."])
+        fake.set_script([reply(tool_use("spend", {"period": "7d"})), LONG_ANSWER])
         self.dm(env, ADMIN, "spend this week?", wait="chat.postMessage")
         del env.fake.state.errors["chat.startStream"]
         self.seen["dm:stream refused"] += 1

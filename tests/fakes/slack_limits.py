@@ -35,9 +35,9 @@ Two layers, so nothing that slack_sdk misses goes unchecked:
                             or an admin, `<#C…>` of a channel we know, `<!subteam^S…>` of the
                             admin group, or our literal-format date token; no other `<`, `>`;
                             an `&` only starts `&amp;`, `&lt;` or `&gt;`
-       markdown (streams)   no live Markdown link or image `[text](url)`: the app builds none, so
-                            one can only come from a name the API sent (a backslash-escaped `[`
-                            or `]` is not live)
+       Markdown             (streams, markdown blocks) no live link or image `[text](url)`: the
+                            app builds none, so one can only come from a name the API sent (a
+                            backslash-escaped `[`, `]` or `(` is not live)
 
 The control-character list is written out here on purpose, not imported from `bot.controls`: a
 check that used the code under test's own list could not notice a character missing from it.
@@ -151,8 +151,11 @@ def check(request: Recorded, allowed: Allowed) -> list[Problem]:
     if method in MESSAGE_METHODS and body.get("text"):
         _mrkdwn(found, "text", str(body["text"]), allowed)
     for where, block in _blocks_of(body):
-        for path, text in _mrkdwn_texts(block, where):
-            _mrkdwn(found, path, text, allowed)
+        for path, text_object in _text_objects(block, where):
+            if text_object.get("type") == "mrkdwn":
+                _mrkdwn(found, path, str(text_object.get("text", "")), allowed)
+        if block.get("type") == "markdown":
+            _markdown(found, f"{where}.text", str(block.get("text", "")), allowed)
     return found.problems
 
 
@@ -349,14 +352,6 @@ def _text_objects(node: Any, where: str) -> Iterator[tuple[str, Mapping[str, Any
     elif isinstance(node, list):
         for i, value in enumerate(node):
             yield from _text_objects(value, f"{where}[{i}]")
-
-
-def _mrkdwn_texts(block: Mapping[str, Any], where: str) -> Iterator[tuple[str, str]]:
-    for path, text_object in _text_objects(block, where):
-        if text_object.get("type") == "mrkdwn":
-            yield path, str(text_object.get("text", ""))
-    if block.get("type") == "markdown":
-        yield f"{where}.text", str(block.get("text", ""))
 
 
 def _stream(found: _Found, body: Mapping[str, Any], allowed: Allowed) -> None:
