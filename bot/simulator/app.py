@@ -23,6 +23,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from bot.simulator.artifacts import artifacts_endpoint
+from bot.simulator.auth import authenticate
 from bot.simulator.breakdowns import breakdown_endpoint
 from bot.simulator.config import SimConfig
 from bot.simulator.context import RequestContext
@@ -35,7 +36,6 @@ from bot.simulator.users import users_endpoint
 
 _log = logging.getLogger(__name__)
 PREFIX = "/v1/organizations/analytics"
-API_VERSION = "2023-06-01"  # a missing header is tolerated; a different one is refused
 Handler = Callable[[RequestContext, list[tuple[str, str]]], dict[str, Any]]
 HANDLERS: dict[str, Handler] = {
     f"{PREFIX}/users": users_endpoint,
@@ -84,16 +84,9 @@ async def _api(request: Request) -> Response:
             raise ApiError(404, f"Not found: {path} is not an Analytics API endpoint")
         if request.method != "GET":
             raise ApiError(405, f"Method {request.method} not allowed; every endpoint is GET")
-        key = request.headers.get("x-api-key")
-        if not key or key != state.config.api_key:
-            raise ApiError(401, "invalid x-api-key: missing, invalid or revoked API key")
+        key = authenticate(request.headers, state.config.auth, state.config.api_key)
         if key.endswith("-noscope"):
             raise ApiError(403, "this API key does not have the read:analytics scope")
-        version = request.headers.get("anthropic-version")
-        if version is not None and version != API_VERSION:
-            raise ApiError(
-                400, f"anthropic-version: unsupported version {version!r}; use {API_VERSION}"
-            )
         wait = state.rate_limited(key)
         if wait is not None:
             raise ApiError(

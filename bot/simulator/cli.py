@@ -27,10 +27,20 @@ def simulate(
         "--sparse",
         help="Drop optional blocks and fields deterministically (the sparsest shapes allowed).",
     ),
+    auth: str = typer.Option(
+        "any",
+        "--auth",
+        help="Headers accepted: any (as today's API), guide (x-api-key, 2023-06-01) or sdk "
+        "(Authorization: Bearer, the SDK's anthropic-version).",
+    ),
 ) -> None:
     """Serve a simulated Claude Enterprise Analytics API (a key ending -noscope gets 403)."""
+    from bot.simulator.auth import AUTH_MODES
     from bot.simulator.config import SimConfig
     from bot.simulator.server import serve
+
+    if auth not in AUTH_MODES:
+        raise typer.BadParameter(f"choose one of {', '.join(AUTH_MODES)}.", param_hint="--auth")
 
     config = SimConfig(
         seed=seed,
@@ -41,10 +51,11 @@ def simulate(
         rate_limit=rate_limit,
         api_key=api_key,
         sparse=sparse,
+        auth=AUTH_MODES[auth],
     )
 
     def announce(base_url: str) -> None:
-        typer.echo(f"Simulated Analytics API on {base_url}  (x-api-key: {api_key})")
+        typer.echo(f"Simulated Analytics API on {base_url}  (key: {api_key}, headers: {auth})")
         shape = ", sparse responses" if sparse else ""
         typer.echo(
             f"Org: {users} users, {days} days of history, seed {seed}{shape}. Ctrl-C to stop."

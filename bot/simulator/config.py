@@ -11,6 +11,8 @@ from datetime import UTC, date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from bot.simulator.auth import AuthMode
+
 
 class SimConfig(BaseModel):
     """Everything that shapes one simulator instance. Frozen: a running server never changes it."""
@@ -24,6 +26,9 @@ class SimConfig(BaseModel):
     fail_rate: float = Field(default=0.0, ge=0.0, le=1.0)
     rate_limit: float = Field(default=0.0, ge=0.0)
     api_key: str = "demo-key"
+    # Which headers present the key and version: both dialects as today's API ("any"), or only
+    # the original guide's ("guide") or only the SDK's ("sdk"); see bot.simulator.auth.
+    auth: AuthMode = "any"
     now: datetime | None = None
     cursor_ttl_seconds: int = Field(default=900, ge=1)
     spend_multiplier: int = Field(default=1, ge=1)

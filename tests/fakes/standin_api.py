@@ -7,7 +7,8 @@ that prose allows: optional keys left out, blocks missing, unknown keys added, a
 JSON numbers, its own small page sizes with short and empty pages. A client that survives it
 relies only on what the reference promises.
 
-Served (all GET, under /v1/organizations/analytics, `x-api-key` required):
+Served (all GET, under /v1/organizations/analytics, `x-api-key` required, `anthropic-version`
+2023-06-01 if sent; `Authorization: Bearer` is not the guide's and not accepted):
     users, apps/chat/projects, skills, connectors   single-day mode (`date`), `limit`, `page`
     summaries                                       starting_date..ending_date (≤ 31 days)
     user_usage_report, user_cost_report             per-user, `group_by[]` product/model(/cost_type/
@@ -43,6 +44,8 @@ from tests.fakes.standin_paging import ApiError, Query, bad_request, paginate
 __all__ = ["API_PREFIX", "RecordedRequest", "RunningStandin", "StandinConfig", "start_standin"]
 
 API_PREFIX = "/v1/organizations/analytics"
+GUIDE_VERSION = "2023-06-01"
+"""The only `anthropic-version` the guide documents (a request may also leave it out)."""
 Payload = dict[str, Any]
 
 
@@ -231,6 +234,10 @@ class RunningStandin:
                 return 200, self.request_counts()
             if request.headers.get("x-api-key") != org.config.api_key:
                 raise ApiError(401, "authentication_error", "invalid x-api-key")
+            version = request.headers.get("anthropic-version", GUIDE_VERSION)
+            if version != GUIDE_VERSION:
+                message = f"anthropic-version: unknown version {version!r}"
+                raise ApiError(400, "invalid_request_error", message)
             route = ROUTES.get(request.path.removeprefix(API_PREFIX))
             if not request.path.startswith(API_PREFIX + "/") or route is None:
                 raise ApiError(404, "not_found_error", f"no such endpoint: {request.path}")
