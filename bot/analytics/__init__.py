@@ -1,7 +1,7 @@
 """Typed client of the Claude Enterprise Analytics API (`/v1/organizations/analytics/*`).
 
 `AnalyticsClient`, `Paged` and `RetryPolicy` are loaded on first use (PEP 562), so importing a
-light submodule — `claude-usage --help` imports `bot.analytics.cli` — does not load httpx and
+light submodule — `claude-usage --help` imports `bot.analytics.cli` — does not load the SDK and
 every response model.
 """
 

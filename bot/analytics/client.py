@@ -8,9 +8,11 @@
         for day, rows in client.map_concurrently(lambda d: list(client.users(date=d)), days):
             ...                                                 # one complete day at a time
 
-One object owns one `httpx.Client` (connection pool, timeouts, the `x-api-key` and
-`anthropic-version` headers) and one retry policy; endpoint methods live in two mixins, one per
-API family. `clock` is injected so the date rules (today − 3, 365 days back) are testable.
+One object owns one `anthropic` SDK client (`bot.analytics.sdk`: connection pool, timeouts,
+headers, retries), built when the first request is sent, and one retry policy; endpoint methods
+live in two mixins, one per API family. `transport` (an `httpx2` transport) is for tests that
+must touch requests on their way to a real loopback server. `clock` is injected so the date
+rules (today − 3, 365 days back) are testable.
 """
 
 from __future__ import annotations
@@ -18,9 +20,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from types import TracebackType
-from typing import Self, TypeVar
+from typing import TYPE_CHECKING, Self, TypeVar
 
-import httpx
 from pydantic import SecretStr
 
 from bot.analytics.concurrency import map_concurrently
@@ -30,6 +31,9 @@ from bot.analytics.retry import RetryPolicy
 from bot.analytics.session import ApiSession
 from bot.analytics.usage_cost import UsageCostEndpoints
 from bot.config import Settings
+
+if TYPE_CHECKING:
+    import httpx2
 
 ItemT = TypeVar("ItemT")
 ResultT = TypeVar("ResultT")
@@ -55,7 +59,7 @@ class AnalyticsClient(EngagementEndpoints, UsageCostEndpoints):
         timeout: float = DEFAULT_TIMEOUT,
         retry: RetryPolicy | None = None,
         max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
-        transport: httpx.BaseTransport | None = None,
+        transport: httpx2.BaseTransport | None = None,
         clock: Callable[[], dt.datetime] = utc_now,
     ) -> None:
         if max_concurrency < 1:

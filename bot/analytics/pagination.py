@@ -27,7 +27,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from bot.analytics.errors import CursorError, ResponseFormatError
 from bot.analytics.model_base import quote_money
 from bot.analytics.row_dicts import dict_adapter
-from bot.analytics.session import API_PREFIX, ApiSession, CursorRejected, Params
+from bot.analytics.session import API_PREFIX, ApiSession, Params
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +53,11 @@ MONEY_ENDPOINTS = frozenset({"user_cost_report", "cost_report", "skills"})
 
 
 class Paged(Generic[RowT, PageT]):
-    """The rows of one logical query, fetched lazily window by window and page by page."""
+    """The rows of one logical query, fetched lazily window by window and page by page.
+
+    `betas` are sent as `anthropic-beta` with every request (beta endpoints such as `/cost`
+    and `/usage` require `session.USAGE_COST_BETA`).
+    """
 
     def __init__(
         self,
@@ -64,8 +68,10 @@ class Paged(Generic[RowT, PageT]):
         *,
         paginated: bool = True,
         max_restarts: int = DEFAULT_MAX_RESTARTS,
+        betas: Sequence[str] = (),
     ) -> None:
         self._session = session
+        self._betas = tuple(betas)
         self._endpoint = endpoint
         self._page_model = page_model
         self._windows = list(windows)
@@ -114,7 +120,7 @@ class Paged(Generic[RowT, PageT]):
 
     def _get(self, params: Params, *, cursor: str | None) -> bytes:
         sent = [*params, ("page", cursor)] if cursor is not None else list(params)
-        body = self._session.get(self._endpoint, sent)
+        body = self._session.get(self._endpoint, sent, betas=self._betas)
         return quote_money(body) if self._endpoint in MONEY_ENDPOINTS else body
 
     def _model_page(self, body: bytes) -> PageT:
@@ -154,8 +160,8 @@ class Paged(Generic[RowT, PageT]):
                 )
             try:
                 return self._walk(params, decode, transform)
-            except CursorRejected as exc:
-                last_error = exc.error
+            except CursorError as exc:
+                last_error = exc
         assert last_error is not None
         raise CursorError(
             last_error.api_message or "",

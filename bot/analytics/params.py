@@ -1,9 +1,10 @@
 """Typed keyword arguments → the API's query string (a list of pairs, lists in bracket notation).
 
-httpx keeps a list of `(name, value)` pairs in order and repeats names, which is exactly the
-documented `products[]=chat&products[]=claude_code` form. Values are rendered the way the API
-documents them (dates `YYYY-MM-DD`, timestamps RFC 3339 UTC, booleans `true`/`false`), and the
-100-entry limit of array parameters is checked before a request is spent on it.
+A list of `(name, value)` pairs keeps its order and repeats names, which is exactly the documented
+`products[]=chat&products[]=claude_code` form (the transport sends it as given). Values are
+rendered the way the API documents them (dates `YYYY-MM-DD`, timestamps RFC 3339 UTC, booleans
+`true`/`false`), and the 100-entry limit of array parameters is checked before a request is
+spent on it.
 """
 
 from __future__ import annotations

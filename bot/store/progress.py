@@ -124,7 +124,7 @@ def auto_progress() -> SyncProgress:
 
     Log lines need a handler: if the process configured none (a bare CLI run under cron), a plain
     stderr one is attached to the sync's own logger only, so the lines are not silently dropped
-    and other libraries (httpx logs every request at INFO) stay quiet.
+    and other libraries (httpx2, under the SDK, logs every request at INFO) stay quiet.
     """
     if sys.stderr.isatty():
         return RichProgress()
