@@ -58,7 +58,7 @@ def _root() -> None:
     """Claude Enterprise adoption and spend, from the Analytics API to Slack."""
     from bot.startup import import_lean
 
-    import_lean()  # before any command imports the store or a client (~0.2 s)
+    import_lean()  # before any command imports the store (~0.1 s)
 
 
 def main() -> None:

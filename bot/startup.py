@@ -1,18 +1,15 @@
 """What every command pays before and after its work: lean imports, and no last collection.
 
 Start-up and exit are part of every command a person waits for (`bench/startup.py`,
-`bench/sync_users.py`). Two of our dependencies import heavy optional modules merely because they
-are installed:
+`bench/sync_users.py`). sqlite-utils imports numpy (matplotlib installs it) merely because it is
+installed, only to map numpy scalars to column types; the store never holds numpy values. ~0.1 s
+of every command that opens the store. sqlite-utils already tolerates numpy being absent (`try:
+import ... except ImportError`), so a `None` entry in `sys.modules` while it is first imported is
+enough. The entry is removed again: numpy stays importable for the charts.
 
-- sqlite-utils imports numpy (matplotlib installs it) only to map numpy scalars to column types;
-  the store never holds numpy values. ~0.1 s of every command that opens the store.
-- httpx imports its own command-line client (`httpx._main`: rich, pygments, click) whenever those
-  are installed (rich is ours, for the CLI), only to offer `httpx.main`. ~0.08 s of every command
-  that calls an API.
-
-Both libraries already tolerate the extra being absent (`try: import ... except ImportError`), so
-a `None` entry in `sys.modules` while they are first imported is enough. The entry is removed
-again: numpy stays importable for the charts, rich for our tables.
+(The Analytics client's transport is the `anthropic` SDK, whose `httpx2` loads its command-line
+client only on demand; the SDK itself, about a second to import, is imported by the client only
+when it sends its first request: `bot.analytics.session`.)
 """
 
 from __future__ import annotations
@@ -23,9 +20,8 @@ import sys
 
 
 def import_lean() -> None:
-    """Import sqlite-utils and httpx without their optional extras; call before either is used."""
+    """Import sqlite-utils without numpy; call before the store is used."""
     _import_without("sqlite_utils", hidden="numpy")
-    _import_without("httpx", hidden="httpx._main")
 
 
 def _import_without(module: str, *, hidden: str) -> None:

@@ -19,8 +19,9 @@ def _python(*args: str, env: dict[str, str] | None = None) -> subprocess.Complet
     )
 
 
-def test_a_sync_imports_neither_numpy_nor_the_httpx_command_line(tmp_path: Path) -> None:
-    # With a blank key the command stops, with its message, after importing its client.
+def test_a_sync_that_sends_nothing_imports_neither_numpy_nor_the_sdk(tmp_path: Path) -> None:
+    # With a blank key the command stops, with its message, after importing its client; the
+    # SDK (about a second) is imported only when the client sends its first request.
     done = _python(
         "-X",
         "importtime",
@@ -37,9 +38,30 @@ def test_a_sync_imports_neither_numpy_nor_the_httpx_command_line(tmp_path: Path)
     )
     assert "CLAUDE_ANALYTICS_API_KEY is not set" in done.stderr
     imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines()}
-    assert {"sqlite_utils.db", "httpx._client"} <= imported
+    assert {"sqlite_utils.db", "bot.analytics.client"} <= imported
     # (a hidden module is still listed, as a 0 µs lookup: what it would import is not)
-    assert not {"numpy", "numpy.core", "rich", "rich.console", "pygments"} & imported
+    hidden = {"numpy", "numpy.core", "rich", "rich.console", "pygments"}
+    assert not (hidden | {"anthropic", "httpx", "httpx2"}) & imported
+
+
+def test_a_request_loads_the_sdk_but_not_the_httpx2_command_line() -> None:
+    done = _python(
+        "-c",
+        "import sys\n"
+        "from pydantic import SecretStr\n"
+        "from bot.analytics.session import ApiSession\n"
+        "from bot.analytics.retry import RetryPolicy\n"
+        "from bot.analytics.errors import ApiUnavailableError\n"
+        "s = ApiSession(base_url='http://127.0.0.1:9', api_key=SecretStr('k'), timeout=1,\n"
+        "               retry=RetryPolicy(max_attempts=1), max_connections=1)\n"
+        "try:\n"
+        "    s.get('users', [('date', '2026-11-02')])\n"
+        "except ApiUnavailableError as exc:\n"
+        "    print(type(exc).__name__)\n"
+        "print(*(m in sys.modules for m in ('anthropic', 'httpx2', 'httpx2._main', 'rich')))",
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["ApiUnavailableError", "True", "True", "False", "False"]
 
 
 def test_the_hidden_extras_stay_importable_once_their_importers_are_in() -> None:
@@ -47,11 +69,11 @@ def test_the_hidden_extras_stay_importable_once_their_importers_are_in() -> None
         "-c",
         "from bot.startup import import_lean\n"
         "import_lean()\n"
-        "import sqlite_utils.db, httpx, numpy, httpx._main\n"
-        "print(sqlite_utils.db.np, numpy.int64(3) + 1, httpx._main.__name__, httpx.main.__name__)",
+        "import sqlite_utils.db, numpy\n"
+        "print(sqlite_utils.db.np, numpy.int64(3) + 1)",
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["None", "4", "httpx._main", "main"]
+    assert done.stdout.split() == ["None", "4"]
 
 
 def test_a_command_exits_without_the_last_collection() -> None:
