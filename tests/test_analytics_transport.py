@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
+import anthropic
 import httpx
 import pytest
 from anthropic._constants import ANTHROPIC_API_VERSION
@@ -17,6 +20,7 @@ from pydantic import SecretStr
 from sqlite_utils import Database
 
 from bot.analytics import AnalyticsClient, RetryPolicy
+from bot.analytics.cli import ENDPOINTS
 from bot.analytics.errors import AuthenticationError, BadRequestError
 from bot.analytics.session import USAGE_COST_BETA, ApiSession
 from bot.simulator.auth import GUIDE_VERSION, SDK_VERSION
@@ -53,6 +57,19 @@ def users_requests(sim: RunningSimulator) -> int:
 
 def test_the_simulators_sdk_version_is_the_installed_sdks() -> None:
     assert SDK_VERSION == ANTHROPIC_API_VERSION != GUIDE_VERSION
+
+
+def test_every_endpoint_we_call_is_a_route_of_the_sdks_analytics_resources() -> None:
+    resources = Path(anthropic.__file__).parent / "resources"
+    route = re.compile(r'span_route="(/v1/organizations/analytics/[^"]+)"')
+    routes = {
+        found
+        for source in resources.rglob("*.py")
+        if "analytics" in source.parts
+        for found in route.findall(source.read_text(encoding="utf-8"))
+    }
+    assert len(routes) > 10
+    assert {f"{API_PREFIX}/{endpoint}" for endpoint in ENDPOINTS} <= routes
 
 
 def test_a_guide_only_server_gets_the_guides_headers_and_nothing_else(
