@@ -38,6 +38,7 @@ from anthropic._types import Omit, RequestOptions
 from typing_extensions import override
 
 from bot import __version__
+from bot.analytics.errors import ApiUnavailableError, RateLimitedError
 from bot.analytics.retry import RetryPolicy
 from bot.analytics.sdk_errors import (
     Pairs,
@@ -156,7 +157,9 @@ class AnalyticsSdk(anthropic.Anthropic):
                 if exc.status_code == 403:
                     self._settle()
                 error = from_status_error(exc, params)
-                log.warning(
+                gave_up = isinstance(error, RateLimitedError | ApiUnavailableError)
+                log.log(
+                    logging.ERROR if gave_up else logging.WARNING,
                     "analytics GET %s -> %d (request-id %s): %s",
                     path,
                     exc.status_code,
