@@ -49,8 +49,12 @@ Tables (primary key first):
 
 from __future__ import annotations
 
+import sqlite3
+
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
+
+from bot.store.access import unwritable_store_error
 
 SCHEMA_NAME = "claude_usage_store"
 
@@ -539,12 +543,19 @@ def open_store(path: str) -> Database:
     """Open (creating if needed) the store at `path` in WAL mode, with every migration applied.
 
     WAL lets reports read while a sync writes; `synchronous=NORMAL` is safe with WAL (a crash can
-    lose the last transaction, never corrupt or half-apply one).
+    lose the last transaction, never corrupt or half-apply one). A file this process cannot
+    create or write raises `StoreAccessError` naming the path, the uid and the fix (SQLite's own
+    "unable to open database file" names neither).
     """
-    db = Database(path)
-    if path != ":memory:":
-        db.enable_wal()
-    db.execute("PRAGMA synchronous=NORMAL")
-    db.execute("PRAGMA foreign_keys=ON")
-    migrations.apply(db)
+    try:
+        db = Database(path)
+        if path != ":memory:":
+            db.enable_wal()
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.execute("PRAGMA foreign_keys=ON")
+        migrations.apply(db)
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc):  # another writer: a caller may wait and retry
+            raise
+        raise unwritable_store_error(path, exc) from None
     return db
