@@ -54,11 +54,17 @@ def _register() -> None:
 
 
 @app.callback()
-def _root() -> None:
+def _root(ctx: typer.Context) -> None:
     """Claude Enterprise adoption and spend, from the Analytics API to Slack."""
     from bot.startup import import_lean
 
     import_lean()  # before any command imports the store (~0.1 s)
+    from bot.config import load_log_settings
+    from bot.logging_setup import LOG_ID, configure_logging
+
+    logs = load_log_settings()
+    configure_logging(logs.log_format, hidden=logs.hidden())  # warnings and errors; serve: INFO
+    LOG_ID.set(ctx.invoked_subcommand or "-")
 
 
 def main() -> None:

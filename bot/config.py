@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
@@ -132,6 +132,56 @@ class Settings(BaseSettings):
         return value if value.endswith("/") else value + "/"
 
 
+LogFormat = Literal["auto", "json", "text"]
+
+
+class LogSettings(BaseSettings):
+    """What logging needs, read apart from `Settings`: logging is configured first, for every
+    command, so a bad value elsewhere in the environment is reported in the chosen format too.
+
+    `hidden()` are the secret values no log line may show (`bot.logging_setup` scrubs them).
+    """
+
+    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True, env_ignore_empty=True)
+
+    log_format: LogFormat = Field(
+        default="auto", validation_alias=AliasChoices("CLAUDE_USAGE_LOG_FORMAT", "log_format")
+    )
+    analytics_api_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("CLAUDE_ANALYTICS_API_KEY", "analytics_api_key")
+    )
+    anthropic_api_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("ANTHROPIC_API_KEY", "anthropic_api_key")
+    )
+    slack_bot_token: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("SLACK_BOT_TOKEN", "slack_bot_token")
+    )
+    slack_app_token: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("SLACK_APP_TOKEN", "slack_app_token")
+    )
+    slack_signing_secret: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("SLACK_SIGNING_SECRET", "slack_signing_secret")
+    )
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _known_format(cls, value: object) -> object:
+        name = value.strip().lower() if isinstance(value, str) else value
+        if name not in ("auto", "json", "text"):
+            raise ValueError(f"CLAUDE_USAGE_LOG_FORMAT {value!r} must be json, text or auto")
+        return name
+
+    def hidden(self) -> list[str]:
+        values = (
+            self.analytics_api_key,
+            self.anthropic_api_key,
+            self.slack_bot_token,
+            self.slack_app_token,
+            self.slack_signing_secret,
+        )
+        return [v.get_secret_value() for v in values if v is not None]
+
+
 class ConfigError(ClaudeUsageError):
     """The environment holds a value the bot cannot use; the message names it."""
 
@@ -142,8 +192,19 @@ def load_settings() -> Settings:
     try:
         return Settings()
     except ValidationError as exc:
-        problems = [_problem(error) for error in exc.errors()]
-        raise ConfigError("; ".join(problems) + ".") from None
+        raise _config_error(exc) from None
+
+
+def load_log_settings() -> LogSettings:
+    try:
+        return LogSettings()
+    except ValidationError as exc:
+        raise _config_error(exc) from None
+
+
+def _config_error(exc: ValidationError) -> ConfigError:
+    problems = [_problem(error) for error in exc.errors()]
+    return ConfigError("; ".join(problems) + ".")
 
 
 def _problem(error: ErrorDetails) -> str:

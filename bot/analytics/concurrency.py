@@ -12,6 +12,7 @@ results in memory (a sync's result is a whole day of rows).
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -74,8 +75,8 @@ def map_concurrently(
             finished.put(_WORKER_EXITED)
 
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix=thread_name_prefix) as pool:
-        for _ in range(workers):
-            pool.submit(work)
+        for _ in range(workers):  # each worker in a copy of the caller's context (its log id)
+            pool.submit(contextvars.copy_context().run, work)
         running = workers
         try:
             while running:

@@ -48,7 +48,7 @@ class RunningSimulator:
         self.base_url = f"http://{bound_host}:{bound_port}"
         app = create_app(config, self._state)
         uv_config = uvicorn.Config(
-            app, log_level="warning", access_log=False, lifespan="off", ws="none"
+            app, log_level="warning", access_log=False, lifespan="off", ws="none", log_config=None
         )
         self._ready = threading.Event()
         self._server = _Server(uv_config, self._ready)
@@ -127,7 +127,9 @@ def serve(
     bound_host, bound_port = sock.getsockname()[:2]
     if announce is not None:
         announce(f"http://{bound_host}:{bound_port}")
-    uv_config = uvicorn.Config(create_app(config), log_level="info", lifespan="off", ws="none")
+    uv_config = uvicorn.Config(
+        create_app(config), log_level="info", lifespan="off", ws="none", log_config=None
+    )
     try:
         uvicorn.Server(uv_config).run(sockets=[sock])
     finally:

@@ -122,15 +122,11 @@ class RichProgress:
 def auto_progress() -> SyncProgress:
     """The bar when a person is watching stderr, log lines otherwise.
 
-    Log lines need a handler: if the process configured none (a bare CLI run under cron), a plain
-    stderr one is attached to the sync's own logger only, so the lines are not silently dropped
-    and other libraries (httpx2, under the SDK, logs every request at INFO) stay quiet.
+    The lines go through the process's one logging configuration (`bot.logging_setup`, which
+    shows warnings and errors of other libraries only: httpx2, under the SDK, logs every request at INFO); the
+    sync's own logger is let through at INFO so the lines are not dropped.
     """
     if sys.stderr.isatty():
         return RichProgress()
-    if not logging.getLogger().handlers and not log.handlers:
-        handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
-        log.addHandler(handler)
-        log.setLevel(logging.INFO)
+    log.setLevel(logging.INFO)
     return LogProgress()
