@@ -11,9 +11,11 @@ three questions the ledger cannot:
 * what the last failure was (`last_failure`), shown to admins in `status`.
 
 Outcomes: `running` (started, not finished: a crash or a sync in progress), `ok`, `partial` (it
-finished but some days failed and will be retried) and `failed` (it stopped: a revoked key, or
-the API failing every request). Error kinds: `credentials` (401/403: a person must act),
-`unavailable` (5xx, timeouts, rate limits) and `other`.
+finished but some days failed and will be retried), `failed` (it stopped: a revoked key, or
+the API failing every request) and `stopped` (the service was shutting down: whole days written
+until then are kept; neither a success nor a failure, so it starts no back-off). Error kinds:
+`credentials` (401/403: a person must act), `unavailable` (5xx, timeouts, rate limits) and
+`other`.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from typing import Literal
 
 from sqlite_utils import Database
 
-Outcome = Literal["running", "ok", "partial", "failed"]
+Outcome = Literal["running", "ok", "partial", "failed", "stopped"]
 ErrorKind = Literal["credentials", "unavailable", "other"]
 SUCCESSFUL: tuple[Outcome, ...] = ("ok", "partial")
 

@@ -23,6 +23,11 @@ unless the API fails every fetch in a row (`ABORT_AFTER`, nothing succeeding), w
 down: the sync stops instead of spending hundreds of requests on an outage.
 
 Each call is recorded in `sync_runs` (see runs.py) whatever happens, apart from the data.
+
+Stopping: when `stop` is set (`claude-usage serve` got SIGTERM), no further fetch starts and no
+further day is written; the days already written stay, the fetches in flight are awaited and
+dropped, and the run is recorded as `stopped`. Nothing is ever half-written: a day is one
+transaction, and a process killed inside one leaves SQLite to roll it back.
 """
 
 from __future__ import annotations
@@ -109,6 +114,8 @@ class SyncReport:
     """Per dataset, the export watermark its endpoint serves now (probed datasets only)."""
     aborted: str | None = None
     """Why the sync stopped before its plan was done (the API looked down), else None."""
+    stopped: bool = False
+    """The sync was asked to stop (the service is shutting down) before its plan was done."""
     drift: list[str] = field(default_factory=list)
     """Differences between what the API sent and the reference, noticed by this sync (new
     ones only; `status` lists them all)."""
@@ -140,6 +147,8 @@ class SyncReport:
 
     @property
     def outcome(self) -> Outcome:
+        if self.stopped:
+            return "stopped"
         if self.aborted is not None:
             return "failed"
         return "ok" if self.ok else "partial"
@@ -162,12 +171,13 @@ def sync(
     progress: SyncProgress | None = None,
     refetch_revisable: bool = False,
     refetch_empty: bool = False,
+    stop: threading.Event | None = None,
 ) -> SyncReport:
     """Bring the store up to date for `[since, until]` (defaults: last 90 days → newest day).
 
     `refetch_revisable`: re-fetch every revisable cost/usage day even if the export has not
-    moved. `refetch_empty`: re-fetch engagement days the API answered with no rows. The attempt
-    is recorded in `sync_runs`.
+    moved. `refetch_empty`: re-fetch engagement days the API answered with no rows. `stop`: see
+    the module docstring. The attempt is recorded in `sync_runs`.
     """
     if now.tzinfo is None:
         raise InputError("sync needs a timezone-aware `now`.")
@@ -191,7 +201,16 @@ def sync(
 
     try:
         report = _sync(
-            db, client, now, since, until, datasets, progress, refetch_revisable, refetch_empty
+            db,
+            client,
+            now,
+            since,
+            until,
+            datasets,
+            progress,
+            refetch_revisable,
+            refetch_empty,
+            stop or threading.Event(),
         )
     except FATAL as exc:
         finish("failed", "credentials", str(exc))
@@ -202,7 +221,9 @@ def sync(
     except BaseException as exc:
         finish("failed", "other", str(exc) if isinstance(exc, InputError) else type(exc).__name__)
         raise
-    if report.aborted is not None:
+    if report.stopped:
+        finish("stopped")
+    elif report.aborted is not None:
         finish("failed", "unavailable", report.aborted)
     else:
         finish(report.outcome, None if report.ok else "other", _failure_summary(report))
@@ -228,6 +249,7 @@ def _sync(
     progress: SyncProgress | None,
     refetch_revisable: bool,
     refetch_empty: bool,
+    stop: threading.Event,
 ) -> SyncReport:
     probes, watermarks = 0, dict[str, datetime]()
     _, cost = day_ranges(now=now, since=since, until=until)
@@ -248,7 +270,7 @@ def _sync(
     sink = progress or LogProgress()
     sink.start(len(plan.tasks))
     try:
-        _run(db, client, plan, report, sink, now)
+        _run(db, client, plan, report, sink, now, stop)
     finally:
         sink.finish()
     return report
@@ -296,9 +318,13 @@ class _OutageBreaker:
                 self._in_a_row = 0
 
 
-def _attempt(client: AnalyticsClient, task: Task, breaker: _OutageBreaker) -> Fetched | _Failed:
+def _attempt(
+    client: AnalyticsClient, task: Task, breaker: _OutageBreaker, stop: threading.Event
+) -> Fetched | _Failed:
     """Runs on a worker thread: a complete task, or the reason it failed (fatal errors raise;
-    `_NotStarted` once the breaker has tripped)."""
+    `_NotStarted` once the breaker has tripped or the sync is stopping)."""
+    if stop.is_set():
+        return _Failed(task, _NotStarted("not fetched: the service is shutting down"))
     if breaker.tripped:
         return _Failed(task, _NotStarted("not fetched: the API was failing every request"))
     try:
@@ -323,13 +349,18 @@ def _run(
     report: SyncReport,
     sink: SyncProgress,
     now: datetime,
+    stop: threading.Event,
 ) -> None:
     """Fetch concurrently; write each finished task here, on the thread that owns `db`."""
     latest: date | None = None
     last_error: Exception | None = None
     breaker = _OutageBreaker(ABORT_AFTER)
-    fetches = client.map_concurrently(lambda t: _attempt(client, t, breaker), plan.tasks)
+    fetches = client.map_concurrently(lambda t: _attempt(client, t, breaker, stop), plan.tasks)
     for task, outcome in fetches:
+        if stop.is_set():  # write nothing more; leaving the loop awaits the fetches in flight
+            report.stopped = True
+            log.info("sync stopped: the service is shutting down")
+            break
         entry = report.datasets[task.dataset]
         if isinstance(outcome, _Failed):
             error = outcome.error
