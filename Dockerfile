@@ -1,7 +1,8 @@
 # claude-usage-bot: the Slack app (socket or HTTP mode) and its scheduler (channel digests,
 # budget and anomaly alerts: APScheduler inside `serve`, exactly once per post, even with two
-# processes on one store file). Slim, non-root, with a health check on /healthz, which `serve`
-# answers on PORT in both modes. Keep the store on /data: the scheduler's claims live there.
+# processes on one store file). Slim, non-root, with a health check on /healthz (liveness), which
+# `serve` answers on PORT in both modes beside /readyz (readiness). `serve` stops cleanly on
+# SIGTERM as PID 1. Keep the store on /data: the scheduler's claims live there.
 FROM python:3.11-slim AS build
 WORKDIR /src
 COPY pyproject.toml README.md ./

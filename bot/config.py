@@ -86,6 +86,13 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("CLAUDE_USAGE_ALERT_CHANNEL", "alert_channel"),
         description="Channel ID (C…/G…) where budget and anomaly alerts are posted.",
     )
+    slack_ping_seconds: float = Field(
+        default=5.0,
+        gt=0,
+        le=60,
+        validation_alias=AliasChoices("CLAUDE_USAGE_SLACK_PING_SECONDS", "slack_ping_seconds"),
+        description="Socket mode: seconds between pings; 3 unanswered make /readyz unready.",
+    )
     digest_grace_minutes: int = Field(
         default=180,
         ge=0,

@@ -35,6 +35,7 @@ from sqlite_utils import Database
 from bot.config import Settings
 from bot.digest.model import DigestSpec
 from bot.digest.schedule import last_fire, report_period
+from bot.logging_setup import log_context, new_log_id
 from bot.slack.auth import may_post_figures
 from bot.slack.digest_post import DigestRun, digest_key, publish_digest
 from bot.slack.once import Poster
@@ -176,44 +177,62 @@ class DigestScheduler:
         scheduler = BackgroundScheduler(timezone=UTC)
         safe = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 55}
         scheduler.add_job(
-            self._safely(self.tick),
+            self._safely(self.tick, "digests"),
             CronTrigger(second=5, timezone=UTC),
             id="digests",
+            name="digests",
             next_run_time=datetime.now(UTC),  # catch up at once after a restart
             **safe,
         )
         if self.alerts is not None:
             scheduler.add_job(
-                self._safely(self.check_alerts),
+                self._safely(self.check_alerts, "alerts"),
                 CronTrigger(minute=17, second=30, timezone=UTC),
                 id="alerts",
+                name="alerts",
                 **safe,
             )
         scheduler.start()
         self._scheduler = scheduler
 
     def shutdown(self) -> None:
+        """Stop scheduling and wait for the job that is running (a post finishes; a sync given
+        `stop` ends at its next day)."""
         if self._scheduler is not None:
             self._scheduler.shutdown(wait=True)
             self._scheduler = None
+
+    def alive(self) -> bool:
+        """Whether the scheduler's thread is running (what `/readyz` reports)."""
+        from apscheduler.schedulers.base import STATE_RUNNING
+
+        scheduler = self._scheduler
+        if scheduler is None or scheduler.state != STATE_RUNNING:
+            return False
+        thread = getattr(scheduler, "_thread", None)  # BackgroundScheduler's own thread
+        return thread is None or bool(thread.is_alive())
 
     def job_ids(self) -> list[str]:
         return [] if self._scheduler is None else [job.id for job in self._scheduler.get_jobs()]
 
     @staticmethod
-    def _safely(job: Callable[[], object]) -> Callable[[], None]:
+    def _safely(job: Callable[[], object], name: str) -> Callable[[], None]:
         def run() -> None:
-            try:
-                job()
-            except Exception:
-                log.exception("scheduled job failed")
+            with log_context(new_log_id(f"job-{name}")):
+                try:
+                    job()
+                except Exception:
+                    log.exception("scheduled job %s failed", name)
 
         return run
 
 
-def serve_scheduler(settings: Settings, client: WebClient) -> DigestScheduler:
+def serve_scheduler(
+    settings: Settings, client: WebClient, *, stop: threading.Event | None = None
+) -> DigestScheduler:
     """The scheduler `claude-usage serve` runs: syncs with the settings' key, and alerts when
-    `CLAUDE_USAGE_ALERT_CHANNEL` is set (posted by the same process identity)."""
+    `CLAUDE_USAGE_ALERT_CHANNEL` is set (posted by the same process identity). Setting `stop`
+    ends a running sync at its next day (shutdown)."""
     owner = process_owner()
     alerts: AlertHook | None = None
     if settings.alert_channel:
@@ -225,11 +244,11 @@ def serve_scheduler(settings: Settings, client: WebClient) -> DigestScheduler:
             publisher.run(db, now)
 
     return DigestScheduler(
-        settings, client, syncer=settings_syncer(settings), alerts=alerts, owner=owner
+        settings, client, syncer=settings_syncer(settings, stop=stop), alerts=alerts, owner=owner
     )
 
 
-def settings_syncer(settings: Settings) -> Syncer | None:
+def settings_syncer(settings: Settings, *, stop: threading.Event | None = None) -> Syncer | None:
     """A sync of the last `SYNC_DAYS` days with the client built from `settings` (None without
     an Analytics API key: the scheduler then posts from the store as it is)."""
     if settings.analytics_api_key is None:
@@ -241,7 +260,9 @@ def settings_syncer(settings: Settings) -> Syncer | None:
 
         at = moment.astimezone(UTC)
         with AnalyticsClient.from_settings(settings, clock=lambda: at) as client:
-            report = sync(db, client, now=at, since=at.date() - timedelta(days=SYNC_DAYS))
+            report = sync(
+                db, client, now=at, since=at.date() - timedelta(days=SYNC_DAYS), stop=stop
+            )
         log.info("scheduled sync: %s, %d rows", report.outcome, report.rows_written)
 
     return run

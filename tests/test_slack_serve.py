@@ -94,7 +94,7 @@ def served(tmp_path: Path, synced_store_path: Path) -> Iterator[tuple[str, FakeS
         reader = threading.Thread(target=pump, daemon=True)
         reader.start()
         try:
-            while "Uvicorn running on" not in (line := lines.get(timeout=30)):
+            while "Slack app on port" not in (line := lines.get(timeout=30)):
                 assert "Traceback" not in line, line
             yield f"http://127.0.0.1:{port}", fake
         finally:

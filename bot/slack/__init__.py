@@ -9,6 +9,6 @@ blocks/         pure Block Kit builders; render(result) -> Message (blocks + fal
 mrkdwn.py       escape(): the one escaper for API text; mention(), truncate()
 deliver.py      respond / DM / CSV upload        export.py   CSV bytes, files_upload_v2
 home.py         the App Home view                refresh.py  sync-before-answer
-http.py         create_http_app(bolt) -> Starlette (/slack/events, /healthz)
+http.py         create_http_app(bolt) -> Starlette (/slack/events, /healthz, /readyz)
 cli.py          `claude-usage serve`
 """

@@ -19,6 +19,7 @@ from sqlite_utils import Database
 
 from bot.config import Settings
 from bot.errors import ClaudeUsageError
+from bot.logging_setup import ContextExecutor
 from bot.slack.auth import Directory
 from bot.slack.deps import Deps, Refresher, StoreAccess, utc_now
 from bot.slack.listeners import register_listeners
@@ -56,6 +57,11 @@ def signing_secret(settings: Settings, *, socket_mode: bool) -> str:
     return secret
 
 
+def listener_pool(workers: int = LAZY_WORKERS) -> ThreadPoolExecutor:
+    """The threads lazy listeners run on; each keeps the log id of the request it answers."""
+    return ContextExecutor(max_workers=workers, thread_name_prefix="claude-usage")
+
+
 def build_app(
     settings: Settings,
     db: Database,
@@ -65,8 +71,12 @@ def build_app(
     refresher: Refresher | None = None,
     socket_mode: bool = False,
     workers: int = LAZY_WORKERS,
+    listener_executor: ThreadPoolExecutor | None = None,
 ) -> App:
     """The Slack app. `client` defaults to one pointed at `Settings.slack_api_url`.
+
+    `listener_executor` runs the lazy listeners (default: `workers` threads that keep each
+    request's log id); `serve` passes its own so it can wait for answers in flight at shutdown.
 
     HTTP mode requires `SLACK_SIGNING_SECRET`: every request's signature and timestamp are
     checked before anything runs. Socket mode does not use it (Slack authenticates the socket).
@@ -81,9 +91,7 @@ def build_app(
         request_verification_enabled=not socket_mode,
         url_verification_enabled=True,
         raise_error_for_unhandled_request=False,
-        listener_executor=ThreadPoolExecutor(
-            max_workers=workers, thread_name_prefix="claude-usage"
-        ),
+        listener_executor=listener_executor or listener_pool(workers),
     )
     deps = Deps(
         settings=settings,

@@ -30,6 +30,7 @@ from bot.analytics.client import AnalyticsClient
 from bot.analytics.retry import RetryPolicy
 from bot.config import Settings
 from bot.errors import ClaudeUsageError
+from bot.logging_setup import log_context, new_log_id
 from bot.store.freshness import read_freshness
 from bot.store.runs import SyncRun, claim_notice, run_history
 from bot.store.schema import open_store
@@ -74,6 +75,7 @@ class SyncRefresher:
         opener: Callable[[], Database] | None = None,
         first_sync_wait: float = FIRST_SYNC_WAIT,
         retry: RetryPolicy | None = None,
+        stop: threading.Event | None = None,
     ) -> None:
         self.settings = settings
         self.max_age = max_age
@@ -82,6 +84,8 @@ class SyncRefresher:
         self.backoff = backoff or Backoff()
         self.first_sync_wait = first_sync_wait
         self.retry = retry
+        self.stop = stop
+        """Set when the service shuts down: a running sync ends at its next day."""
         self._opener = opener or (lambda: open_store(str(settings.db_path)))
         self.on_credentials: Callable[[SyncRun], None] | None = None
         """Called once per credential-failure episode (the Slack app DMs the admins)."""
@@ -126,6 +130,10 @@ class SyncRefresher:
         return self._idle.wait(self.first_sync_wait if timeout is None else timeout)
 
     def _run(self) -> None:
+        with log_context(new_log_id("sync")):
+            self._run_logged()
+
+    def _run_logged(self) -> None:
         try:
             db = self._opener()
         except Exception:
@@ -145,7 +153,7 @@ class SyncRefresher:
             with AnalyticsClient.from_settings(
                 self.settings, clock=lambda: moment, retry=self.retry
             ) as client:
-                report = sync(db, client, now=moment, since=since)
+                report = sync(db, client, now=moment, since=since, stop=self.stop)
             log.info(
                 "background sync: %s, %d rows, %d requests",
                 report.outcome,

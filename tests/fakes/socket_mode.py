@@ -3,6 +3,12 @@
 `FakeSlack.socket_url` points `apps.connections.open` here. The app's Socket Mode client
 connects; the test pushes envelopes (`send_envelope`) as Slack would and waits for the app's
 acknowledgements (`wait_ack`), which are recorded with a Condition. Pings are answered.
+
+Cutting the link, as networks do (`/readyz` must notice, and the app must come back):
+    drop()          close the current connection abruptly (no WebSocket close frame)
+    go_silent()     keep the connection open but answer nothing, pings included (a dead path)
+    refuse(True)    close new connections before the handshake until `refuse(False)`
+`connections` counts the connections that completed a handshake; `wait_connections(n)` waits.
 """
 
 from __future__ import annotations
@@ -51,7 +57,10 @@ class FakeSocketMode:
         self._cond = threading.Condition()
         self.acks: list[dict[str, Any]] = []
         self.connected = threading.Event()
+        self.connections = 0
         self._closing = False
+        self._refusing = False
+        self._silent = False
         self._thread = threading.Thread(target=self._accept, daemon=True)
 
     @property
@@ -75,22 +84,58 @@ class FakeSocketMode:
         self.hang_up()
         self._listener.close()
 
+    def drop(self) -> None:
+        """Close the current connection without a close frame; later connections are served."""
+        conn = self._conn
+        if conn is not None:
+            with contextlib.suppress(OSError):
+                conn.shutdown(socket.SHUT_RDWR)
+                conn.close()
+
+    def go_silent(self) -> None:
+        """Answer nothing more on the current connection (pings go unanswered)."""
+        self._silent = True
+
+    def refuse(self, refusing: bool) -> None:
+        self._refusing = refusing
+
+    def wait_connections(self, count: int, timeout: float = 30.0) -> None:
+        with self._cond:
+            if not self._cond.wait_for(lambda: self.connections >= count, timeout=timeout):
+                raise TimeoutError(f"{self.connections} connections, waited for {count}")
+
     def _accept(self) -> None:
-        try:
-            while not self._closing:
+        while not self._closing:
+            try:
                 conn, _ = self._listener.accept()
+            except OSError:
+                return  # the listener was closed
+            if self._refusing:
+                with contextlib.suppress(OSError):
+                    conn.close()
+                continue
+            try:
                 self._handshake(conn)
-                self._conn = conn
+                self._conn, self._silent = conn, False
                 self._send(TEXT, json.dumps({"type": "hello", "num_connections": 1}).encode())
+                with self._cond:
+                    self.connections += 1
+                    self._cond.notify_all()
                 self.connected.set()
                 self._read(conn)
-        except OSError:
-            return
+            except OSError:
+                pass  # this connection broke; serve the next one
+            finally:
+                with contextlib.suppress(OSError):
+                    conn.close()
 
     def _handshake(self, conn: socket.socket) -> None:
         request = b""
         while b"\r\n\r\n" not in request:
-            request += conn.recv(1024)
+            chunk = conn.recv(1024)
+            if not chunk:
+                raise ConnectionError("closed during the handshake")
+            request += chunk
         headers = {
             k.strip().lower(): v.strip()
             for k, _, v in (line.partition(":") for line in request.decode().split("\r\n")[1:])
@@ -117,6 +162,8 @@ class FakeSocketMode:
                 length = struct.unpack("!Q", _recv_exact(conn, 8))[0]
             mask = _recv_exact(conn, 4) if b2 & 0x80 else b"\0\0\0\0"
             data = bytes(b ^ mask[i % 4] for i, b in enumerate(_recv_exact(conn, length)))
+            if self._silent:
+                continue
             if opcode == PING:
                 self._send(PONG, data)
             elif opcode == CLOSE:  # answer the close handshake and hang up, as Slack does
