@@ -39,6 +39,7 @@ def _register() -> None:
     from bot.analytics.cli import register as register_analytics
     from bot.console.cli import register as register_terminal
     from bot.digest.cli import register as register_digest
+    from bot.doctor.cli import register as register_doctor
     from bot.simulator.cli import register as register_simulator
     from bot.slack.cli import register as register_slack
     from bot.store.cli import register as register_store
@@ -51,6 +52,7 @@ def _register() -> None:
     register_terminal(app)
     register_ask(app)
     register_digest(app)
+    register_doctor(app)
 
 
 @app.callback()

@@ -14,6 +14,7 @@ from typing import Any
 from bot.slack.blocks import Message
 from bot.slack.listeners.commands import COMMAND
 from bot.slack.once import Poster
+from bot.slack.scopes import BOT_SCOPES
 from bot.store import posts
 from bot.store.posts import PostKey
 from bot.store.schema import open_store
@@ -104,6 +105,11 @@ def manifest() -> dict[str, Any]:
     parsed = parse_yaml_subset(MANIFEST.read_text())
     assert isinstance(parsed, dict)
     return parsed
+
+
+def test_doctor_checks_the_manifests_scopes() -> None:
+    """`claude-usage doctor` holds the granted scopes against `BOT_SCOPES`: the manifest's."""
+    assert sorted(BOT_SCOPES) == sorted(manifest()["oauth_config"]["scopes"]["bot"])
 
 
 def test_manifest_declares_the_slash_command() -> None:

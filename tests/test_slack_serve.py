@@ -40,9 +40,10 @@ def run_cli(env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
 def test_serve_without_a_bot_token_says_so(tmp_path: Path) -> None:
     result = run_cli({}, tmp_path)
     assert result.returncode == 1
-    assert result.stderr.strip().splitlines()[-1] == (
-        "error: SLACK_BOT_TOKEN is not set; the Slack app needs its bot token."
-    )
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("error: serve will not start, 2 check(s) failed: ")
+    assert "Slack bot token: SLACK_BOT_TOKEN is not set (fix: copy the Bot User OAuth" in last
+    assert "SLACK_SIGNING_SECRET is not set" in last  # every failure at once
     assert not (tmp_path / "claude-usage.db").exists()  # nothing opened before the check
 
 

@@ -24,12 +24,10 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any, Literal
 
-from sqlite_utils import Database
-
 from bot.service.socket import SocketLink
+from bot.store.access import read_only
 from bot.store.freshness import read_freshness
 from bot.store.runs import run_history
 
@@ -87,23 +85,16 @@ class Health:
         return ready, body
 
     def _store(self, now: datetime) -> tuple[bool, dict[str, Any]]:
-        uri = Path(self.store_path).absolute().as_uri() + "?mode=ro"
         try:
-            conn = sqlite3.connect(uri, uri=True, timeout=2.0)
+            with read_only(self.store_path) as db:
+                fresh = read_freshness(db)
+                history = run_history(db)
+                last_error = db.execute(
+                    "SELECT coalesce(finished_at, started_at), error_kind, error FROM sync_runs "
+                    "WHERE error IS NOT NULL ORDER BY id DESC LIMIT 1"
+                ).fetchone()
         except sqlite3.Error as exc:
             return False, {"error": f"cannot open {self.store_path}: {exc}"}
-        try:
-            db = Database(conn)
-            fresh = read_freshness(db)
-            history = run_history(db)
-            last_error = db.execute(
-                "SELECT coalesce(finished_at, started_at), error_kind, error FROM sync_runs "
-                "WHERE error IS NOT NULL ORDER BY id DESC LIMIT 1"
-            ).fetchone()
-        except sqlite3.Error as exc:
-            return False, {"error": f"cannot read {self.store_path}: {exc}"}
-        finally:
-            conn.close()
         last = fresh.last_sync_at
         sync: dict[str, Any] = {
             "last_ok_at": _iso(last),

@@ -28,6 +28,7 @@ from slack_sdk.errors import SlackApiError
 from sqlite_utils import Database
 
 from bot.config import Settings
+from bot.doctor.checks import run_checks
 from bot.errors import ClaudeUsageError
 from bot.scheduler import serve_scheduler
 from bot.service.health import Health
@@ -45,7 +46,9 @@ def serve(settings: Settings) -> None:
     """Run until SIGTERM or SIGINT, then stop cleanly (see the module docstring)."""
     block_stop_signals()  # before the first thread: every thread inherits the mask
     app_token = settings.slack_app_token.get_secret_value() if settings.slack_app_token else ""
-    client = make_client(settings)  # credentials are checked before anything is opened
+    client = make_client(settings) if settings.slack_bot_token else None
+    start_checks(settings, client)  # everything is checked before anything is opened
+    assert client is not None  # the checks fail without a bot token
     signing_secret(settings, socket_mode=bool(app_token))
     service = Service(settings, open_store(str(settings.db_path)), client, app_token)
     try:
@@ -56,6 +59,24 @@ def serve(settings: Settings) -> None:
     received = wait_for_stop_signal()
     log.info("received %s: stopping", received.name)
     service.stop()
+
+
+LEVELS = {"ok": logging.INFO, "skip": logging.INFO, "warn": logging.WARNING, "fail": logging.ERROR}
+
+
+def start_checks(settings: Settings, client: WebClient | None) -> None:
+    """`claude-usage doctor`'s checks; every failure is named at once, and serve refuses."""
+    report = run_checks(settings, slack=client)
+    for finding in report.findings:
+        log.log(LEVELS[finding.status], "check %s", finding.line())
+    if not report.ok:
+        named = "; ".join(
+            f"{f.check}: {f.detail} (fix: {f.fix})" if f.fix else f"{f.check}: {f.detail}"
+            for f in report.failures
+        )
+        raise ClaudeUsageError(
+            f"serve will not start, {len(report.failures)} check(s) failed: {named}."
+        )
 
 
 class Service:

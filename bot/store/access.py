@@ -11,9 +11,14 @@ both use it.
 from __future__ import annotations
 
 import os
+import sqlite3
 import stat
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+from sqlite_utils import Database
 
 from bot.errors import ClaudeUsageError
 
@@ -63,3 +68,15 @@ def unwritable_store_error(path: str, error: Exception) -> StoreAccessError:
     if problem is None:  # not a permission problem: a full disk, a lock, a damaged file
         return StoreAccessError(f"Cannot open the store {path} as uid {current_uid()}: {error}.")
     return StoreAccessError(f"Cannot open the store {path}: {problem}. To fix it, {HINT}.")
+
+
+@contextmanager
+def read_only(path: str | Path, timeout: float = 2.0) -> Iterator[Database]:
+    """The store opened read-only, never created nor migrated: for the probes and `doctor`,
+    which must look without changing anything (raises `sqlite3.Error` if it cannot)."""
+    uri = Path(path).expanduser().absolute().as_uri() + "?mode=ro"
+    conn = sqlite3.connect(uri, uri=True, timeout=timeout)
+    try:
+        yield Database(conn)
+    finally:
+        conn.close()

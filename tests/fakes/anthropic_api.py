@@ -8,6 +8,8 @@ whole, and answers:
 
     POST /v1/messages               scripted replies, as JSON or (`"stream": true`) as SSE
     POST /v1/messages/count_tokens  {"input_tokens": N}, same tokenizer
+    GET  /v1/models/{model_id}      the model's info for a model the installed SDK knows (its
+                                    `Model` literals) or one added to `models`; else 404
 
 Order of checks, as the real API: credentials (`x-api-key`, or `Authorization: Bearer` which is
 what anthropic 2.16 sends for `api_key=`; 401 authentication_error), `anthropic-version` (400), an
@@ -26,12 +28,21 @@ import json
 import math
 import threading
 import time
+import typing
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from tests.fakes.anthropic_http import COUNT_TOKENS_PATH, MESSAGES_PATH, Answer, handler_for
+import anthropic.types
+
+from tests.fakes.anthropic_http import (
+    COUNT_TOKENS_PATH,
+    MESSAGES_PATH,
+    MODELS_PATH,
+    Answer,
+    handler_for,
+)
 from tests.fakes.anthropic_script import (
     RecordedMessagesRequest,
     Reply,
@@ -108,6 +119,8 @@ class FakeAnthropic:
         chunk_chars: int = 8,
     ) -> None:
         self.api_key = api_key
+        self.models: set[str] = set(_sdk_models())
+        """Models `GET /v1/models/{id}` knows (the SDK's named ones; add more in a test)."""
         self.chunk_chars = chunk_chars
         self.cache = PromptCache(clock, min_cache_tokens)
         self.script_errors: list[str] = []
@@ -239,6 +252,8 @@ class FakeAnthropic:
             raise ApiError(401, "authentication_error", "invalid x-api-key")
         if not record.headers.get("anthropic-version"):
             raise ApiError(400, "invalid_request_error", "anthropic-version: header is required")
+        if record.path.startswith(MODELS_PATH):
+            return record, self._model(record.path.removeprefix(MODELS_PATH))
         if not isinstance(body, dict):
             raise ApiError(400, "invalid_request_error", "The request body is not valid JSON.")
         if record.path == COUNT_TOKENS_PATH:
@@ -270,6 +285,17 @@ class FakeAnthropic:
                 200, events=list(stream_events(message, chunk_chars=self.chunk_chars))
             )
         return record, Answer(200, message)
+
+    def _model(self, model_id: str) -> Answer:
+        if model_id not in self.models:
+            raise ApiError(404, "not_found_error", f"model: {model_id}")
+        info = {
+            "type": "model",
+            "id": model_id,
+            "display_name": model_id.replace("-", " ").title(),
+            "created_at": "2026-01-01T00:00:00Z",
+        }
+        return Answer(200, info)
 
     def _next_reply(self, record: RecordedMessagesRequest) -> Reply:
         with self._cond:
@@ -317,6 +343,14 @@ class FakeAnthropic:
         ]
         record = replace(record, error_type=failure.error_type, error_message=failure.message)
         return record, Answer(200, events=events)
+
+
+def _sdk_models() -> list[str]:
+    """The model ids the installed anthropic SDK names in its `Model` type."""
+    names: list[str] = []
+    for arg in typing.get_args(anthropic.types.Model):
+        names += [str(v) for v in typing.get_args(arg)]
+    return names
 
 
 def _injected(failure: _Failure) -> ApiError:

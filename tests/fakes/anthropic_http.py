@@ -12,10 +12,12 @@ from urllib.parse import urlsplit
 
 from tests.fakes.anthropic_wire import error_body
 
-__all__ = ["COUNT_TOKENS_PATH", "MESSAGES_PATH", "Answer", "handler_for"]
+__all__ = ["COUNT_TOKENS_PATH", "MESSAGES_PATH", "MODELS_PATH", "Answer", "handler_for"]
 
 MESSAGES_PATH = "/v1/messages"
 COUNT_TOKENS_PATH = "/v1/messages/count_tokens"
+MODELS_PATH = "/v1/models/"
+"""GET /v1/models/{model_id} (the SDK's `models.retrieve`)."""
 
 
 @dataclass
@@ -31,7 +33,8 @@ class Answer:
 def handler_for(
     handle: Callable[[str, dict[str, str], bytes], Answer],
 ) -> type[BaseHTTPRequestHandler]:
-    """A request handler class that answers the two Messages paths through `handle`."""
+    """A request handler class that answers the Messages paths and `GET /v1/models/{id}`
+    through `handle`."""
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -54,7 +57,13 @@ def handler_for(
                 self._json(answer.status, answer.payload or {}, answer.headers)
 
         def do_GET(self) -> None:
-            self._json(404, error_body("not_found_error", f"Not found: {self.path}", ""), {})
+            path = urlsplit(self.path).path
+            if not path.startswith(MODELS_PATH):
+                self._json(404, error_body("not_found_error", f"Not found: {self.path}", ""), {})
+                return
+            headers = {k.lower(): v for k, v in self.headers.items()}
+            answer = handle(path, headers, b"")
+            self._json(answer.status, answer.payload or {}, answer.headers)
 
         def _json(self, status: int, payload: dict[str, Any], headers: dict[str, str]) -> None:
             data = json.dumps(payload, ensure_ascii=False).encode()

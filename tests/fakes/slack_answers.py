@@ -7,15 +7,25 @@ a sequence number and a message timestamp, and returns the JSON body Slack would
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from tests.fakes.slack_api import FakeSlack, SlackUser
 
+MANIFEST = Path(__file__).resolve().parents[2] / "manifest.yaml"
 TEAM_ID = "T0FAKE0001"
 BOT_USER_ID = "U0BOT00001"
 BOT_ID = "B0BOT00001"
+
+
+def manifest_scopes() -> tuple[str, ...]:
+    """The bot scopes `manifest.yaml` asks for: what an app installed from it is granted."""
+    text = MANIFEST.read_text(encoding="utf-8")
+    block = text.split("    bot:\n", 1)[1].split("\nsettings:", 1)[0]
+    return tuple(re.findall(r"^\s+- ([\w:.]+)\s*$", block, flags=re.MULTILINE))
 
 
 def _auth_test(fake: FakeSlack, body: dict[str, Any], n: int, ts: str) -> dict[str, Any]:

@@ -3,7 +3,8 @@
 It binds 127.0.0.1 port 0 in a daemon thread, records every request whole (method name, headers,
 parsed body, raw bytes) and answers the methods the app uses with payloads shaped like Slack's:
 
-    auth.test  chat.postMessage  chat.postEphemeral  chat.update  views.publish  users.info
+    auth.test (granted scopes in `x-oauth-scopes`: `state.scopes`, the manifest's by default)
+    chat.postMessage  chat.postEphemeral  chat.update  views.publish  users.info
     users.lookupByEmail  usergroups.users.list  conversations.open  files.getUploadURLExternal
     files.completeUploadExternal  apps.connections.open (→ `state.socket_url`, see socket_mode.py)
     assistant.threads.setStatus / setTitle / setSuggestedPrompts  chat.startStream / appendStream /
@@ -32,7 +33,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from tests.fakes.loopback import LoopbackServer
-from tests.fakes.slack_answers import ANSWERS, BOT_ID, BOT_USER_ID, TEAM_ID
+from tests.fakes.slack_answers import ANSWERS, BOT_ID, BOT_USER_ID, TEAM_ID, manifest_scopes
 
 __all__ = ["BOT_ID", "BOT_USER_ID", "TEAM_ID", "FakeSlack", "Recorded", "SlackUser"]
 
@@ -90,6 +91,8 @@ class _State:
     """Methods answered with an HTTP error, without doing the work: (status, times left)."""
     clock: Callable[[], float] | None = None
     """Unix time for message ts (tests with a pinned clock); None: a fixed 2025 epoch."""
+    scopes: tuple[str, ...] = field(default_factory=manifest_scopes)
+    """Scopes the bot token was granted, sent in `auth.test`'s `x-oauth-scopes` header."""
 
 
 class FakeSlack:
@@ -255,10 +258,18 @@ def _handler_for(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
         def log_message(self, format: str, *args: Any) -> None:
             """Silence the default stderr access log."""
 
-        def _reply(self, status: int, payload: bytes, content_type: str) -> None:
+        def _reply(
+            self,
+            status: int,
+            payload: bytes,
+            content_type: str,
+            extra: dict[str, str] | None = None,
+        ) -> None:
             self.send_response(status)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(payload)))
+            for name, value in (extra or {}).items():
+                self.send_header(name, value)
             self.end_headers()
             self.wfile.write(payload)
 
@@ -301,7 +312,8 @@ def _handler_for(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
             if fake._take_drop(method):
                 self.close_connection = True  # the work is done; the answer never arrives
                 return
-            self._reply(200, reply, ctype)
+            extra = {"x-oauth-scopes": ",".join(state.scopes)} if method == "auth.test" else {}
+            self._reply(200, reply, ctype, extra)
 
         do_GET = _handle
         do_POST = _handle
