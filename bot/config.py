@@ -86,6 +86,12 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("CLAUDE_USAGE_ALERT_CHANNEL", "alert_channel"),
         description="Channel ID (C…/G…) where budget and anomaly alerts are posted.",
     )
+    retention_days: int = Field(
+        default=90,
+        ge=31,
+        validation_alias=AliasChoices("CLAUDE_USAGE_RETENTION_DAYS", "retention_days"),
+        description="Days of DM memory, question records and sync runs kept (pruned daily).",
+    )
     slack_ping_seconds: float = Field(
         default=5.0,
         gt=0,

@@ -1,9 +1,11 @@
 """The scheduler inside `claude-usage serve`: digests at their time, alerts every hour.
 
-APScheduler (a `BackgroundScheduler`) runs two jobs:
+APScheduler (a `BackgroundScheduler`) runs these jobs:
 
     digests  every minute: which subscriptions are due (`plan_runs`), one sync, then each post
     alerts   every hour: a sync, then budgets and anomalies (`bot.alerts`, when configured)
+    prune    every day: DM memory, question records and sync runs older than
+             `CLAUDE_USAGE_RETENTION_DAYS` are deleted (`bot.store.prune`; `serve` configures it)
 
 A subscription is due when its latest fire time (`bot.digest.schedule.last_fire`, the cron
 trigger of its own zone, so DST-correct) has no post yet. Posting is exactly once whatever runs
@@ -48,6 +50,9 @@ log = logging.getLogger(__name__)
 SYNC_DAYS = 35
 Syncer = Callable[[Database, datetime], None]
 AlertHook = Callable[[Database, datetime], None]
+PruneHook = Callable[[Database, datetime], None]
+PRUNE_AT = {"hour": 3, "minute": 41}
+"""UTC time of the daily prune: quiet hours for most, and clear of the hourly alerts (:17)."""
 
 
 @dataclass(frozen=True)
@@ -110,6 +115,7 @@ class DigestScheduler:
         opener: Callable[[], Database] | None = None,
         syncer: Syncer | None = None,
         alerts: AlertHook | None = None,
+        prune: PruneHook | None = None,
         owner: str | None = None,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
@@ -118,6 +124,7 @@ class DigestScheduler:
         self.opener = opener or (lambda: open_store(str(settings.db_path)))
         self.syncer = syncer
         self.alerts = alerts
+        self.prune = prune
         self.now = now
         self.poster = Poster(client, owner or process_owner(), now=now)
         self._lock = threading.Lock()
@@ -161,6 +168,16 @@ class DigestScheduler:
             finally:
                 db.close()
 
+    def prune_old(self, now: datetime | None = None) -> None:
+        """The daily prune (no lock: it does not sync, and SQLite orders it with the writers)."""
+        if self.prune is None:
+            return
+        db = self.opener()
+        try:
+            self.prune(db, now or self.now())
+        finally:
+            db.close()
+
     def _sync(self, db: Database, moment: datetime) -> None:
         if self.syncer is None:
             return
@@ -192,6 +209,14 @@ class DigestScheduler:
                 name="alerts",
                 **safe,
             )
+        if self.prune is not None:
+            scheduler.add_job(
+                self._safely(self.prune_old, "prune"),
+                CronTrigger(**PRUNE_AT, timezone=UTC),
+                id="prune",
+                name="prune",
+                **safe,
+            )
         scheduler.start()
         self._scheduler = scheduler
 
@@ -215,6 +240,10 @@ class DigestScheduler:
     def job_ids(self) -> list[str]:
         return [] if self._scheduler is None else [job.id for job in self._scheduler.get_jobs()]
 
+    def job(self, job_id: str) -> Any:
+        """The APScheduler job (its `trigger`, its `func`), or None."""
+        return None if self._scheduler is None else self._scheduler.get_job(job_id)
+
     @staticmethod
     def _safely(job: Callable[[], object], name: str) -> Callable[[], None]:
         def run() -> None:
@@ -230,9 +259,10 @@ class DigestScheduler:
 def serve_scheduler(
     settings: Settings, client: WebClient, *, stop: threading.Event | None = None
 ) -> DigestScheduler:
-    """The scheduler `claude-usage serve` runs: syncs with the settings' key, and alerts when
-    `CLAUDE_USAGE_ALERT_CHANNEL` is set (posted by the same process identity). Setting `stop`
-    ends a running sync at its next day (shutdown)."""
+    """The scheduler `claude-usage serve` runs: syncs with the settings' key, alerts when
+    `CLAUDE_USAGE_ALERT_CHANNEL` is set (posted by the same process identity), and prunes daily
+    what is older than `CLAUDE_USAGE_RETENTION_DAYS`. Setting `stop` ends a running sync at its
+    next day (shutdown)."""
     owner = process_owner()
     alerts: AlertHook | None = None
     if settings.alert_channel:
@@ -243,8 +273,21 @@ def serve_scheduler(
         def alerts(db: Database, now: datetime) -> None:
             publisher.run(db, now)
 
+    keep = timedelta(days=settings.retention_days)
+
+    def prune(db: Database, now: datetime) -> None:
+        from bot.store.prune import prune as prune_store
+
+        log.info("%s older than %d days", prune_store(db, now=now, keep=keep).sentence(),
+                 settings.retention_days)  # fmt: skip
+
     return DigestScheduler(
-        settings, client, syncer=settings_syncer(settings, stop=stop), alerts=alerts, owner=owner
+        settings,
+        client,
+        syncer=settings_syncer(settings, stop=stop),
+        alerts=alerts,
+        prune=prune,
+        owner=owner,
     )
 
 
