@@ -10,7 +10,6 @@ action kills at once. Here `serve` runs as a session leader and must exit 0.
 from __future__ import annotations
 
 import signal
-import sqlite3
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,12 +18,12 @@ import pytest
 
 from bot.simulator.config import SimConfig
 from bot.simulator.server import RunningSimulator, start_simulator
-from bot.store.writers import TABLES
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.slack_env import ADMIN, SECRET
 from tests.fakes.slack_http import SlackSender
 from tests.fakes.socket_mode import FakeSocketMode
 from tests.serve_process import Served, free_port, kill, start_serve
+from tests.store_checks import assert_store_consistent
 
 APP_TOKEN = "xapp-1-A0FAKE-123-abc"
 BUDGET_S = 10.0
@@ -60,28 +59,6 @@ def wait_for_requests(sim: RunningSimulator, count: int, timeout: float = 30.0) 
     while sum(sim.request_counts().values()) < count:
         assert time.monotonic() < deadline, f"the sync sent {sim.request_counts()}"
         time.sleep(0.02)  # polling interval only; the request count is what we wait for
-
-
-def assert_store_consistent(path: Path) -> list[str]:
-    """Whole days only, every run finished; returns the runs' outcomes, oldest first."""
-    conn = sqlite3.connect(path)
-    try:
-        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-        ledger = {
-            (dataset, day): rows
-            for dataset, day, rows in conn.execute(
-                "SELECT dataset, day, row_count FROM sync_ledger"
-            )
-        }
-        for dataset, table in TABLES.items():
-            stored = dict(conn.execute(f"SELECT day, count(*) FROM [{table}] GROUP BY day"))  # noqa: S608
-            days = {day for (d, day) in ledger if d == dataset}
-            assert set(stored) <= days, f"{dataset}: rows of a day without its ledger row"
-            for day in days:
-                assert stored.get(day, 0) == ledger[dataset, day], (dataset, day)
-        return [row[0] for row in conn.execute("SELECT outcome FROM sync_runs ORDER BY id")]
-    finally:
-        conn.close()
 
 
 @pytest.mark.parametrize("mode", ["socket", "http"])

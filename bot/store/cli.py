@@ -1,4 +1,4 @@
-"""`claude-usage sync` and `claude-usage status`: fill the store, and say what it holds.
+"""`claude-usage sync`, `status` and `backup`: fill the store, say what it holds, copy it.
 
 Command bodies only parse options and print; the work is in `bot.store.run` (imported when a
 command runs, so `claude-usage --help` stays fast). Errors are `ClaudeUsageError`s that `bot.cli`
@@ -8,6 +8,7 @@ turns into one line on stderr and the documented exit code.
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -101,7 +102,21 @@ def status_command() -> None:
     typer.echo(render_status(str(settings.db_path), report))
 
 
+def backup_command(
+    path: Annotated[Path, typer.Argument(help="Where to write the copy (a new file).")],
+    force: Annotated[bool, typer.Option("--force", help="Replace PATH if it exists.")] = False,
+) -> None:
+    """Copy the store to PATH, consistent even while serve is running (SQLite's online backup)."""
+    from bot.config import load_settings
+    from bot.store.backup import backup_store
+
+    settings = load_settings()
+    done = backup_store(settings.db_path, path, force=force)
+    typer.echo(done.sentence(settings.db_path))
+
+
 def register(app: typer.Typer) -> None:
-    """Attach `sync` and `status` to the `claude-usage` app."""
+    """Attach `sync`, `status` and `backup` to the `claude-usage` app."""
     app.command("sync")(sync_command)
     app.command("status")(status_command)
+    app.command("backup")(backup_command)
