@@ -147,6 +147,9 @@ def _not_the_token_notice(record: logging.LogRecord) -> bool:
     return record.getMessage() != BOLT_TOKEN_NOTICE
 
 
+UVICORN = ("uvicorn", "uvicorn.error", "uvicorn.access")
+"""uvicorn's default `log_config` gives these their own handlers and stops them propagating;
+our servers pass `log_config=None`, and `configure_logging` undoes any earlier default."""
 FILTERS: dict[str, Callable[[logging.LogRecord], bool]] = {
     "uvicorn.access": _not_a_probe,
     "slack_bolt.RequestVerification": _without_rejected_body,
@@ -174,6 +177,10 @@ def configure_logging(
     for old in list(root.handlers):
         root.removeHandler(old)
     root.addHandler(handler)
+    for name in UVICORN:  # whatever an earlier uvicorn.Config set up: no own handlers
+        logger = logging.getLogger(name)
+        logger.handlers.clear()
+        logger.propagate = True
     for name, check in FILTERS.items():
         logger = logging.getLogger(name)
         if check not in logger.filters:

@@ -132,7 +132,6 @@ def test_probes_are_not_logged_but_events_are(restore_logging: None) -> None:
     out = captured("json")
     access = logging.getLogger("uvicorn.access")
     access.setLevel(logging.INFO)
-    access.propagate = True  # an in-process simulator (access_log=False) may have turned it off
     for path in ("/healthz", "/readyz?verbose=1", "/slack/events"):
         access.info('%s - "%s %s HTTP/%s" %d', "127.0.0.1:5000", "GET", path, "1.1", 200)
     lines = [json.loads(line)["msg"] for line in out.getvalue().splitlines()]
@@ -245,3 +244,10 @@ def test_a_failing_sync_prints_no_secret(
     assert log_lines(output) or key is not None  # the 5xx run logged its failures as JSON
     for name, value in hidden.items():
         assert value not in output, f"{name} appeared in the output"
+
+
+def test_an_unknown_log_format_is_one_sentence(tmp_path: Path) -> None:
+    code, output = run_cli("status", env={"CLAUDE_USAGE_LOG_FORMAT": "xml"}, cwd=tmp_path)
+    assert code == 1
+    assert output.strip() == "error: CLAUDE_USAGE_LOG_FORMAT 'xml' must be json, text or auto."
+    assert LogSettings(log_format="JSON").log_format == "json"
