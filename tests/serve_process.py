@@ -38,6 +38,8 @@ class Served:
     process: subprocess.Popen[str]
     port: int
     lines: list[str] = field(default_factory=list)
+    ended: threading.Event = field(default_factory=threading.Event)
+    """Set once the whole of stderr has been read (the process has exited)."""
     _queue: queue.Queue[str] = field(default_factory=queue.Queue)
 
     def url(self, path: str) -> str:
@@ -79,11 +81,14 @@ class Served:
         raise TimeoutError(f"{path} never matched in {timeout} s; last: {body}")
 
     def stop(self, signum: signal.Signals = signal.SIGTERM, timeout: float = 30.0) -> float:
-        """Send `signum`, wait for the exit; returns the seconds it took."""
+        """Send `signum`, wait for the exit; returns the seconds it took (then waits until every
+        line it wrote has been read)."""
         started = time.monotonic()
         self.process.send_signal(signum)
         self.process.wait(timeout=timeout)
-        return time.monotonic() - started
+        took = time.monotonic() - started
+        assert self.ended.wait(timeout), "stderr was not read to its end"
+        return took
 
     def records(self) -> list[dict[str, Any]]:
         return [json.loads(line) for line in self.lines if line.startswith("{")]
@@ -115,6 +120,7 @@ def start_serve(env: dict[str, str], cwd: Path) -> Served:
             served._queue.put(line.rstrip("\n"))
         served._queue.put("")
         stream.close()
+        served.ended.set()
 
     threading.Thread(target=pump, daemon=True).start()
     return served

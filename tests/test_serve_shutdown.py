@@ -10,6 +10,7 @@ action kills at once. Here `serve` runs as a session leader and must exit 0.
 from __future__ import annotations
 
 import signal
+import socket
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -136,3 +137,26 @@ def test_sigint_stops_an_idle_socket_mode_serve(tmp_path: Path) -> None:
     assert served.process.returncode == 0
     assert elapsed < BUDGET_S
     assert [r["msg"] for r in served.records()][-1].startswith("stopped cleanly in ")
+
+
+def test_a_port_in_use_is_one_sentence_and_exit_1(tmp_path: Path) -> None:
+    with FakeSlack() as fake, socket.socket() as taken:
+        taken.bind(("0.0.0.0", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        env = {
+            "SLACK_BOT_TOKEN": "xoxb-serve",
+            "SLACK_SIGNING_SECRET": SECRET,
+            "SLACK_API_URL": fake.api_url,
+            "CLAUDE_USAGE_DB": str(tmp_path / "store.db"),
+            "PORT": str(port),
+        }
+        served = start_serve(env, tmp_path)
+        try:
+            served.process.wait(timeout=60)
+        finally:
+            kill(served)
+    assert served.process.returncode == 1
+    assert served.ended.wait(timeout=30)  # the whole output has been read
+    assert served.lines[-1].startswith(f"error: Cannot listen on port {port}: ")
+    assert served.lines[-1].endswith("; set PORT to a free port.")

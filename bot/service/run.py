@@ -26,6 +26,7 @@ import threading
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlite_utils import Database
+from starlette.applications import Starlette
 
 from bot.config import Settings
 from bot.doctor.checks import run_checks
@@ -79,6 +80,15 @@ def start_checks(settings: Settings, client: WebClient | None) -> None:
         )
 
 
+def _listen(app: Starlette, port: int, *, access_log: bool = True) -> ServerThread:
+    try:
+        return ServerThread(app, port, access_log=access_log).start()
+    except OSError as exc:
+        raise ClaudeUsageError(
+            f"Cannot listen on port {port}: {exc.strerror or exc}; set PORT to a free port."
+        ) from None
+
+
 class Service:
     """Everything `serve` runs, started and stopped as one."""
 
@@ -118,10 +128,7 @@ class Service:
     def start(self) -> None:
         port = self.settings.port
         if self.link is not None:
-            self.server = ServerThread(
-                create_health_app(health=self.health), port, access_log=False
-            )
-            self.server.start()
+            self.server = _listen(create_health_app(health=self.health), port, access_log=False)
             try:
                 self.link.connect()
             except SlackApiError as exc:
@@ -141,7 +148,7 @@ class Service:
                 "Slack app running in socket mode (probes on port %d: /healthz, /readyz)", port
             )
             return
-        self.server = ServerThread(create_http_app(self.bolt, health=self.health), port).start()
+        self.server = _listen(create_http_app(self.bolt, health=self.health), port)
         log.info("Slack app on port %d (/slack/events, /healthz, /readyz)", port)
 
     def stop(self) -> None:
