@@ -123,8 +123,8 @@ def auto_progress() -> SyncProgress:
     """The bar when a person is watching stderr, log lines otherwise.
 
     The lines go through the process's one logging configuration (`bot.logging_setup`, which
-    shows warnings and errors of other libraries only: httpx2, under the SDK, logs every request at INFO); the
-    sync's own logger is let through at INFO so the lines are not dropped.
+    shows warnings and errors of other libraries only: httpx2, under the SDK, logs every request
+    at INFO); the sync's own logger is let through at INFO so the lines are not dropped.
     """
     if sys.stderr.isatty():
         return RichProgress()
