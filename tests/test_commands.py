@@ -124,7 +124,7 @@ def test_user_targets(
 
 def test_user_help_offers_me_and_its_example_works_in_slack() -> None:
     only = help_text("user")
-    assert "user <@someone|email|me> [period]" in only
+    assert 'user <@someone|email|"name"|me> [period]' in only
     assert "e.g. user me 30d" in only
     # `me` is part of the grammar; the surface resolves it to the asker.
     example = only.split("e.g. ", 1)[1].split(",", 1)[0]

@@ -83,9 +83,9 @@ def test_a_hostile_name_reads_and_copies_as_the_api_sent_it(slack_env: SlackEnv)
     (name_of_user_me,) = [
         line
         for line in blocks_to_text(slack_env.ask("help").blocks).splitlines()
-        if "user <@someone|email|me>" in line
+        if 'user <@someone|email|"name"|me>' in line
     ]
-    assert "user <@someone|email|me>" in name_of_user_me
+    assert 'user <@someone|email|"name"|me>' in name_of_user_me
 
 
 def test_chart_files_named_after_a_product_carry_no_controls(

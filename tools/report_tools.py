@@ -14,6 +14,7 @@ a tighter row limit (results stay small).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -107,6 +108,8 @@ def plain_periods(values: dict[str, Any], today: date, asker: Asker) -> dict[str
 
 def person_target(values: dict[str, Any], today: date, asker: Asker) -> dict[str, Any]:
     person = str(values.pop("person", "me")).strip() or "me"
+    if not re.match(r"^(me|<.*|user_\S+|\S+@\S+)$", person, re.IGNORECASE):
+        person = f'"{person}"'  # a display name, as a person types it: `user "Ada Lovelace"`
     values["target"] = Args("user", [person]).target()  # the slash command's own reading
     return plain_periods(values, today, asker)
 
@@ -144,7 +147,11 @@ class ReportTool:
 
 PERSON = (
     str,
-    Field(..., description="An email address, an Analytics user id (user_…), or `me` (the asker)."),
+    Field(
+        ...,
+        description="An email address, an Analytics user id (user_…), a display name "
+        "(e.g. Ada Lovelace), or `me` (the asker).",
+    ),
 )
 NO_PREVIOUS: dict[str, tuple[Any, Any] | None] = {
     "period": (str | None, Field(None, description="With mode `period` only. " + PERIOD_HELP)),

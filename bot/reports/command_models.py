@@ -74,6 +74,9 @@ class UserTarget(Model):
     email: str | None = None
     user_id: str | None = None
     """An Analytics user id (`user_…`) typed directly."""
+    name: str | None = None
+    """A display name typed in quotes (`user "Ada Lovelace"`), matched by the report against
+    the names the API sent; only admins get that far (a name is never the asker's own)."""
     me: bool = False
     """`user me`: the asker, whom the surface resolves from its own identity (Slack user)."""
     own: bool = False

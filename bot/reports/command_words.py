@@ -31,6 +31,10 @@ _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:@/-]{0,99}$")
 _MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|([^>]*))?>$")
 _MAILTO = re.compile(r"^<mailto:([^|>]+)(?:\|[^>]*)?>$")
 _EMAIL = re.compile(r"^[^@\s<>|]+@[^@\s<>|]+\.[^@\s<>|]+$")
+_OPENING = ('"', "“")
+_CLOSING = ('"', "”")
+_QUOTED = '"Ada Lovelace"'
+MAX_NAME = 200
 _BREAKDOWNS: dict[str, tuple[str, ...]] = {
     "spend": ("product", "model", "cost-type"),
     "tokens": ("product", "model", "token-type"),
@@ -148,8 +152,16 @@ class Args:
             return UserTarget(raw=raw, email=raw.lower())
         if raw.startswith("user_") and _NAME.match(raw):
             return UserTarget(raw=raw, user_id=raw)
+        if raw[0] in _OPENING or " " in raw:  # quoted on the command line, or a tool's name
+            name = " ".join(raw.strip("".join(_OPENING + _CLOSING)).split())
+            if not name:
+                raise CommandError(f"Put a name between the quotes, e.g. `user {_QUOTED}`.")
+            if len(name) > MAX_NAME:
+                raise CommandError(f"A name has at most {MAX_NAME} characters.")
+            return UserTarget(raw=raw, name=name)
         raise CommandError(
-            f"`{raw}` is not a person; mention them (@name) or give their email address."
+            f"`{raw}` is not a person; mention them (@name), give their email address, or "
+            f"their name in quotes (`user {_QUOTED}`)."
         )
 
     def positional(self) -> str | None:
@@ -170,14 +182,24 @@ _EXAMPLES = {"--product": "claude_code", "--model": "claude-opus-5", "--limit": 
 
 
 def tokens(text: str) -> list[str]:
-    """Whitespace-split words, keeping Slack's `<…>` escapes (which may hold spaces) whole."""
+    """Whitespace-split words, keeping Slack's `<…>` escapes (which may hold spaces) and a
+    "quoted name" (straight or curly quotes) whole; an unclosed quote runs to the end."""
     words: list[str] = []
     for word in text.split():
-        if words and words[-1].startswith("<") and not words[-1].endswith(">"):
+        if words and _open(words[-1]):
             words[-1] += " " + word
         else:
             words.append(word)
     return words
+
+
+def _open(word: str) -> bool:
+    """Whether `word` starts a `<…>` escape or a quoted name that has not been closed yet."""
+    if word.startswith("<"):
+        return not word.endswith(">")
+    if word.startswith(_OPENING):
+        return len(word) == 1 or not word.endswith(_CLOSING)
+    return False
 
 
 def _join_periods(words: list[str]) -> list[str]:

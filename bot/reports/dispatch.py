@@ -105,7 +105,7 @@ def run_report(
         return ranking(db, command.name, command.period, limit=limit, min_group=small)
     if isinstance(command, UserCommand):
         target = command.target
-        if target.email is None and target.user_id is None:
+        if target.email is None and target.user_id is None and target.name is None:
             if target.me:
                 raise CommandError(
                     "`me` means the person asking in Slack; here, give an email address "
@@ -120,6 +120,7 @@ def run_report(
             command.period,
             email=target.email,
             user_id=target.user_id,
+            name=None if target.email or target.user_id else target.name,
             living_only=target.living,
         )
     if isinstance(command, CompareCommand):

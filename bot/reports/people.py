@@ -6,10 +6,13 @@ names. The sync merges both into `directory`; this module only reads it, in one 
 
 from __future__ import annotations
 
+import difflib
+import re
 from collections.abc import Iterable
 
 from sqlite_utils import Database
 
+from bot.errors import InputError
 from bot.reports.types import UserIdentity
 
 
@@ -81,3 +84,67 @@ def find_user(
     same = [c for c in ranked if c[0] == best_deleted]
     newest = max(c[1] for c in same)
     return min(c[2] for c in same if c[1] == newest)
+
+
+class NameNotFoundError(InputError):
+    """No account, or more than one, answers to a display name; the sentence says what to type."""
+
+
+_PLAIN_NAME = re.compile(r"[^\W\d_][\w .'’-]{0,79}")
+_PLAIN_EMAIL = re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,5}")
+_SHOWN = 5
+
+
+def find_by_name(db: Database, name: str) -> str:
+    """The one account whose display name is `name` (`user "Ada Lovelace"`, admins only).
+
+    Matched case- and space-insensitively: the exact name first, else every typed word as the
+    start of a word of the name ("ada" finds Ada Lovelace); a living account before a deleted
+    one. One match is the answer; several, or none, raise `NameNotFoundError` naming the
+    candidates ("did you mean"). Names shown in that sentence are only plain ones (letters,
+    spaces, apostrophes, hyphens), so a name like `<!channel>` never enters it: such a person
+    is named by email or user id, which is also what the asker can type to pick them.
+    """
+    wanted = _fold(name)
+    people = [
+        (_fold(str(full)), UserIdentity(user_id=uid, email=email, name=full, deleted=bool(gone)))
+        for uid, email, full, gone in db.execute(
+            "SELECT user_id, email, name, coalesce(deleted, 0) FROM directory "
+            "WHERE name IS NOT NULL ORDER BY user_id"
+        ).fetchall()
+    ]
+    words = wanted.split()
+    for matches in (
+        lambda folded: folded == wanted,
+        lambda folded: all(any(w.startswith(t) for w in folded.split()) for t in words),
+    ):
+        found = [who for folded, who in people if matches(folded)]
+        living = [who for who in found if not who.deleted] or found
+        if len(living) == 1:
+            return living[0].user_id
+        if living:
+            raise NameNotFoundError(
+                f"{len(living)} people match “{name}”: {_choices(living)}; ask again with "
+                "the one you mean (its email address, or user id)."
+            )
+    close = difflib.get_close_matches(wanted, sorted({f for f, _ in people}), n=3, cutoff=0.75)
+    near = [who for folded, who in people if folded in close and not who.deleted]
+    hint = f" Did you mean {_choices(near)}?" if near else ""
+    raise NameNotFoundError(
+        f"Nobody called “{name}” appears in the synced Claude usage data.{hint}"
+    )
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def _choices(people: list[UserIdentity]) -> str:
+    """`Ada Lovelace (ada@x.com)`, …: plain names only, each with what picks them out."""
+    shown = []
+    for who in people[:_SHOWN]:
+        key = who.email if who.email and _PLAIN_EMAIL.fullmatch(who.email) else who.user_id
+        plain = who.name and _PLAIN_NAME.fullmatch(who.name)
+        shown.append(f"{who.name} (`{key}`)" if plain else f"`{key}`")
+    more = len(people) - len(shown)
+    return ", ".join(shown) + (f" and {more} more" if more > 0 else "")

@@ -16,7 +16,7 @@ from sqlite_utils import Database
 from bot.errors import InputError
 from bot.reports import coverage
 from bot.reports.coverage import NoDataError, describe
-from bot.reports.people import find_user, identities
+from bot.reports.people import find_by_name, find_user, identities
 from bot.reports.periods import Period
 from bot.reports.series import breakdown
 from bot.reports.sql import day_list, per_user
@@ -52,10 +52,15 @@ def user_profile(
     *,
     email: str | None = None,
     user_id: str | None = None,
+    name: str | None = None,
     living_only: bool = False,
 ) -> UserProfile:
-    """`living_only`: the person was named by a Slack identity, so never a deleted account."""
-    uid = find_user(db, email=email, user_id=user_id, living_only=living_only)
+    """`living_only`: the person was named by a Slack identity, so never a deleted account.
+    `name`: a display name, resolved by `find_by_name` (one match, or a "did you mean")."""
+    if name is not None:
+        uid: str | None = find_by_name(db, name)
+    else:
+        uid = find_user(db, email=email, user_id=user_id, living_only=living_only)
     if uid is None:
         who = email or user_id or "that person"
         raise UnknownUserError(f"{who} does not appear in the synced Claude usage data.")

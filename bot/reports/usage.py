@@ -15,7 +15,8 @@ Usage: /claude-usage <subcommand> [period] [options]   (period defaults to 7d)
   spend [period] [by product|model|cost-type]          e.g. spend last-month by product
   tokens [period] [by product|model|token-type]        e.g. tokens 7d by model
   adoption [period]                        e.g. adoption 30d
-  user <@someone|email|me> [period]        e.g. user me 30d, user ada@example.com
+  user <@someone|email|"name"|me> [period]
+                                           e.g. user me 30d, user "Ada Lovelace" mtd
   projects [period]                        e.g. projects last-week
   skills [period]                          e.g. skills 30d
   connectors [period]                      e.g. connectors mtd
