@@ -16,6 +16,7 @@ from bot.reports.types import (
     Comparison,
     FinanceComparisons,
     Mover,
+    PeopleMovement,
     Ranking,
     ReportResult,
     SeriesPoint,
@@ -159,7 +160,33 @@ def adoption(result: Adoption) -> Json:
         "mau_change": delta_json(result.mau_change),
         "products": products,
         "dau_by_day": _days(result.points, money=False),
+        **({"people": _moved(result.people)} if result.people else {}),
     }
+
+
+def _moved(people: PeopleMovement) -> Json:
+    """`adoption --people`: who is new or lapsed, the first rows and how many more."""
+    return drop_none(
+        {
+            "kind": people.kind,
+            "product": people.product,
+            "current": period_json(people.current),
+            "previous": period_json(people.previous),
+            "count": len(people.people),
+            "rows": [
+                drop_none(
+                    {
+                        "name": name(p.name),
+                        "email": p.email,
+                        "first_active": p.first_active.isoformat(),
+                        "last_active": p.last_active.isoformat(),
+                    }
+                )
+                for p in people.people[:MAX_ROWS]
+            ],
+            "more": max(len(people.people) - MAX_ROWS, 0),
+        }
+    )
 
 
 def user(result: UserProfile) -> Json:

@@ -43,6 +43,8 @@ FIELD_HELP: Mapping[str, str] = {
     "model": "Only this exact model id, e.g. claude-opus-5 (not a family name).",
     "limit": f"Rows to return, 1–{TOOL_MAX_ROWS}.",
     "by": "Split the total by this dimension.",
+    "people": "Admins only: list who is new (active in the period, not in the one before) or "
+    "lapsed (active in the one before, not in the period); with `product`, in that product.",
     "mode": "week: last week vs the week before; month: last month vs the month before; "
     "period: `period` vs the equal stretch (or same days of the month) just before it.",
 }

@@ -19,6 +19,7 @@ from sqlite_utils import Database
 from bot.reports import coverage, privacy
 from bot.reports.actives import active_sets
 from bot.reports.labels import PRODUCTS
+from bot.reports.movement import Movement, movement
 from bot.reports.periods import Period
 from bot.reports.series import spark_average
 from bot.reports.sql import day_list
@@ -46,9 +47,18 @@ def average(rows: Sequence[dict[str, Any]], column: str) -> float | None:
     return sum(values) / len(values) if values else None
 
 
-def adoption(db: Database, period: Period, *, min_group: int | None = None) -> Adoption:
+def adoption(
+    db: Database,
+    period: Period,
+    *,
+    min_group: int | None = None,
+    people: Movement | None = None,
+    product: str | None = None,
+) -> Adoption:
     """Latest DAU/WAU/MAU, averages, seats, utilisation, products and people movement.
-    `min_group`: a product with fewer monthly actives is not shown on its own."""
+    `min_group`: a product with fewer monthly actives is not shown on its own. `people`: also
+    list who is new or lapsed (per-user: the caller has checked the asker is an admin), in
+    `product` when given."""
     found = coverage.require(db, "summaries", period, "adoption data")
     rows = summary_rows(db, sorted(found.days))
     notes = coverage.notes(found, "adoption data")
@@ -68,7 +78,9 @@ def adoption(db: Database, period: Period, *, min_group: int | None = None) -> A
         notes.append(f"Active users per product are not reported for: {names}.")
     if seats is None:
         notes.append("Seat counts are not reported, so utilisation is not available.")
-    people = _people(db, period, notes)
+    counts = _people(db, period, notes)
+    listed, more_notes = movement(db, period, people, product=product) if people else (None, [])
+    notes += more_notes
     dau_avg = average(rows, "daily_active_user_count")
     before_dau = average(before, "daily_active_user_count")
     before_mau = before[-1].get("monthly_active_user_count") if before else None
@@ -93,14 +105,15 @@ def adoption(db: Database, period: Period, *, min_group: int | None = None) -> A
         pending_invites=latest.get("pending_invite_count"),
         utilisation_pct=(mau / seats * 100) if seats and mau is not None else None,
         products=products,
-        active_users=people[0],
-        new_users=people[1],
-        returning_users=people[2],
-        lapsed_users=people[3],
+        active_users=counts[0],
+        new_users=counts[1],
+        returning_users=counts[2],
+        lapsed_users=counts[3],
         dau_change=Delta.of(dau_avg, before_dau) if dau_avg is not None else None,
         mau_change=Delta.of(mau, before_mau) if mau is not None else None,
         sparkline=spark_average([value for _, value in reported]),
         points=tuple(SeriesPoint(day=day, value=value) for day, value in reported),
+        people=listed,
     )
 
 

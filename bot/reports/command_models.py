@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import time
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from bot.reports.periods import Period
 from bot.reports.types import Model, RankingKind, SpendBreakdown, TokenBreakdown
@@ -64,6 +64,20 @@ class TokensCommand(CommandBase):
 class AdoptionCommand(CommandBase):
     name: Literal["adoption"] = "adoption"
     period: Period
+    people: Literal["new", "lapsed"] | None = None
+    """List who is new or lapsed (names: admins only), not only count them."""
+    product: str | None = None
+    """With `people`: new to, or lapsed from, this product (spend in it)."""
+
+    @model_validator(mode="after")
+    def _product_narrows_people(self) -> AdoptionCommand:
+        if self.product is not None and self.people is None:
+            raise ValueError("`product` narrows a list of people: give `people` too")
+        return self
+
+    @property
+    def per_user(self) -> bool:
+        return self.people is not None
 
 
 class UserTarget(Model):

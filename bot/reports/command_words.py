@@ -44,10 +44,11 @@ _OPTIONS: dict[str, tuple[str, ...]] = {
     "projects": ("--limit",),
     "skills": ("--limit",),
     "connectors": ("--limit",),
+    "adoption": ("--people", "--product"),
     "digest": ("--with-people", "--product"),
     "budget": ("--product",),
 }
-_VALUE_OPTIONS = ("--product", "--model", "--limit")
+_VALUE_OPTIONS = ("--product", "--model", "--limit", "--people")
 
 
 def product_key(value: str) -> str:
@@ -106,6 +107,13 @@ class Args:
     def product(self) -> str | None:
         value = self.option("--product")
         return None if value is None else product_key(value)
+
+    def people(self) -> str | None:
+        """`--people new|lapsed`; with it `--product` narrows the list to one product."""
+        value = self.option("--people")
+        if value is not None and value.lower() not in MOVEMENTS:
+            raise CommandError(f"`--people` takes `new` or `lapsed`, not `{value}`.")
+        return None if value is None else value.lower()
 
     def limit(self) -> int:
         value = self.option("--limit")
@@ -178,7 +186,13 @@ class Args:
         return parse_period(word or DEFAULT_PERIOD, today=today)
 
 
-_EXAMPLES = {"--product": "claude_code", "--model": "claude-opus-5", "--limit": "20"}
+_EXAMPLES = {
+    "--product": "claude_code",
+    "--model": "claude-opus-5",
+    "--limit": "20",
+    "--people": "new",
+}
+MOVEMENTS = ("new", "lapsed")
 
 
 def tokens(text: str) -> list[str]:

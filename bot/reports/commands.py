@@ -141,7 +141,13 @@ def _report(sub: str, words: list[str], today: date) -> ReportCommand:
             return SpendCommand(period=period, by=by)
         return TokensCommand(period=period, by=by)
     if sub == "adoption":
-        return AdoptionCommand(period=args.period(today))
+        people, product = args.people(), args.product()
+        if product is not None and people is None:
+            raise CommandError(
+                "`--product` on `adoption` narrows a list of people: add `--people new` or "
+                "`--people lapsed`."
+            )
+        return AdoptionCommand(people=people, product=product, period=args.period(today))
     if sub in ("projects", "skills", "connectors"):
         limit = args.limit()
         return RankingCommand(name=sub, period=args.period(today), limit=limit)

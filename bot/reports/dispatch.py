@@ -99,7 +99,9 @@ def run_report(
     if isinstance(command, TokensCommand):
         return token_series(db, command.period, by=command.by, min_group=small)
     if isinstance(command, AdoptionCommand):
-        return adoption(db, command.period, min_group=small)
+        return adoption(
+            db, command.period, min_group=small, people=command.people, product=command.product
+        )
     if isinstance(command, RankingCommand):
         limit = None if every_row else command.limit
         return ranking(db, command.name, command.period, limit=limit, min_group=small)

@@ -79,6 +79,12 @@ def export_rows(result: ReportResult) -> Rows:
         return _top_spenders(result)
     if isinstance(result, SpendSeries | TokenSeries):
         return _series(result)
+    if isinstance(result, Adoption) and result.people is not None:
+        return ("user_id", "email", "name", "first_active", "last_active"), [
+            (text(p.user_id), text(p.email), text(p.name), value(p.first_active),
+             value(p.last_active))
+            for p in result.people.people
+        ]  # fmt: skip
     if isinstance(result, Adoption):
         return ("day", "daily_active_users"), [
             (p.day.isoformat(), str(p.value)) for p in result.points

@@ -352,6 +352,29 @@ class TokenSeries(Report):
 # --- adoption ---------------------------------------------------------------------------------
 
 
+class MovedPerson(Model):
+    """One person on a new or lapsed list, with the days they were active on their side."""
+
+    user_id: str
+    email: str | None
+    name: str | None
+    first_active: date
+    last_active: date
+    """Within `PeopleMovement.current` for new people, `previous` for lapsed ones."""
+
+
+class PeopleMovement(Model):
+    """Who is new (active in `current`, not `previous`) or lapsed (the other way round)."""
+
+    kind: Literal["new", "lapsed"]
+    product: str | None
+    """Active means had spend in this product (None: any `/users` activity)."""
+    current: Period
+    previous: Period
+    """The synced days compared (the engagement delay can make them shorter than the period)."""
+    people: tuple[MovedPerson, ...]
+
+
 class ProductActives(Model):
     """Active users of one product; fields are None while the API does not report them."""
 
@@ -393,6 +416,8 @@ class Adoption(Report):
     """DAU, averaged into up to 7 buckets (rounded)."""
     points: tuple[SeriesPoint, ...]
     """DAU per day."""
+    people: PeopleMovement | None = None
+    """`adoption --people new|lapsed` (admins): who those people are."""
 
 
 # --- projects / skills / connectors -----------------------------------------------------------

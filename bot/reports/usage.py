@@ -14,7 +14,8 @@ Usage: /claude-usage <subcommand> [period] [options]   (period defaults to 7d)
                                            e.g. top-spenders 30d --product claude_code --limit 5
   spend [period] [by product|model|cost-type]          e.g. spend last-month by product
   tokens [period] [by product|model|token-type]        e.g. tokens 7d by model
-  adoption [period]                        e.g. adoption 30d
+  adoption [period] [--people new|lapsed [--product P]]
+                                           e.g. adoption last-week --people new
   user <@someone|email|"name"|me> [period]
                                            e.g. user me 30d, user "Ada Lovelace" mtd
   projects [period]                        e.g. projects last-week

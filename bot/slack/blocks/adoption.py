@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.reports.types import Adoption, Comparison, Delta, Mover
+from bot.reports.labels import PRODUCTS
+from bot.reports.types import Adoption, Comparison, Delta, Mover, PeopleMovement
 from bot.slack.blocks.format import Row, number, percent_of, sparkline, table_lines, usd
-from bot.slack.blocks.message import Message, frame, period_buttons, span
+from bot.slack.blocks.message import Message, frame, more_line, period_buttons, span
 from bot.slack.blocks.primitives import Block, code_sections, field, fields, section
 from bot.slack.blocks.spend import delta_text, person
 from bot.slack.mrkdwn import escape
@@ -43,6 +44,11 @@ def render_adoption(result: Adoption, *, today: date | None = None) -> Message:
     if rows:
         body.append(section("*By product* (daily / weekly / monthly actives)"))
         body += code_sections(table_lines(rows))
+    more = ""
+    if result.people is not None:
+        listed, more = _people(result.people)
+        body += listed
+    rest = people_words(result.people)
     fallback = (
         f"Adoption, {result.period.label}: {_opt(result.dau)} daily, "
         f"{_opt(result.wau)} weekly, {_opt(result.mau)} monthly actives"
@@ -54,10 +60,51 @@ def render_adoption(result: Adoption, *, today: date | None = None) -> Message:
         subtitle=span(result.period),
         body=body,
         notes=result.notes,
+        more=more,
         freshness=result.freshness,
-        buttons=period_buttons("adoption", result.period, today=today),
+        buttons=period_buttons("adoption", result.period, today=today, rest=rest),
         fallback=fallback,
     )
+
+
+PEOPLE_SHOWN = 25
+"""Names a message lists; `export adoption … --people …` has every one."""
+
+
+def people_words(people: PeopleMovement | None) -> str:
+    """`--people new --product claude_code`: what asks for this list again (buttons, export)."""
+    if people is None:
+        return ""
+    product = f" --product {people.product}" if people.product else ""
+    return f"--people {people.kind}{product}"
+
+
+def _people(people: PeopleMovement) -> tuple[list[Block], str]:
+    """The list under the counts, and "…and N more" when it is longer than a message holds."""
+    where = f" {PRODUCTS.get(people.product, people.product)}" if people.product else ""
+    active = "spent in" + where if people.product else "active"
+    now, before = span(people.current) or people.current.label, span(people.previous)
+    if people.kind == "new":
+        head = f"*New{' to' + where if where else ''}: {number(len(people.people))}*"
+        rule = f"{active} {now}, not {before or people.previous.label}"
+    else:
+        head = f"*Lapsed{' from' + where if where else ''}: {number(len(people.people))}*"
+        rule = f"{active} {before or people.previous.label}, not {now}"
+    rows = [
+        Row(
+            person(p.name, p.email, p.user_id),
+            p.email or "",
+            (
+                f"first {p.first_active:%b %-d}"
+                if people.kind == "new"
+                else f"last {p.last_active:%b %-d}",
+            ),
+        )
+        for p in people.people[:PEOPLE_SHOWN]
+    ]
+    blocks: list[Block] = [section(f"{head} ({escape(rule)})")]
+    blocks += code_sections(table_lines(rows)) if rows else [section("Nobody.")]
+    return blocks, more_line(len(rows), len(people.people))
 
 
 def _avg_delta(avg: float | None, change: Delta | None) -> str:
