@@ -128,7 +128,8 @@ class Period(BaseModel):
             )
         end = self.start - timedelta(days=1)
         start = end - timedelta(days=self.days - 1)
-        return Period(start=start, end=end, label=f"previous {self.days} days")
+        label = "the day before" if self.days == 1 else f"previous {self.days} days"
+        return Period(start=start, end=end, label=label)
 
     def shifted(self, direction: int) -> Period:
         """The adjacent period for paging (◀ Previous / Next ▶): a whole calendar month or week

@@ -134,6 +134,9 @@ def render_spend(result: SpendSeries, *, today: date | None = None) -> Message:
         field("At list price", _opt_usd(result.list_total_microcents)),
         field("Trend", escape(sparkline(result.sparkline)) or "—"),
     ]
+    if len(result.points) > 1 and result.total_microcents > 0:  # which day a spike was
+        top = max(result.points, key=lambda p: (p.value, p.day))
+        items.append(field("Highest day", f"{top.day:%a %b %-d} ({usd(top.value)})"))
     return _series(
         "spend", result, items, ("product", "model", "cost-type"), f"{headline} ({change})", today
     )
