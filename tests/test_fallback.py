@@ -29,7 +29,6 @@ PHRASINGS: list[tuple[str, str]] = [
     ("top ten spenders yesterday", "top-spenders yesterday --limit 10"),
     ("top spenders on claude-opus-5 last month", "top-spenders last-month --model claude-opus-5"),
     ("top spenders at list price, last 30 days", "top-spenders 30d --list"),
-    ("which team spends the most", "top-spenders"),
     ("who spent the most on the 3rd of November", "top-spenders 2026-11-03"),
     ("who uses Claude Code", "top-spenders 30d --product claude_code"),
     ("who's using Cowork the most?", "top-spenders 30d --product cowork"),
@@ -40,7 +39,7 @@ PHRASINGS: list[tuple[str, str]] = [
     ("How much have we spent so far this month?", "spend mtd"),
     ("spend by model last 30 days", "spend 30d by model"),
     ("what did Opus cost us this month", "spend mtd by model"),
-    ("what did claude-opus-5 cost us this month", "top-spenders mtd --model claude-opus-5"),
+    ("what did claude-opus-5 cost us this month", "spend mtd by model"),  # what it cost us
     ("spend per product last month", "spend last-month by product"),
     ("claude code spend last month", "spend last-month by product"),
     ("what's our bill for November by cost type", "spend 2026-11-01..2026-11-30 by cost-type"),
@@ -77,6 +76,7 @@ PHRASINGS: list[tuple[str, str]] = [
     ("how much have I spent", "user me"),
     ("usage for ada@example.com last week", "user ada@example.com last-week"),
     ("usage for Ada@Example.com last week", "user ada@example.com last-week"),
+    ("usage for Ada last week", 'user "Ada" last-week'),  # a name: admins look it up
     ("<@U123ABC> this month", "user <@U123ABC> mtd"),
     ("<@U123ABC|ada> last 30 days", "user <@U123ABC|ada> 30d"),
     (
@@ -221,7 +221,7 @@ def test_model_families_never_become_made_up_model_ids() -> None:
 
 @pytest.mark.parametrize(
     "question",
-    ["what's the weather like", "hello", "usage for Ada", "", "   ", "🙂", "tell me a joke"],
+    ["what's the weather like", "hello", "", "   ", "🙂", "tell me a joke"],
 )
 def test_unmatched_questions_get_help_with_suggested_phrasings(question: str) -> None:
     routed = route(question, today=TODAY)

@@ -1,14 +1,16 @@
-"""Free-form question → the closest `/claude-usage` report, for when there is no Anthropic key.
+"""Free-form question → the `/claude-usage` report that answers it, when there is no Anthropic key.
 
 Without `ANTHROPIC_API_KEY` nothing can read a DM the way Claude does, yet most DMs ask for a
 report we already have. `route` scores the question against `CUES` (regex → intent, weighted),
-pulls out a period (`tools.fallback_periods`), product, model, person and limit, and returns the
-exact words to run plus a sentence saying how it read the question, so the reply is honest that
-it is a guess.
+pulls out a period (`tools.fallback_periods`), product, model, person (`tools.fallback_people`)
+and limit, and returns the exact words to run plus a sentence saying how it read the question.
+A question no report answers (`DECLINES`: teams, what a group of people uses, "why" beyond what
+changed) is declined in so many words, naming the closest reports: a confident answer to a
+different question does more harm than "I can't answer that without Claude".
 
 Pure and deterministic: no clock (the caller passes `today`), no network, no ML. It only produces
-words: `parse_command` still validates them and the Slack layer still applies the admin rule, so
-routing can never widen anyone's access.
+words: `parse_command` still validates them and the access rule (`bot.reports.access`) still
+decides who may see the answer, so routing can never widen anyone's access.
 """
 
 from __future__ import annotations
@@ -22,11 +24,15 @@ from bot.errors import InputError
 from bot.reports.command_models import MAX_LIMIT
 from bot.reports.command_words import DEFAULT_PERIOD, PRODUCT_ALIASES
 from bot.reports.commands import parse_command
-from tools.fallback_periods import describe, read_period, settle
+from bot.reports.labels import PRODUCTS as PRODUCTS_SAID
+from bot.reports.periods import parse_period
+from tools.fallback_declines import decline
+from tools.fallback_people import PERSON, find_person
+from tools.fallback_periods import before, describe, read_period, settle
 
 FALLBACK_NOTE = (
-    "I answered with the closest report because free-form answers need an Anthropic API key "
-    "(`ANTHROPIC_API_KEY`)."
+    "Free-form answers need an Anthropic API key (`ANTHROPIC_API_KEY`); without one I answer "
+    "with the report that fits the question, or say that none does."
 )
 MIN_SCORE = 2
 """Below this no intent is trusted, and the asker gets `help` with example phrasings."""
@@ -40,16 +46,35 @@ class Route(BaseModel):
     words: str
     """What follows `/claude-usage`; parses for that day."""
     matched: bool
-    """False when nothing fitted well and `words` is only `help`."""
+    """False when nothing fitted well, or the question was declined, and `words` is `help`."""
     explanation: str
-    """Plain text for the reply: "I read this as: spend last month by model." (plus any bending)."""
+    """Plain text for the reply: "I read this as: spend last month by model." (plus any bending),
+    or for a decline "I can't answer that without Claude: … The closest reports: …"."""
+    declined: bool = False
+    """No report answers this question; `explanation` names the closest ones (nothing to run)."""
 
 
 _NONE: frozenset[str] = frozenset()
 _TOP = frozenset({"period", "product", "model", "limit", "list"})
 _SPLIT = frozenset({"period", "breakdown"})
 _RANKED = frozenset({"period", "limit"})
-_PERSON = "<person>"  # what a mention or an email becomes before the cues read the text
+_MOVED = frozenset({"period", "product", "people"})
+_FAMILY = r"\b(opus|sonnet|haiku)\b"
+_PRODUCT_WORD = r"\b(claude[ -]?code|code|cowork|chat|office|chrome|design|slack)\b"
+_COST_WORD = (
+    r"(\bcosts?\b|\bspen(d|t|ding)\b|\bpa(y|id)\b|\bbill\b|\bexpensive\b|\bprice\b|\bhow much\b|\$)"
+)
+_COSTED = (  # what a model or product costs the organisation (not who, not me, not a person)
+    rf"^(?!.*(\bwho\b|\bwhich (people|users|folks|devs|developers|engineers)\b|\btop[ -]?spen"
+    rf"|\bmy\b|\bi\b|{PERSON}))(?=.*({_FAMILY}|{_PRODUCT_WORD}))(?=.*{_COST_WORD})"
+)
+_SIDE_BY_SIDE = (  # "Opus vs Sonnet", "chat against Cowork": a breakdown, not two periods
+    rf"({_FAMILY}|{_PRODUCT_WORD}).*\b(vs\.?|versus|against|compared|or)\b.*({_FAMILY}|{_PRODUCT_WORD})"
+)
+_MOVED_WORDS = (
+    r"\b(jump\w*|spik\w*|ris\w*|rose|increas\w*|grow\w*|grew|up|doubl\w*|drop\w*|dip\w*"
+    r"|fall\w*|fell|decreas\w*|down|chang\w*)\b"
+)
 
 INTENTS: dict[str, tuple[str, frozenset[str], str | None]] = {
     # intent: (subcommand, facts it accepts, period when none is named; None = the grammar's 7d).
@@ -59,6 +84,10 @@ INTENTS: dict[str, tuple[str, frozenset[str], str | None]] = {
     "finance": ("finance", _NONE, None),
     "compare": ("compare", frozenset({"compare"}), None),
     "user": ("user", frozenset({"period", "target"}), None),
+    "new-people": ("adoption", _MOVED, None),  # `--people new`
+    "lapsed-people": ("adoption", _MOVED, "30d"),  # `--people lapsed`: quiet for a while
+    "why": ("compare", frozenset({"compare"}), None),  # what changed, and who moved it
+    "spike-day": ("spend", frozenset({"period"}), "30d"),  # spend names its highest day
     "who-uses": ("top-spenders", _TOP, "30d"),  # a habit: a month says more than a week
     "top-spenders": ("top-spenders", _TOP, None),
     "spend": ("spend", _SPLIT, None),
@@ -69,6 +98,30 @@ INTENTS: dict[str, tuple[str, frozenset[str], str | None]] = {
     "connectors": ("connectors", _RANKED, None),
 }
 CUES: tuple[tuple[str, int, str], ...] = (  # an intent scores the weights of its matching cues
+    (
+        "new-people",
+        6,
+        r"\b(who|whom|which|list|names?|show)\b.*\b(started|starting|began|begun|new to|first "
+        r"time|onboarded|joined|picked up|adopted|tried)\b",
+    ),
+    ("new-people", 6, r"\b(who|which|list|names?|show)\b.*\bnew (users?|people|members|folks)\b"),
+    (
+        "lapsed-people",
+        6,
+        r"\bwho\b.*\b(hasn'?t|haven'?t|has not|have not|didn'?t|did not|isn'?t|aren'?t|stopped|"
+        r"quit|no longer|not (used|using|been)|inactive|lapsed|churned|dropped off|gone quiet|"
+        r"went quiet)\b",
+    ),
+    ("lapsed-people", 6, r"\b(which|list|names?|show)\b.*\b(lapsed|inactive|churned|dormant)\b"),
+    ("why", 6, rf"\bwhy\b.*{_MOVED_WORDS}"),
+    ("why", 6, r"\b(what|who)\s+(drove|drives|caused|causes|is behind|was behind)\b"),
+    (
+        "spike-day",
+        6,
+        r"\b(when|which day|what day|which date)\b.*\b(spik\w*|jump\w*|peak\w*|highest|biggest)\b",
+    ),
+    ("spend", 4, _COSTED),
+    ("compare", -4, _SIDE_BY_SIDE),
     ("help", 4, r"^\W*(help|\?)\W*$|what can (you do|i ask)|how do i use|\bcommands\b"),
     ("status", 3, r"\bfresh|\bstale\b|\blast (sync|refresh|update)|\bsync|up[ -]to[ -]date"),
     ("status", 3, r"\bstatus\b|how old is|data (as of|lag)"),
@@ -77,7 +130,7 @@ CUES: tuple[tuple[str, int, str], ...] = (  # an intent scores the weights of it
     ("finance", 2, r"month[ -]to[ -]date|\bmtd\b"),
     ("compare", 3, r"\bcompar|\bvs\.?\b|\bversus\b|\b(week|month)[ -]over[ -](week|month)"),
     ("compare", 3, r"\bgrowth\b|\bchanged?\b|than (last|the previous)"),
-    ("user", 4, _PERSON),
+    ("user", 4, PERSON),
     ("user", 4, r"\bmy (own )?(usage|spend|spending|costs?|tokens|activity|stats|numbers|bill)\b"),
     ("user", 4, r"\b(have|did|do|am) i\b.*\b(spen|use|cost)|\bi('ve| have)? (spent|used)\b"),
     ("who-uses", 3, r"\bwho\b.*\b(uses?|using|used)\b"),
@@ -92,9 +145,10 @@ CUES: tuple[tuple[str, int, str], ...] = (  # an intent scores the weights of it
     ("adoption", 4, r"\badop"),
     ("adoption", 3, r"\bactive\b|\b[dwm]au\b|utili[sz]ation|\bengage|\brollout\b|\bonboard"),
     ("adoption", 2, r"how many (people|users|folks|employees|seats)|\bseats?\b|\blicen[cs]e"),
-    ("projects", 3, r"\bproje?cts?\b"),
-    ("skills", 3, r"\bskill?s?\b"),
-    ("connectors", 3, r"\bconn?ectors?\b|\bmcps?\b|\bintegrations?\b"),
+    ("adoption", 3, r"\bnew (users|people)\b|\blapsed\b|\bchurn"),
+    ("projects", 4, r"\bproje?cts?\b"),  # "most active projects" ranks projects
+    ("skills", 4, r"\bskill?s?\b"),
+    ("connectors", 4, r"\bconn?ectors?\b|\bmcps?\b|\bintegrations?\b"),
 )
 PRODUCTS: tuple[tuple[str, str], ...] = (  # regex → a word that PRODUCT_ALIASES may translate
     (r"\bclaude[ -]?code\b|\bcc\b|\bcode\b", "code"),
@@ -128,28 +182,27 @@ _HELP = Route(
     'by model this month", "adoption last 30 days", "my usage" or "how fresh is the data".',
 )
 
-_MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
-_MAILTO = re.compile(r"<mailto:([^|>]+)(?:\|[^>]*)?>", re.IGNORECASE)
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _MODEL_ID = re.compile(r"\bclaude-(?:opus|sonnet|haiku)(?:-[a-z0-9]+)*")
 _NUMBERS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 
 
 def route(question: str, *, today: date) -> Route:
-    """The `/claude-usage` words closest to `question`, or `help` (matched=False) if none fit."""
-    text, target = _people(question)
+    """The `/claude-usage` words for `question`; `help` (matched=False) when nothing fits, and a
+    decline (declined=True) naming the closest reports when no report answers it."""
+    text, target = _read(question)
     model_id = found[0] if (found := _MODEL_ID.search(text)) else None
     plain = _MODEL_ID.sub(" ", text)  # model ids hold digits that are not periods
     scores = dict.fromkeys(INTENTS, 0)
     for intent, weight, cue in CUES:
         scores[intent] += weight if re.search(cue, text) else 0
     best = max(scores, key=lambda intent: scores[intent])  # max keeps the first of equals
+    period, note = read_period(plain, today)
+    declined = decline(plain, period) if best != "why" else None
+    if declined is not None:
+        return Route(words="help", matched=False, declined=True, explanation=declined)
     if scores[best] < MIN_SCORE:
         return _HELP
     sub, takes, default = INTENTS[best]
-    if sub == "spend" and model_id:  # spend has no model filter; top-spenders does
-        sub, takes, default = INTENTS["top-spenders"]
-    period, note = read_period(plain, today)
     if period is None and "period" in takes:
         usual = default or DEFAULT_PERIOD
         period, late = settle(usual, usual, today)
@@ -157,13 +210,29 @@ def route(question: str, *, today: date) -> Route:
         note, period = note or late, None if period == DEFAULT_PERIOD else period
     words, said = [sub], [_SAY.get(sub, sub.replace("-", " "))]
     if "target" in takes:
-        words, said = [sub, target or "me"], [f"usage of {target}" if target else "your own usage"]
+        who = target.strip('"') if target else None
+        words, said = [sub, target or "me"], [f"usage of {who}" if who else "your own usage"]
     if "compare" in takes:
         words, said = _compare(period, plain, today)
+        if best == "why":
+            said = [f"what changed {_changed(words[1], today)}, and whose spend moved most"]
+            note += " I can show what changed and who moved it, not why."
     if "period" in takes:
         words += [period] if period else []
         said.append(describe(period, today))
     more, extra = _options(plain, sub, takes, model_id)
+    if "people" in takes:
+        kind = "new" if best == "new-people" else "lapsed"
+        more = ["--people", kind, *more]
+        product = _product(plain)
+        label = f" {PRODUCTS_SAID.get(product or '', product)}" if product else ""
+        said, extra = [_moved(kind, label, period, today)], []
+    if best == "spike-day":
+        said.append("day by day (it names the highest day; `compare` that day shows who moved)")
+    if "by" in more and re.search(_SIDE_BY_SIDE, plain):
+        extra.append("(side by side)")
+    elif "by" in more and re.search(r"\b(vs\.?|versus|than|against|compar\w*)\b", plain):
+        extra.append(f"(each against {before(period, today)})")
     words, said = words + more, said + extra
     family = re.search(r"\b(opus|sonnet|haiku)\b", plain) if "model" in takes else None
     if family and not model_id:
@@ -177,12 +246,10 @@ def route(question: str, *, today: date) -> Route:
     )
 
 
-def _people(question: str) -> tuple[str, str | None]:
-    """Lower-cased text with any person replaced by `<person>`, and that person as typed."""
-    text = _MAILTO.sub(lambda m: f" {m[1]} ", question)
-    found = _MENTION.search(text) or _EMAIL.search(text)
-    target = None if found is None else found[0] if found[0].startswith("<") else found[0].lower()
-    text = _EMAIL.sub(f" {_PERSON} ", _MENTION.sub(f" {_PERSON} ", text)).lower()
+def _read(question: str) -> tuple[str, str | None]:
+    """Lower-cased text with any person replaced by `<person>` (`tools.fallback_people`),
+    numbers as digits, and that person as the `user` target."""
+    text, target = find_person(question)
     text = re.sub(rf"\b({'|'.join(_NUMBERS)})\b", lambda m: str(_NUMBERS.index(m[1]) + 1), text)
     return " ".join(text.replace("’", "'").split()), target
 
@@ -195,6 +262,7 @@ def _options(
     limit = re.search(r"\btop\s+(\d{1,3})\b|\b(\d{1,3})\s+(?:biggest|top|heaviest)\b", text)
     count = str(min(max(int(limit[1] or limit[2]), 1), MAX_LIMIT)) if limit else ""
     by = (_breakdown(text, sub, product) if "breakdown" in takes else None) or ""
+    by = by or ("model" if model_id and "breakdown" in takes else "")  # never a made-up id
     at_list = "--list" if re.search(r"list[ -]price", text) else ""
     words: list[str] = []
     said: list[str] = []
@@ -209,6 +277,28 @@ def _options(
             words += more
             said.append(say)
     return words, said
+
+
+def _changed(word: str, today: date) -> str:
+    """`compare WORD` as "last week against the week before", "on Tue Dec 1 against the day
+    before"."""
+    if word in ("week", "month"):
+        return _SAY[f"compare {word}"]
+    found = parse_period(word, today=today)
+    when = f"on {found.start:%a %b %-d}" if found.days == 1 else describe(word, today)
+    return f"{when} against {before(word, today)}"
+
+
+def _moved(kind: str, product: str, period: str | None, today: date) -> str:
+    """How `adoption --people` reads: "the people new to Claude Code last week (active in it
+    then, not the week before)"."""
+    when, earlier = describe(period, today), before(period, today)
+    used = "active in it" if product else "active"
+    if kind == "new":
+        to = f" to{product}" if product else ""
+        return f"the people new{to} {when} ({used} then, not {earlier})"
+    lapsed = f" from{product}" if product else ""
+    return f"the people who lapsed{lapsed} {when} ({used} during {earlier}, not since)"
 
 
 def _compare(period: str | None, text: str, today: date) -> tuple[list[str], list[str]]:

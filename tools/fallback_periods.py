@@ -31,6 +31,11 @@ _UNTIL = r"\s*(?:\.\.|to|and|until|till|through|-|–)\s*"
 _WHOLE_MONTH = (
     rf"(?:\b(?P<ctx>in|for|during|of|over)\s+)?\b(?P<mon>{_MON})\.?(?:,?\s+(?P<yr>20\d\d))?"
 )
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_WEEKDAY = (
+    r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|tues?|wed|thu(?:rs?)?|fri)"
+    r"\b(?!s)"
+)
 _UNIT_DAYS = {"week": 7, "fortnight": 14, "month": 30, "quarter": 90}
 _NAMES = {"mtd": "month to date"}  # other grammar words read fine with their dashes as spaces
 
@@ -59,6 +64,12 @@ def _month(m: re.Match[str], today: date) -> tuple[date, date] | None:
     return first, (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
 
 
+def _weekday(name: str, today: date) -> date:
+    """ "On Tuesday": the latest Tuesday before today (today is not complete yet)."""
+    back = (today.weekday() - _WEEKDAYS.index(name[:3])) % 7
+    return today - timedelta(days=back or 7)
+
+
 def _since(start: date, today: date) -> tuple[date, date]:
     """From `start` to yesterday (today is partial), or just `start` if that is today."""
     return start, max(start, today - timedelta(days=1))
@@ -79,6 +90,7 @@ PERIODS: tuple[tuple[str, Callable[[re.Match[str], date], Span | None]], ...] = 
     (rf"\bsince\s+({_DAY})", lambda m, t: _since(_day(m[1], t), t)),
     (rf"\bsince\s+{_WHOLE_MONTH}", lambda m, t: _since(w[0], t) if (w := _month(m, t)) else None),
     (rf"(?<![\w-])({_DAY})", lambda m, t: (_day(m[1], t), _day(m[1], t))),
+    (_WEEKDAY, lambda m, t: (w := _weekday(m[1], t), w)),
     (_WHOLE_MONTH, _month),
     (r"\b(yesterday|today)\b", lambda m, t: m[1]),
     (r"\b(?:this|current) week\b|\bweek so far\b", lambda m, t: "this-week"),
@@ -88,6 +100,7 @@ PERIODS: tuple[tuple[str, Callable[[re.Match[str], date], Span | None]], ...] = 
     (r"\b(?:last|past|previous)\s+(\d{1,3})\s+(day|week|month)s?\b", lambda m, t: _days(m)),
     (r"\b(?:last|past)\s+()(day|week|fortnight|month|quarter)\b", lambda m, t: _days(m)),
     (r"\b(\d{1,3})d()\b", lambda m, t: _days(m)),
+    (r"\b(?:in|for|over|within)\s+(\d{1,3})\s+(day|week|month)s?\b", lambda m, t: _days(m)),
     (r"\bthis year\b|\bytd\b|year[ -]to[ -]date", lambda m, t: (date(t.year, 1, 1), t)),
     (r"\ball[ -]time\b|\bever\b|\bpast year\b", lambda m, t: (t - timedelta(days=365), t)),
     (r"\blast year\b", lambda m, t: (date(t.year - 1, 1, 1), date(t.year - 1, 12, 31))),
@@ -151,3 +164,24 @@ def describe(word: str | None, today: date) -> str:
     if not re.match(r"\d", word):
         return _NAMES.get(word, word.replace("-", " "))
     return f"for {parse_period(word, today=today).label}"
+
+
+def before(period: str | None, today: date) -> str:
+    """What a period is compared with, in words: "the week before", "the same days last month"."""
+    word = period or DEFAULT_PERIOD
+    named = {
+        "mtd": "the same days last month",
+        "this-week": "the same days last week",
+        "last-week": "the week before",
+        "last-month": "the month before",
+        "today": "the day before",
+        "yesterday": "the day before",
+    }
+    if word in named:
+        return named[word]
+    if days := re.fullmatch(r"(\d+)d", word):
+        return "the day before" if days[1] == "1" else f"the {days[1]} days before"
+    found = parse_period(word, today=today)
+    if found.days == 1:
+        return "the day before"
+    return "the month before" if found.whole_month else "the period before"

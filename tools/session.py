@@ -6,9 +6,10 @@ The CLI (`claude-usage ask`), the demo console and Slack all ask the same way:
     with claude(settings) as agent:          # None without ANTHROPIC_API_KEY
         result = agent.ask(question, ctx=ctx, thread=…) if agent else fallback(question, ctx, …)
 
-Without a key, `fallback` routes the question to the closest report (`tools.fallback.route`),
-applies the access rule every surface applies (`bot.reports.access`: refusals, the asker's own
-living account, small groups folded), runs it, and says that free-form answers need a key.
+Without a key, `fallback` routes the question to the report that answers it
+(`tools.fallback.route`, which declines what no report answers), applies the access rule every
+surface applies (`bot.reports.access`: refusals, the asker's own living account, small groups
+folded), runs it, and says that free-form answers need a key.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from bot.reports.dispatch import run_command
 from bot.reports.periods import utc_today
 from bot.reports.types import CommandResult, StatusReport
 from bot.store.conversations import QuestionRecord, record_question
-from tools.fallback import FALLBACK_NOTE, route
+from tools.fallback import FALLBACK_NOTE, Route, route
 from tools.handlers import ToolContext
 from tools.report_tools import Asker
 
@@ -106,14 +107,17 @@ class FallbackAnswer:
 
 
 def fallback(question: str, ctx: ToolContext, *, thread: str) -> FallbackAnswer:
-    """The closest report to `question`, run for the asker (or refused, or an error sentence:
-    `ClaudeUsageError`s propagate for the surface to show)."""
+    """The report that answers `question`, run for the asker (or refused, or an error sentence:
+    `ClaudeUsageError`s propagate for the surface to show); nothing runs for a question the
+    router declined (its explanation names the closest reports)."""
     read = route(question, today=ctx.today)
     record_question(
         ctx.db,
         QuestionRecord(thread=thread, user_id=ctx.asker.user_id, asked_at=ctx.now,
-                       mode="fallback", outcome="answered" if read.matched else "unmatched"),
+                       mode="fallback", outcome=_outcome(read)),
     )  # fmt: skip
+    if read.declined:  # no report answers it: say so, and run nothing
+        return FallbackAnswer(read.words, read.explanation, None, None)
     command = parse_command(read.words, today=ctx.today)
     try:  # the slash command's own rule (`bot.reports.access`): small groups folded, and so on
         command = access.authorize(command, ctx.asker, lambda user: _me(user, ctx.asker))
@@ -136,3 +140,7 @@ def _me(command: UserCommand, asker: Asker) -> UserCommand:
             "address here; ask with an email, e.g. `user name@example.com`."
         )
     return command.with_email(asker.email)
+
+
+def _outcome(read: Route) -> str:
+    return "declined" if read.declined else "answered" if read.matched else "unmatched"
