@@ -9,6 +9,7 @@ asking for people is refused by the access rule, never by the router).
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 from collections.abc import Callable
@@ -20,6 +21,7 @@ import pytest
 
 from bot.reports.types import Adoption, Comparison, Ranking, SpendSeries, UserProfile
 from tests.ask_fixtures import ADMIN_ASKER
+from tests.fakes.slack_env import ADMIN, USER, SlackEnv
 from tools.fallback import route
 from tools.handlers import ToolContext
 from tools.report_tools import Asker
@@ -213,3 +215,31 @@ def _fits(words: str, result: object, name: str) -> None:
         assert result.by == (words.split(" by ")[1] if " by " in words else None)
     elif sub == "projects":
         assert isinstance(result, Ranking)
+
+
+def test_a_slack_dm_without_a_key_gets_the_person_and_the_decline(
+    make_slack_env: Callable[..., SlackEnv], ask_store_path: Path
+) -> None:
+    """The DM listener routes the same way and answers through the slash command's path."""
+    env = make_slack_env(store=ask_store_path)
+    name = _real_name(ask_store_path)
+    for n, (user, text) in enumerate(
+        [
+            (ADMIN, f"what did {name} spend this month?"),
+            (USER, f"what did {name} spend this month?"),
+            (ADMIN, "which connectors do the people in the top 10 use?"),
+        ]
+    ):
+        ts = f"17640009{n:02}.000100"
+        event = {"type": "message", "channel": "D0ADMIN001", "channel_type": "im",
+                 "user": user, "text": text, "ts": ts, "event_ts": ts}  # fmt: skip
+        assert env.sender.event(event).status_code == 200
+    posted = env.fake.wait_for("chat.postMessage", 3)
+    by_thread = {p.body["thread_ts"]: json.dumps(p.blocks, ensure_ascii=False) for p in posted}
+    admin, member, declined = (by_thread[f"17640009{n:02}.000100"] for n in range(3))
+    assert f"{name} · month to date" in admin
+    assert f"I read this as: usage of {name} month to date." in admin
+    assert "limited to Claude usage admins" in member
+    assert f"{name} · month to date" not in member
+    assert "I can't answer that without Claude" in declined
+    assert "Top connectors" not in declined
