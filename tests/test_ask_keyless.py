@@ -156,6 +156,7 @@ def test_the_connectors_of_the_top_10_are_declined_with_the_closest_reports(stor
     )
     assert "Top connectors" not in out
     assert "Usage:" not in out  # no help dump either
+    assert out.count("\n\n") == 1  # the sentence, then the note
 
 
 def test_a_person_by_name_is_their_own_spend(store: Path) -> None:

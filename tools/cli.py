@@ -3,7 +3,7 @@
 The answer goes to stdout (Claude's text, a caveat when a figure could not be found in the
 tool results, then the freshness line); with `--show-tools` the tool calls and the question's
 token cost go to stderr, so stdout stays the answer. Without ANTHROPIC_API_KEY the keyless
-router answers with the closest report and says so.
+router runs the report that answers the question, or declines and names the closest ones.
 
 Who asks: by default the operator, an admin (like `claude-usage command`, the person at the
 keyboard holds the store). `--as U…` asks as that Slack user (an admin when listed in
@@ -93,11 +93,11 @@ def _answer(settings: Settings, db: Database, asker: Asker, question: str) -> tu
     with claude(settings) as agent:
         if agent is None:
             found = fallback(question, ctx, thread=thread)
-            lines = [found.explanation, ""]
+            lines = [found.explanation]
             if found.refusal:
-                lines.append(found.refusal)
+                lines += ["", found.refusal]
             elif found.result is not None:
-                lines.append(answer_text(found.result, today=ctx.today).rstrip())
+                lines += ["", answer_text(found.result, today=ctx.today).rstrip()]
             return "\n".join([*lines, "", found.note]), [f"fallback: /claude-usage {found.words}"]
         result = agent.ask(question, ctx=ctx, thread=thread)
     parts = [result.text or "(no answer)"]
