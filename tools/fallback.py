@@ -31,8 +31,8 @@ from tools.fallback_people import PERSON, find_person
 from tools.fallback_periods import before, describe, read_period, settle
 
 FALLBACK_NOTE = (
-    "Free-form answers need an Anthropic API key (`ANTHROPIC_API_KEY`); without one I answer "
-    "with the report that fits the question, or say that none does."
+    "Without Claude I can only run reports: free-form answers need an Anthropic API key "
+    "(`ANTHROPIC_API_KEY`)."
 )
 MIN_SCORE = 2
 """Below this no intent is trusted, and the asker gets `help` with example phrasings."""
