@@ -68,6 +68,7 @@ def test_a_quoted_name_is_one_target(words: str, name: str) -> None:
     ("words", "message"),
     [
         ("user Ada", 'or their name in quotes (`user "Ada Lovelace"`)'),
+        ("user <https://x.example|a link>", "is not a person"),
         ('user "" 7d', "Put a name between the quotes"),
         ('user "  "', "Put a name between the quotes"),
         ('user "' + "x" * 201 + '"', "at most 200 characters"),

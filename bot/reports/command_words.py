@@ -160,7 +160,7 @@ class Args:
             return UserTarget(raw=raw, email=raw.lower())
         if raw.startswith("user_") and _NAME.match(raw):
             return UserTarget(raw=raw, user_id=raw)
-        if raw[0] in _OPENING or " " in raw:  # quoted on the command line, or a tool's name
+        if raw[0] in _OPENING or (" " in raw and raw[0] != "<"):  # quoted, or a tool's name
             name = " ".join(raw.strip("".join(_OPENING + _CLOSING)).split())
             if not name:
                 raise CommandError(f"Put a name between the quotes, e.g. `user {_QUOTED}`.")
