@@ -562,3 +562,38 @@ def test_render_handles_every_command_result_type() -> None:
     source = inspect.getsource(render)
     for cls in typing.get_args(CommandResult):
         assert f"case {cls.__name__}():" in source, cls
+
+
+@pytest.mark.parametrize(
+    ("period", "title"),
+    [
+        (Period(start=date(2026, 11, 23), end=date(2026, 11, 24), label="this week", unit="week"),
+         "This week vs the week before"),
+        (PERIOD, "Last 7 days vs previous 7 days"),
+    ],
+)  # fmt: skip
+def test_a_comparison_of_any_period_has_a_capitalised_title(period: Period, title: str) -> None:
+    """`compare this-week` was titled "this week vs the week before"."""
+    result = Comparison(
+        period=period,
+        freshness=FRESH,
+        mode="period",
+        previous=period.previous(),
+        spend=Delta.of(400 * DOLLAR, 300 * DOLLAR),
+        tokens=None,
+        dau_avg=None,
+        wau=None,
+        mau=None,
+        active_users=None,
+        new_users=None,
+        returning_users=None,
+        lapsed_users=None,
+        movers_up=(),
+        movers_down=(),
+        spend_sparkline=(),
+        tokens_sparkline=(),
+        dau_sparkline=(),
+        previous_spend_sparkline=(),
+    )
+    (first, *_rest) = render(result, today=TODAY).blocks
+    assert first == header(title)

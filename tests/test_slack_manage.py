@@ -208,3 +208,18 @@ def test_a_channel_gets_digests_exactly_where_answers_may_be_shared(
             f"is posted only in #{DIGEST_CHANNEL}. Whoever runs the bot lists them in "
             "CLAUDE_USAGE_DIGEST_CHANNELS."
         )
+
+
+def test_one_budget_and_one_subscription_are_counted_in_the_singular(tmp_path: Path) -> None:
+    """The notification text said "1 budgets." (and "1 digest subscriptions.")."""
+    from bot.budgets import set_budget
+    from bot.slack.manage import budgets_message
+
+    db = open_store(str(tmp_path / "store.db"))
+    set_budget(db, Budget("", 100 * 100_000_000), now=NOW)
+    assert budgets_message(db, NOW.date()).text == "1 budget."
+    set_budget(db, Budget("claude_code", 50 * 100_000_000), now=NOW)
+    assert budgets_message(db, NOW.date()).text == "2 budgets."
+    (one,) = many_subscriptions(1)
+    assert subscriptions_message([one], NOW).text == "1 digest subscription."
+    assert subscriptions_message(many_subscriptions(2), NOW).text == "2 digest subscriptions."

@@ -96,15 +96,17 @@ def notes(found: Coverage, what: str) -> list[str]:
     if trailing:
         out.append(
             f"{what.capitalize()} is available through {day_label(last)} only; "
-            f"{_days(len(trailing))} of {found.period.label} are not available yet."
+            f"{_days(len(trailing))} of {found.period.label} {_is(len(trailing))} not "
+            "available yet."
         )
     if leading:
         out.append(
             f"{what.capitalize()} starts on {day_label(first)} in the store; "
-            f"{_days(len(leading))} before it were not synced."
+            f"{_days(len(leading))} before it {_is(len(leading), past=True)} not synced."
         )
     if gaps:
-        out.append(f"{_days(gaps).capitalize()} of {what} inside the period are not synced.")
+        inside = f"{_days(gaps).capitalize()} of {what} inside the period"
+        out.append(f"{inside} {_is(gaps)} not synced.")
     return out
 
 
@@ -122,6 +124,13 @@ def describe(period: Period) -> str:
 
 def _days(count: int) -> str:
     return "1 day" if count == 1 else f"{count} days"
+
+
+def _is(count: int, *, past: bool = False) -> str:
+    """The verb that agrees with `_days(count)`."""
+    if past:
+        return "was" if count == 1 else "were"
+    return "is" if count == 1 else "are"
 
 
 @dataclass(frozen=True)

@@ -191,7 +191,8 @@ def subscriptions_message(
     more = more_line(sum(len(group) for group in groups) - 1, len(subs))
     if more:
         blocks.append(context(f"{more} subscriptions (a Slack message holds no more)."))
-    return Message(text=f"{len(subs)} digest subscriptions.", blocks=blocks)
+    count = "1 digest subscription" if len(subs) == 1 else f"{len(subs)} digest subscriptions"
+    return Message(text=f"{count}.", blocks=blocks)
 
 
 def _budget(deps: Deps, db: Database, command: BudgetCommand, viewer: Viewer) -> Message:
@@ -233,7 +234,8 @@ def budgets_message(db: Database, today: date, *, min_group: int | None = None) 
     blocks = [section("*Monthly budgets*\n" + "\n".join(_status_line(s) for s in statuses))]
     if note is not None:
         blocks.append(context(escape_sentence(note)))
-    return Message(text=f"{len(statuses)} budgets.", blocks=blocks)
+    count = "1 budget" if len(statuses) == 1 else f"{len(statuses)} budgets"
+    return Message(text=f"{count}.", blocks=blocks)
 
 
 def _status_line(status: BudgetStatus) -> str:

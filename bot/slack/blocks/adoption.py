@@ -130,6 +130,7 @@ _TITLES = {"week": "Last week vs the week before", "month": "Last month vs the m
 
 def render_compare(result: Comparison) -> Message:
     title = _TITLES.get(result.mode, f"{result.period.label} vs {result.previous.label}")
+    title = title[:1].upper() + title[1:]  # "this week vs …" is a title, and reads like one
     items = [
         field("Spend", _money_delta(result.spend)),
         field("Tokens", _count_delta(result.tokens)),
