@@ -124,13 +124,13 @@ WORDS = {
 
 @pytest.mark.parametrize("sub", SUBCOMMANDS)
 def test_every_subcommand_answers(synced: Synced, sub: str) -> None:
-    answer = answer_line(WORDS[sub], synced.db, today=TODAY, settings=synced.settings)
+    answer = answer_line(WORDS[sub], synced.db, now=NOW, settings=synced.settings)
     assert answer.ok, answer.text
 
 
 def test_what_was_not_reported_shows_as_a_dash_with_a_sentence(synced: Synced) -> None:
     def ask(words: str) -> str:
-        answer = answer_line(words, synced.db, today=TODAY, settings=synced.settings)
+        answer = answer_line(words, synced.db, now=NOW, settings=synced.settings)
         assert answer.ok, answer.text
         return answer.text
 
@@ -144,7 +144,7 @@ def test_what_was_not_reported_shows_as_a_dash_with_a_sentence(synced: Synced) -
 
 
 def test_status_lists_the_drift_sync_saw(synced: Synced) -> None:
-    status = answer_line("status", synced.db, today=TODAY, settings=synced.settings).text
+    status = answer_line("status", synced.db, now=NOW, settings=synced.settings).text
     assert "not reported by the API" in status
     assert "last_activity_date" in status  # documented, never sent by this stand-in
     assert "voice_metrics" in status  # undocumented, sent
@@ -183,15 +183,15 @@ def test_every_subcommand_answers_against_the_sparse_simulator(
             "SELECT email FROM directory WHERE email IS NOT NULL ORDER BY user_id LIMIT 1"
         ).fetchone()
         words = f"user {email} 30d"
-    answer = answer_line(words, db, today=TODAY, settings=settings)
+    answer = answer_line(words, db, now=NOW, settings=settings)
     assert answer.ok, answer.text
 
 
 def test_the_sparse_simulator_shows_dashes_and_drift(sparse: tuple[Settings, Database]) -> None:
     settings, db = sparse
-    adoption = answer_line("adoption 30d", db, today=TODAY, settings=settings).text
+    adoption = answer_line("adoption 30d", db, now=NOW, settings=settings).text
     assert "Pending invites: —" in adoption
-    status = answer_line("status", db, today=TODAY, settings=settings).text
+    status = answer_line("status", db, now=NOW, settings=settings).text
     assert "last_activity_date" in status
     assert "voice_metrics" in status
 

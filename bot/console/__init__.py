@@ -1,7 +1,10 @@
 """The terminal surface: `/claude-usage` answered in a terminal exactly as Slack would show it.
 
+    identity.py   who the console is in Slack's terms: a Slack user (`--as`) in a channel
+    answer.py     one `/claude-usage` line → text, through Slack's own path (`bot.slack.answer`)
     render.py     Block Kit → readable text (the one renderer for `command`, the demo and tests)
-    answer.py     one `/claude-usage` line → text, through Slack's own grammar, reports and blocks
+    ask.py        a free-form question, as a DM from the console's user
+    loop.py       the interactive console, one line at a time
     sanitize.py   API text made safe for a terminal (no markup, escapes or bidi overrides)
     demo.py       `claude-usage demo`: simulator + temporary store + console (or a scripted tour)
     cli.py        `claude-usage command` and `claude-usage demo`

@@ -1,31 +1,30 @@
-"""`/claude-usage` answered in a terminal: the same grammar, reports and Block Kit as Slack.
+"""`/claude-usage` answered in a terminal: Slack's own path, with a console user for a request.
 
-The terminal user is the operator running the bot, so there is no authorization step here: the
-person at the keyboard already holds the store and the API key. Everything else is Slack's path —
-`parse_command` → `run_command` → `render` → `blocks_to_text` — so the console shows exactly what
-Slack would.
+Every line goes through `bot.slack.answer.answer`, the function the slash command, buttons and
+App Home call: parse → authorize (`bot.reports.access`, as the `ConsoleUser` of
+`bot.console.identity`) → report, or digest and budget management against the store → Block Kit;
+errors and refusals are the one sentence Slack would show. Then `blocks_to_text` shows the
+message. So `user me`, `digest subscribe` and `budget set` work here as in Slack, and a member
+is refused here as in Slack. An export prints its CSV (Slack uploads it to the DM).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import datetime
 
 from sqlite_utils import Database
 
 from bot.config import Settings
-from bot.console.render import answer_text
-from bot.errors import ClaudeUsageError
-from bot.reports.commands import (
-    BudgetCommand,
-    CommandError,
-    DigestCommand,
-    parse_command,
-    run_command,
-)
+from bot.console.identity import ConsoleDirectory, ConsoleUser, console_user
+from bot.console.render import blocks_to_text
+from bot.reports.command_models import Command
 from bot.reports.export import csv_bytes
-from bot.reports.periods import utc_today
 from bot.reports.types import Export
+from bot.slack.answer import answer
+from bot.slack.auth import Viewer
+from bot.slack.deps import Deps, StoreAccess, utc_now
 
 SLASH = "/claude-usage"
 
@@ -37,11 +36,7 @@ class TerminalAnswer:
     exit_code: int = 0
     csv: bool = False
     """The text is an export's CSV: exact data, cleaned only when shown on a terminal."""
-
-
-def today_in(settings: Settings) -> date:
-    """The current UTC day: report days are the API's UTC days (see `bot.reports.periods`)."""
-    return utc_today()
+    command: Command | None = None
 
 
 def strip_slash(line: str) -> str:
@@ -52,43 +47,72 @@ def strip_slash(line: str) -> str:
     return text.strip()
 
 
-def answer_line(line: str, db: Database, *, today: date, settings: Settings) -> TerminalAnswer:
-    """One line in, readable text out; errors become the sentence Slack would show."""
-    words = strip_slash(line) or "help"
-    try:
-        command = parse_command(words, today=today)
-        if isinstance(command, DigestCommand | BudgetCommand):
-            return _manage(command, db, today)
-        result = run_command(command, db, today=today, seat_price_cents=settings.seat_price_cents)
-    except CommandError as exc:
-        return TerminalAnswer(f"{exc}\n\n{exc.usage}".rstrip(), ok=False, exit_code=exc.exit_code)
-    except ClaudeUsageError as exc:
-        return TerminalAnswer(str(exc), ok=False, exit_code=exc.exit_code)
-    if isinstance(result, Export):
-        return TerminalAnswer(export_csv(result), ok=True, csv=True)
-    return TerminalAnswer(answer_text(result, today=today), ok=True)
+class ConsoleSession:
+    """The console as `user`: Slack's `Deps` around the store, with the console's directory and
+    no refresher (the console answers from the store as it is)."""
 
-
-def _manage(command: DigestCommand | BudgetCommand, db: Database, today: date) -> TerminalAnswer:
-    """Read-only views work here (`digest list`, `budget show`); changes are made in Slack,
-    where the channel and the admin are known."""
-    from datetime import UTC, datetime
-
-    from bot.console.render import blocks_to_text
-    from bot.slack.manage import budgets_message, subscriptions_message
-    from bot.store.subscriptions import list_subscriptions
-
-    if isinstance(command, DigestCommand) and command.action == "list":
-        now = datetime.now(UTC)
-        return TerminalAnswer(
-            blocks_to_text(subscriptions_message(list_subscriptions(db), now).blocks), ok=True
+    def __init__(
+        self,
+        db: Database,
+        settings: Settings,
+        user: ConsoleUser,
+        *,
+        people: Mapping[str, str] = {},
+        now: Callable[[], datetime] = utc_now,
+    ) -> None:
+        self.db = db
+        self.user = user
+        self.deps = Deps(
+            settings=settings,
+            store=StoreAccess(db, opener=lambda _path: db),
+            directory=ConsoleDirectory(settings, user, people),
+            now=now,
         )
-    if isinstance(command, BudgetCommand) and command.action == "show":
-        return TerminalAnswer(blocks_to_text(budgets_message(db, today).blocks), ok=True)
-    raise CommandError(
-        f"`{command.name} {command.action}` is done in Slack, in the channel it is about; here, "
-        "use `claude-usage digest preview` or `claude-usage digest run`."
-    )
+
+    @property
+    def settings(self) -> Settings:
+        return self.deps.settings
+
+    @property
+    def viewer(self) -> Viewer:
+        return self.deps.directory.viewer(self.user.user_id)
+
+    def answer(self, line: str) -> TerminalAnswer:
+        """One line in, readable text out."""
+        words = strip_slash(line) or "help"
+        found = answer(
+            self.deps, user_id=self.user.user_id, channel_id=self.user.channel_id, text=words
+        )
+        if found.export is not None:
+            return TerminalAnswer(export_csv(found.export), ok=True, csv=True)
+        blocks = found.message.blocks
+        text = blocks_to_text(blocks)
+        if found.response_type == "in_channel":
+            text += f"(In Slack, everyone in #{self.user.channel_id} sees this answer.)\n"
+        return TerminalAnswer(
+            text,
+            ok=found.exit_code == 0,
+            exit_code=found.exit_code,
+            command=found.command,
+        )
+
+
+def answer_line(
+    line: str,
+    db: Database,
+    *,
+    settings: Settings,
+    now: datetime | None = None,
+    user: ConsoleUser | None = None,
+) -> TerminalAnswer:
+    """One line answered for `user` (default: the operator, an admin), at `now`."""
+    who = user or console_user(settings, None)
+    clock = utc_now if now is None else _fixed(now)
+    return ConsoleSession(db, settings, who, now=clock).answer(line)
+
+
+def _fixed(moment: datetime) -> Callable[[], datetime]:
+    return lambda: moment
 
 
 def export_csv(export: Export) -> str:

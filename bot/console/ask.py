@@ -1,9 +1,10 @@
 """A free-form question in the terminal: Claude with a key, the keyless router without.
 
 The demo console (`claude-usage demo`) sends every line that is not a `/claude-usage` command
-here. The person at the keyboard is the operator, so they ask as an admin, like `command`.
-Claude's text is streamed a sentence at a time with each tool call shown as it runs; every
-piece is cleaned for the terminal (`bot.console.sanitize`), since answers quote API names.
+here, asked as the console's user (`bot.console.identity`: the demo's admin, or `--as` someone),
+as a DM from them would be. Claude's text is streamed a sentence at a time with each tool call
+shown as it runs; every piece is cleaned for the terminal (`bot.console.sanitize`), since
+answers quote API names.
 """
 
 from __future__ import annotations
@@ -12,9 +13,8 @@ from datetime import UTC, date, datetime
 
 from rich.console import Console
 from rich.text import Text
-from sqlite_utils import Database
 
-from bot.config import Settings
+from bot.console.answer import ConsoleSession
 from bot.console.render import answer_text
 from bot.console.sanitize import clean, clean_lines
 from bot.errors import ClaudeUsageError
@@ -23,8 +23,6 @@ from bot.store.freshness import read_freshness
 from tools.handlers import ToolContext
 from tools.report_tools import Asker
 from tools.session import claude, fallback, tool_context
-
-OPERATOR = Asker("console", is_admin=True)
 
 
 def is_command(line: str, *, today: date) -> bool:
@@ -42,10 +40,17 @@ def is_command(line: str, *, today: date) -> bool:
     return True
 
 
-def ask_line(question: str, db: Database, settings: Settings, out: Console) -> None:
+def asker_of(session: ConsoleSession) -> Asker:
+    """The console's user as the tools know an asker (the role Slack's directory gives them)."""
+    viewer = session.viewer
+    return Asker(viewer.user_id, is_admin=viewer.is_admin, email=viewer.email)
+
+
+def ask_line(question: str, session: ConsoleSession, out: Console) -> None:
     """Answer `question` on `out`; errors are the one sentence they carry."""
+    db, settings = session.db, session.settings
     now = datetime.now(UTC)
-    ctx = tool_context(settings, db, asker=OPERATOR, now=now)
+    ctx = tool_context(settings, db, asker=asker_of(session), now=now)
     thread = f"console:{now.isoformat()}"
     try:
         with claude(settings) as agent:

@@ -1,10 +1,16 @@
 """`claude-usage demo` / `make demo`: the whole product on one machine, with no keys.
 
 It starts the simulated Analytics API on a free loopback port, syncs a temporary store from it
-with the real client and sync, then opens a console that accepts the same `/claude-usage` lines as
-Slack, and answers any other line as a question (Claude with ANTHROPIC_API_KEY, else the keyless
-router). Without a TTY (CI, a pipe) it runs a scripted tour of every report and a few questions
-and exits 0, so the demo itself is testable.
+with the real client and sync, then opens a console (`bot.console.loop`) that accepts the same
+`/claude-usage` lines as Slack, and answers any other line as a question (Claude with
+ANTHROPIC_API_KEY, else the keyless router). Without a TTY (CI, a pipe) it runs a scripted tour
+of every subcommand and a few questions and exits 0, so the demo itself is testable.
+
+The console acts as a Slack user in a Slack channel, through Slack's own code: by default
+`DEMO_ADMIN`, whom the demo's settings make an admin, in `DEMO_CHANNEL`, which they make a digest
+channel (and `DEMO_ALERTS` the alert channel). So every subcommand works as in Slack, `user me`,
+`digest subscribe` and `budget set` included. `--as` chooses someone else: `DEMO_MEMBER` (a
+member with an email), any email (a member), or any Slack ID (a member unless it is the admin).
 """
 
 from __future__ import annotations
@@ -12,17 +18,20 @@ from __future__ import annotations
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from pydantic import SecretStr
 from rich.console import Console
 from rich.rule import Rule
+from rich.text import Text
 from sqlite_utils import Database
 
 from bot.config import Settings, load_settings
-from bot.console.answer import answer_line
+from bot.console.answer import ConsoleSession
+from bot.console.identity import ConsoleUser, console_user
+from bot.console.loop import console_loop, run_tour
 from bot.console.sanitize import clean_lines
 from bot.simulator.config import SimConfig
 from bot.simulator.server import RunningSimulator, start_simulator
@@ -33,7 +42,10 @@ from bot.store.schema import open_store
 DEMO_HISTORY_DAYS = 62
 """Enough for month-to-date against last month and every week-over-week comparison."""
 
-QUIT_WORDS = frozenset({"quit", "exit", "q", ":q"})
+DEMO_ADMIN = "U0DEMOADMIN"
+DEMO_MEMBER = "U0DEMOMEMBER"
+DEMO_CHANNEL = "C0DEMODIGESTS"
+DEMO_ALERTS = "C0DEMOALERTS"
 TOUR_QUESTIONS = (
     "who were the top spenders last week?",
     "how much did we spend by product this month?",
@@ -41,9 +53,8 @@ TOUR_QUESTIONS = (
 """Asked after the command tour: free-form questions, answered as a DM would be."""
 
 
-def tour(top_email: str | None) -> list[str]:
+def tour() -> list[str]:
     """The scripted tour: every subcommand once, plus the two mistakes people make first."""
-    user = f"user {top_email} 30d" if top_email else "user nobody@example.com"
     return [
         "help",
         "status",
@@ -54,7 +65,7 @@ def tour(top_email: str | None) -> list[str]:
         "spend last-week by cost-type",
         "tokens 7d by model",
         "adoption 30d",
-        user,
+        "user me 30d",
         "projects 7d",
         "skills 7d",
         "connectors 7d",
@@ -62,6 +73,10 @@ def tour(top_email: str | None) -> list[str]:
         "compare month",
         "finance",
         "export top-spenders 7d --limit 5",
+        "digest subscribe weekly monday 09:00",
+        "digest list",
+        "budget set 25000",
+        "budget show",
         "top-spenders banana",
         "top-spenders 2025-01-01..2025-02-01",
     ]
@@ -73,8 +88,9 @@ def run_demo(
     seed: int = 7,
     interactive: bool | None = None,
     console: Console | None = None,
-    read_line: Callable[[str], str] = input,
+    read_line: Callable[[str], str] | None = None,
     digest_dir: Path | None = None,
+    as_user: str | None = None,
 ) -> int:
     out = console or Console()
     interactive = sys.stdin.isatty() if interactive is None else interactive
@@ -103,11 +119,13 @@ def run_demo(
         )
         db = open_store(str(settings.db_path))
         try:
+            session = _session(db, settings, as_user)
             if interactive:
-                _console_loop(db, settings, out, read_line)
+                _welcome(session, out)
+                _interact(session, out, read_line)
             else:
-                _run_tour(db, settings, out, tour(_top_email(db)))
-                _ask_tour(db, settings, out)
+                run_tour(session, out, tour())
+                _ask_tour(session, out)
                 _preview_digest(db, out, digest_dir or DEMO_DIGEST_DIR)
         finally:
             db.close()
@@ -115,55 +133,75 @@ def run_demo(
 
 
 def _settings(sim: RunningSimulator, db_path: Path) -> Settings:
-    """The simulator and the temporary store; Claude (for questions) from the environment."""
-    claude = load_settings()
+    """The simulator and the temporary store; the demo's admin, digest channel and alert
+    channel; Claude (for questions) from the environment."""
+    env = load_settings()
     return Settings(
         analytics_base_url=sim.base_url,
         analytics_api_key=SecretStr(sim.config.api_key),
         db_path=db_path,
-        anthropic_api_key=claude.anthropic_api_key,
-        anthropic_base_url=claude.anthropic_base_url,
-        model=claude.model,
+        anthropic_api_key=env.anthropic_api_key,
+        anthropic_base_url=env.anthropic_base_url,
+        model=env.model,
+        admins=frozenset({DEMO_ADMIN}),
+        digest_channels=frozenset({DEMO_CHANNEL}),
+        alert_channel=DEMO_ALERTS,
     )
 
 
-def _top_email(db: Database) -> str | None:
-    row = db.execute(
+def demo_people(db: Database) -> dict[str, str]:
+    """The demo's two Slack users, as Slack's directory would give their emails: the admin is
+    the organisation's top spender, the member the next one (so `user me` has something)."""
+    rows = db.execute(
         "SELECT d.email FROM user_cost c JOIN directory d USING (user_id) "
         "WHERE d.email IS NOT NULL GROUP BY c.user_id "
-        "ORDER BY sum(c.amount_microcents) DESC LIMIT 1"
-    ).fetchone()
-    return str(row[0]) if row else None
+        "ORDER BY sum(c.amount_microcents) DESC, c.user_id LIMIT 2"
+    ).fetchall()
+    return {
+        slack_id: str(row[0])
+        for slack_id, row in zip((DEMO_ADMIN, DEMO_MEMBER), rows, strict=False)
+    }
 
 
-def _answer(line: str, db: Database, settings: Settings, out: Console) -> None:
-    from bot.console.answer import today_in
-    from bot.console.ask import ask_line, is_command
-
-    if not is_command(line, today=today_in(settings)):
-        ask_line(line, db, settings, out)
-        out.print()
-        return
-
-    started = time.perf_counter()
-    answer = answer_line(line, db, today=today_in(settings), settings=settings)
-    elapsed_ms = (time.perf_counter() - started) * 1000
-    out.print(clean_lines(answer.text), markup=False, highlight=False, soft_wrap=True)
-    out.print(f"[dim]({elapsed_ms:.0f} ms from the store)[/]\n")
+def _session(db: Database, settings: Settings, as_user: str | None) -> ConsoleSession:
+    people = demo_people(db)
+    admin = ConsoleUser(DEMO_ADMIN, is_admin=True, email=people.get(DEMO_ADMIN))
+    user = console_user(settings, as_user, channel=DEMO_CHANNEL, default=admin, people=people)
+    return ConsoleSession(db, settings, user, people=people)
 
 
-def _run_tour(db: Database, settings: Settings, out: Console, lines: Iterable[str]) -> None:
-    for line in lines:
-        out.print(Rule(f"/claude-usage {line}", align="left"))
-        _answer(line, db, settings, out)
+def _welcome(session: ConsoleSession, out: Console) -> None:
+    viewer = session.viewer
+    role = "an admin" if viewer.is_admin else "a member"
+    email = f" ({viewer.email})" if viewer.email else ""
+    out.print(
+        Text(
+            f"You are @{viewer.user_id}{email}, {role}, in #{session.user.channel_id}, a digest "
+            f"channel; alerts go to #{DEMO_ALERTS}. `claude-usage demo --as {DEMO_MEMBER}` (or "
+            "--as an email) is the console as a member.",
+            style="dim",
+        )
+    )
+    out.print(
+        "Type a Slack command such as [bold]/claude-usage top-spenders 7d[/] (the "
+        "`/claude-usage` is optional), any other line as a question (e.g. [bold]who spent most "
+        "last week?[/]), [bold]help[/] for every subcommand, [bold]tour[/] for a guided run "
+        "through them all, or [bold]quit[/]."
+    )
 
 
-def _ask_tour(db: Database, settings: Settings, out: Console) -> None:
+def _interact(
+    session: ConsoleSession, out: Console, read_line: Callable[[str], str] | None
+) -> None:
+    console_loop(session, out, read_line or input, tour)
+
+
+def _ask_tour(session: ConsoleSession, out: Console) -> None:
     from bot.console.ask import ask_line
 
     for question in TOUR_QUESTIONS:
         out.print(Rule(f"ask: {question}", align="left"))
-        ask_line(question, db, settings, out)
+        ask_line(question, session, out)
         out.print()
 
 
@@ -204,28 +242,3 @@ def _writable_dir(preferred: Path) -> Path:
     except OSError:
         return Path(tempfile.mkdtemp(prefix="claude-usage-demo-digest-"))
     return preferred
-
-
-def _console_loop(
-    db: Database, settings: Settings, out: Console, read_line: Callable[[str], str]
-) -> None:
-    out.print(
-        "Type a Slack command such as [bold]/claude-usage top-spenders 7d[/] (the "
-        "`/claude-usage` is optional), any other line as a question (e.g. [bold]who spent most "
-        "last week?[/]), [bold]help[/] for every subcommand, [bold]tour[/] for a guided run "
-        "through them all, or [bold]quit[/]."
-    )
-    while True:
-        try:
-            line = read_line("claude-usage> ").strip()
-        except (EOFError, KeyboardInterrupt):
-            out.print()
-            return
-        if not line:
-            continue
-        if line.lower() in QUIT_WORDS:
-            return
-        if line.lower() == "tour":
-            _run_tour(db, settings, out, tour(_top_email(db)))
-            continue
-        _answer(line, db, settings, out)

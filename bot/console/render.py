@@ -28,7 +28,15 @@ _CHANNEL = re.compile(r"<#([CDG][A-Z0-9]+)(?:\|([^>]*))?>")
 _SPECIAL = re.compile(r"<!(here|channel|everyone)>")
 _BOLD = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])")
 _INLINE_CODE = re.compile(r"`([^`\n]+)`")
-_EMOJI = {":warning:": "⚠", ":white_check_mark:": "✔", ":hourglass_flowing_sand:": "⏳"}
+_EMOJI = {
+    ":warning:": "⚠",
+    ":white_check_mark:": "✔",
+    ":hourglass_flowing_sand:": "⏳",
+    ":rotating_light:": "🚨",
+    ":zzz:": "💤",
+    ":chart_with_upwards_trend:": "📈",
+    ":memo:": "📝",
+}
 _LITERAL = re.compile(r"<!date\^[^|>]*\|([^>]*)>")
 """An invalid date token (our escape of `*`, `_`, `~`, backtick): Slack shows its fallback."""
 

@@ -53,6 +53,8 @@ class Answer:
     response_type: Visibility = "ephemeral"
     export: Export | None = None
     command: Command | None = None
+    exit_code: int = 0
+    """Non-zero when the message is an error sentence: the CLI's exit code for it."""
 
 
 def slack_text(text: str) -> str:
@@ -72,12 +74,12 @@ def answer(
     try:
         return _answer(deps, user_id, channel_id, text, progress)
     except CommandError as exc:
-        return Answer(error_message(str(exc), usage=exc.usage))
+        return Answer(error_message(str(exc), usage=exc.usage), exit_code=exc.exit_code)
     except ClaudeUsageError as exc:
-        return Answer(error_message(str(exc)))
+        return Answer(error_message(str(exc)), exit_code=exc.exit_code)
     except Exception:
         log.exception("answering %r for %s failed", text, user_id)
-        return Answer(error_message(GENERIC_ERROR))
+        return Answer(error_message(GENERIC_ERROR), exit_code=1)
 
 
 def _answer(

@@ -22,6 +22,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
@@ -71,7 +72,47 @@ class _TtlCache:
         return value
 
 
-class Directory:
+class Identities(ABC):
+    """Who is who for one surface: the admins, a person's email, and whether the bot can post in
+    a channel. Slack's `Directory` asks Slack; the terminal console asks nobody
+    (`bot.console.identity`). What follows from the answers (a `Viewer`, the admins a refusal
+    names) is decided here, the same for both."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.static_admins = frozenset(a for a in settings.admins if is_user_id(a))
+        self.usergroup = settings.admin_usergroup
+
+    def _group_members(self) -> frozenset[str]:
+        return frozenset()
+
+    @abstractmethod
+    def email_of(self, user_id: str) -> str | None:
+        """The person's email address (lower case), or None when it cannot be known."""
+
+    @abstractmethod
+    def require_member(self, channel: str) -> None:
+        """Raise, saying how to invite the bot, unless the bot can post in `channel`."""
+
+    def admins(self) -> frozenset[str]:
+        return self.static_admins | self._group_members()
+
+    def viewer(self, user_id: str) -> Viewer:
+        return Viewer(
+            user_id=user_id, is_admin=user_id in self.admins(), email=self.email_of(user_id)
+        )
+
+    def admin_names(self) -> str:
+        """`<@U1>, <@U2>` (or the user group) for refusals; built only from validated IDs."""
+        shown = [mention(a) for a in sorted(self.static_admins)[:SHOWN_ADMINS]]
+        if self.usergroup and is_subteam_id(self.usergroup):
+            shown.append(f"<!subteam^{self.usergroup}>")
+        extra = len(self.static_admins) - SHOWN_ADMINS
+        if extra > 0:
+            shown.append(f"{extra} more")
+        return ", ".join(shown)
+
+
+class Directory(Identities):
     """Slack-side identity: admin membership and emails, cached briefly."""
 
     def __init__(
@@ -81,9 +122,8 @@ class Directory:
         *,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        super().__init__(settings)
         self.client = client
-        self.static_admins = frozenset(a for a in settings.admins if is_user_id(a))
-        self.usergroup = settings.admin_usergroup
         self._groups = _TtlCache(ADMIN_TTL_SECONDS, clock)
         self._emails = _TtlCache(EMAIL_TTL_SECONDS, clock)
 
@@ -105,9 +145,6 @@ class Directory:
         assert isinstance(members, frozenset)
         return members
 
-    def admins(self) -> frozenset[str]:
-        return self.static_admins | self._group_members()
-
     def email_of(self, user_id: str) -> str | None:
         def load() -> str | None:
             try:
@@ -122,23 +159,28 @@ class Directory:
         email = self._emails.get(user_id, load)
         return email if isinstance(email, str) else None
 
-    def viewer(self, user_id: str) -> Viewer:
-        return Viewer(
-            user_id=user_id, is_admin=user_id in self.admins(), email=self.email_of(user_id)
+    def require_member(self, channel: str) -> None:
+        """Ask Slack (`conversations.info`) whether the bot is in `channel`."""
+        invite = (
+            f"I'm not in {channel_link(channel)} yet, so I can't post there. Add me with "
+            "`/invite @claude-usage` in the channel, then subscribe again."
         )
+        try:
+            info = self.client.conversations_info(channel=channel)
+        except SlackApiError as exc:
+            error = exc.response.get("error")
+            if error in ("channel_not_found", "not_in_channel"):
+                raise InputError(invite) from None
+            log.warning("conversations.info %s failed: %s", channel, error)
+            raise ClaudeUsageError(
+                "I couldn't check whether I'm in this channel; ask an admin to check the app has "
+                "the channels:read and groups:read scopes."
+            ) from None
+        if not (info.get("channel") or {}).get("is_member"):
+            raise InputError(invite)
 
-    def admin_names(self) -> str:
-        """`<@U1>, <@U2>` (or the user group) for refusals; built only from validated IDs."""
-        shown = [mention(a) for a in sorted(self.static_admins)[:SHOWN_ADMINS]]
-        if self.usergroup and is_subteam_id(self.usergroup):
-            shown.append(f"<!subteam^{self.usergroup}>")
-        extra = len(self.static_admins) - SHOWN_ADMINS
-        if extra > 0:
-            shown.append(f"{extra} more")
-        return ", ".join(shown)
 
-
-def refusal(what: str, directory: Directory) -> str:
+def refusal(what: str, directory: Identities) -> str:
     names = directory.admin_names()
     who = (
         f"Claude usage admins ({names})"
@@ -148,7 +190,7 @@ def refusal(what: str, directory: Directory) -> str:
     return f"{what} is limited to {who}. You can still run `adoption`, `spend` or `user me`."
 
 
-def authorize(command: C, viewer: Viewer, directory: Directory) -> C:
+def authorize(command: C, viewer: Viewer, directory: Identities) -> C:
     """The command to run for `viewer` (a `user` target resolved to an email), or AccessDenied.
     The rule itself is `bot.reports.access.authorize`; Slack adds identities and the wording."""
     try:
@@ -159,7 +201,7 @@ def authorize(command: C, viewer: Viewer, directory: Directory) -> C:
         raise AccessDenied(refusal(exc.what, directory)) from None
 
 
-def resolve_target(command: UserCommand, viewer: Viewer, directory: Directory) -> UserCommand:
+def resolve_target(command: UserCommand, viewer: Viewer, directory: Identities) -> UserCommand:
     """Fill in the email of a mentioned person (`<@U…>`, or `me`) from Slack's directory."""
     target = command.target
     if target.me and target.slack_id is None:

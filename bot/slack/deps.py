@@ -2,7 +2,8 @@
 
 Deps.settings     the Settings the app was built from
 Deps.store        per-thread store connections (listeners run on worker threads)
-Deps.directory    Slack-side identity: admins (with the user group) and emails
+Deps.directory    who is who: admins (with the user group) and emails, from Slack (or the
+                  terminal console's own user, `bot.console.identity`)
 Deps.refresher    optional background refresher (a stale store answers at once and syncs behind)
 Deps.seen         retry/duplicate filter for Slack deliveries
 Deps.now          the clock (tests pin it)
@@ -24,7 +25,7 @@ from sqlite_utils import Database
 
 from bot.config import Settings
 from bot.reports.periods import utc_today
-from bot.slack.auth import Directory
+from bot.slack.auth import Identities
 
 
 class Refresher(Protocol):
@@ -115,7 +116,7 @@ def utc_now() -> datetime:
 class Deps:
     settings: Settings
     store: StoreAccess
-    directory: Directory
+    directory: Identities
     refresher: Refresher | None = None
     now: Callable[[], datetime] = utc_now
     seen: SeenFilter = field(default_factory=SeenFilter)

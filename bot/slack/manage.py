@@ -9,19 +9,16 @@ Who may do what, decided here before anything changes:
 
 A subscription belongs to the channel the command is typed in, which must be one of the
 configured digest channels (`bot.slack.auth.may_post_figures`, the rule `--share` follows too),
-and the bot must be a member to post there (`conversations.info`); if it is not, the answer says
-how to invite it. Answers
+and the bot must be a member to post there (`Identities.require_member`: Slack's
+`conversations.info`); if it is not, the answer says how to invite it. Answers
 are visible only to the asker. `digest preview` renders the digest the channel would get now,
 without posting it (the charts come with the real post, in its thread).
 """
 
 from __future__ import annotations
 
-import logging
 from datetime import date, datetime
 
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 from sqlite_utils import Database
 
 from bot.alerts import BudgetStatus, budget_status, shown_budgets
@@ -30,7 +27,7 @@ from bot.config import Settings
 from bot.digest import DigestSpec, build_digest
 from bot.digest.render import render_digest
 from bot.digest.schedule import local_time, next_fire, report_period
-from bot.errors import ClaudeUsageError, InputError
+from bot.errors import InputError
 from bot.reports.command_models import BudgetCommand, DigestCommand, ManageCommand
 from bot.reports.labels import label_for
 from bot.reports.periods import utc_today
@@ -56,8 +53,6 @@ from bot.store.subscriptions import (
     list_subscriptions,
     save_subscription,
 )
-
-log = logging.getLogger(__name__)
 
 NOT_A_CHANNEL = (
     "Digests are posted to a channel: run this in the channel that should get it (not in a "
@@ -112,7 +107,7 @@ def _digest(
             f"with `--share`, is posted only {figure_channels(deps.settings)}. Whoever runs the "
             "bot lists them in `CLAUDE_USAGE_DIGEST_CHANNELS`."
         )
-    require_member(deps.directory.client, channel)
+    deps.directory.require_member(channel)
     sub = Subscription(
         channel=channel,
         kind=kind,
@@ -137,27 +132,6 @@ def _when(sub: Subscription) -> str:
     """The schedule with the zone as inline code, so America/New_York keeps its underscore
     (a validated IANA name: safe inside backticks)."""
     return sub.when().replace(sub.tz, f"`{sub.tz}`")
-
-
-def require_member(client: WebClient, channel: str) -> None:
-    """Raise with the way to invite the bot unless it is a member of `channel`."""
-    invite = (
-        f"I'm not in {channel_link(channel)} yet, so I can't post there. Add me with "
-        "`/invite @claude-usage` in the channel, then subscribe again."
-    )
-    try:
-        info = client.conversations_info(channel=channel)
-    except SlackApiError as exc:
-        error = exc.response.get("error")
-        if error in ("channel_not_found", "not_in_channel"):
-            raise InputError(invite) from None
-        log.warning("conversations.info %s failed: %s", channel, error)
-        raise ClaudeUsageError(
-            "I couldn't check whether I'm in this channel; ask an admin to check the app has "
-            "the channels:read and groups:read scopes."
-        ) from None
-    if not (info.get("channel") or {}).get("is_member"):
-        raise InputError(invite)
 
 
 def subscriptions_message(

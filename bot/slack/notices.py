@@ -13,7 +13,7 @@ import logging
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.slack.auth import Directory
+from bot.slack.auth import Identities
 from bot.slack.blocks import Message, escape_sentence
 from bot.slack.blocks.primitives import context, section
 from bot.slack.export import dm_channel
@@ -36,7 +36,7 @@ def key_rejected_message(run: SyncRun, freshness: Freshness) -> Message:
     )
 
 
-def tell_admins(client: WebClient, directory: Directory, message: Message) -> int:
+def tell_admins(client: WebClient, directory: Identities, message: Message) -> int:
     """DM every admin; returns how many received it (failures are logged, never raised)."""
     sent = 0
     for admin in sorted(directory.admins()):

@@ -1,0 +1,95 @@
+"""The interactive console that `claude-usage demo` opens, one line at a time:
+
+/claude-usage top-spenders 7d     the `/claude-usage` is optional: answered as Slack answers it
+tour                              every subcommand once
+quit                              ends (so does Ctrl-D)
+anything else                     a question, answered as a DM would be (`bot.console.ask`)
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+
+from rich.console import Console
+from rich.rule import Rule
+from rich.text import Text
+
+from bot.console.answer import ConsoleSession, TerminalAnswer
+from bot.console.sanitize import clean_lines
+
+QUIT_WORDS = frozenset({"quit", "exit", "q", ":q"})
+
+
+def show(out: Console, text: str) -> None:
+    """Answer text, cleaned for the terminal, never read as markup."""
+    out.print(clean_lines(text.rstrip("\n")), markup=False, highlight=False, soft_wrap=True)
+
+
+def answer_one(line: str, session: ConsoleSession, out: Console) -> None:
+    """A command or a question, printed."""
+    from bot.console.ask import ask_line, is_command
+
+    if not is_command(line, today=session.deps.today()):
+        ask_line(line, session, out)
+        out.print()
+        return
+    started = time.perf_counter()
+    answer = session.answer(line)
+    elapsed_ms = (time.perf_counter() - started) * 1000
+    show(out, answer.text)
+    _alert_preview(session, answer, out)
+    out.print(f"[dim]({elapsed_ms:.0f} ms from the store)[/]\n")
+
+
+def _alert_preview(session: ConsoleSession, answer: TerminalAnswer, out: Console) -> None:
+    """After `budget set`, the alert the hourly check would post now for that budget (budgets
+    and alerts can be tried without Slack)."""
+    from bot.console.render import blocks_to_text
+    from bot.reports.command_models import BudgetCommand
+    from bot.slack.alert_blocks import alert_message, status_line
+    from bot.slack.alert_post import breaches
+
+    command = answer.command
+    channel = session.settings.alert_channel
+    if not answer.ok or not isinstance(command, BudgetCommand) or command.action != "set":
+        return
+    if channel is None:
+        return
+    now = session.deps.now()
+    scope = command.product or ""
+    for breach in breaches(session.db, now):
+        if breach.kind == "budget" and breach.scope == scope:
+            message = alert_message(
+                breach.body, breach.value, status_line(None, None, None, None, now)
+            )
+            out.print(Text(f"The next hourly alert check posts this in #{channel}:", style="dim"))
+            show(out, blocks_to_text(message.blocks))
+
+
+def run_tour(session: ConsoleSession, out: Console, lines: Iterable[str]) -> None:
+    for line in lines:
+        out.print(Rule(f"/claude-usage {line}", align="left"))
+        answer_one(line, session, out)
+
+
+def console_loop(
+    session: ConsoleSession,
+    out: Console,
+    read_line: Callable[[str], str],
+    tour: Callable[[], list[str]],
+) -> None:
+    while True:
+        try:
+            line = read_line("claude-usage> ").strip()
+        except (EOFError, KeyboardInterrupt):
+            out.print()
+            return
+        if not line:
+            continue
+        if line.lower() in QUIT_WORDS:
+            return
+        if line.lower() == "tour":
+            run_tour(session, out, tour())
+            continue
+        answer_one(line, session, out)
