@@ -18,7 +18,7 @@ from sqlite_utils import Database
 
 from bot.config import Settings
 from bot.console.identity import ConsoleDirectory, ConsoleUser, console_user
-from bot.console.render import blocks_to_text
+from bot.console.render import Button, blocks_to_text, pressable
 from bot.reports.command_models import Command
 from bot.reports.export import csv_bytes
 from bot.reports.types import Export
@@ -36,6 +36,8 @@ class TerminalAnswer:
     exit_code: int = 0
     csv: bool = False
     """The text is an export's CSV: exact data, cleaned only when shown on a terminal."""
+    buttons: tuple[Button, ...] = ()
+    """The buttons drawn with numbers (only when asked for: the interactive console)."""
     command: Command | None = None
 
 
@@ -77,8 +79,8 @@ class ConsoleSession:
     def viewer(self) -> Viewer:
         return self.deps.directory.viewer(self.user.user_id)
 
-    def answer(self, line: str) -> TerminalAnswer:
-        """One line in, readable text out."""
+    def answer(self, line: str, *, numbered: bool = False) -> TerminalAnswer:
+        """One line in, readable text out; `numbered` numbers the buttons it can press."""
         words = strip_slash(line) or "help"
         found = answer(
             self.deps, user_id=self.user.user_id, channel_id=self.user.channel_id, text=words
@@ -86,13 +88,14 @@ class ConsoleSession:
         if found.export is not None:
             return TerminalAnswer(export_csv(found.export), ok=True, csv=True)
         blocks = found.message.blocks
-        text = blocks_to_text(blocks)
+        text = blocks_to_text(blocks, numbered=numbered)
         if found.response_type == "in_channel":
             text += f"(In Slack, everyone in #{self.user.channel_id} sees this answer.)\n"
         return TerminalAnswer(
             text,
             ok=found.exit_code == 0,
             exit_code=found.exit_code,
+            buttons=pressable(blocks) if numbered else (),
             command=found.command,
         )
 

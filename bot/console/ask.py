@@ -4,7 +4,7 @@ The demo console (`claude-usage demo`) sends every line that is not a `/claude-u
 here, asked as the console's user (`bot.console.identity`: the demo's admin, or `--as` someone),
 as a DM from them would be. Claude's text is streamed a sentence at a time with each tool call
 shown as it runs; every piece is cleaned for the terminal (`bot.console.sanitize`), since
-answers quote API names.
+answers quote API names. The keyless router's report comes with its buttons, numbered to press.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.text import Text
 
 from bot.console.answer import ConsoleSession
-from bot.console.render import answer_text
+from bot.console.render import Button, blocks_to_text, pressable
 from bot.console.sanitize import clean, clean_lines
 from bot.errors import ClaudeUsageError
 from bot.reports.commands import SUBCOMMANDS, parse_command
@@ -46,8 +46,11 @@ def asker_of(session: ConsoleSession) -> Asker:
     return Asker(viewer.user_id, is_admin=viewer.is_admin, email=viewer.email)
 
 
-def ask_line(question: str, session: ConsoleSession, out: Console) -> None:
-    """Answer `question` on `out`; errors are the one sentence they carry."""
+def ask_line(
+    question: str, session: ConsoleSession, out: Console, *, numbered: bool = False
+) -> tuple[Button, ...]:
+    """Answer `question` on `out`; errors are the one sentence they carry. Returns the buttons
+    drawn with numbers (`numbered`: the keyless router's report has them)."""
     db, settings = session.db, session.settings
     now = datetime.now(UTC)
     ctx = tool_context(settings, db, asker=asker_of(session), now=now)
@@ -55,8 +58,7 @@ def ask_line(question: str, session: ConsoleSession, out: Console) -> None:
     try:
         with claude(settings) as agent:
             if agent is None:
-                _fallback(question, ctx, thread, out)
-                return
+                return _fallback(question, ctx, thread, out, numbered=numbered)
             from tools.turn import AskEvents
 
             events = AskEvents(
@@ -71,17 +73,26 @@ def ask_line(question: str, session: ConsoleSession, out: Console) -> None:
         out.print(_dim(read_freshness(db).sentence()))
     except ClaudeUsageError as exc:
         out.print(clean(str(exc)), markup=False)
+    return ()
 
 
-def _fallback(question: str, ctx: ToolContext, thread: str, out: Console) -> None:
+def _fallback(
+    question: str, ctx: ToolContext, thread: str, out: Console, *, numbered: bool
+) -> tuple[Button, ...]:
+    from bot.slack.blocks import render
+
     found = fallback(question, ctx, thread=thread)
     out.print(_dim(found.explanation))
+    buttons: tuple[Button, ...] = ()
     if found.refusal:
         out.print(found.refusal, markup=False)
     elif found.result is not None:
-        shown = clean_lines(answer_text(found.result, today=ctx.today))
-        out.print(shown, markup=False, highlight=False, soft_wrap=True)
+        blocks = render(found.result, today=ctx.today).blocks
+        shown = blocks_to_text(blocks, numbered=numbered)
+        out.print(clean_lines(shown), markup=False, highlight=False, soft_wrap=True)
+        buttons = pressable(blocks) if numbered else ()
     out.print(_dim(found.note))
+    return buttons
 
 
 def _dim(text: str) -> Text:

@@ -184,9 +184,10 @@ def _welcome(session: ConsoleSession, out: Console) -> None:
     )
     out.print(
         "Type a Slack command such as [bold]/claude-usage top-spenders 7d[/] (the "
-        "`/claude-usage` is optional), any other line as a question (e.g. [bold]who spent most "
-        "last week?[/]), [bold]help[/] for every subcommand, [bold]tour[/] for a guided run "
-        "through them all, or [bold]quit[/]."
+        "`/claude-usage` is optional), a button's number or label (e.g. [bold]2[/] or "
+        "[bold]show more[/]), any other line as a question (e.g. [bold]who spent most last "
+        "week?[/]), [bold]help[/] for every subcommand, [bold]tour[/] for a guided run through "
+        "them all, or [bold]quit[/]."
     )
 
 

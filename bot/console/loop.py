@@ -1,6 +1,8 @@
 """The interactive console that `claude-usage demo` opens, one line at a time:
 
 /claude-usage top-spenders 7d     the `/claude-usage` is optional: answered as Slack answers it
+2, or show more                   a button of the last answer, by its number or its label:
+                                  runs the words that button runs in Slack
 tour                              every subcommand once
 quit                              ends (so does Ctrl-D)
 anything else                     a question, answered as a DM would be (`bot.console.ask`)
@@ -8,6 +10,7 @@ anything else                     a question, answered as a DM would be (`bot.co
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Iterable
 
@@ -16,9 +19,11 @@ from rich.rule import Rule
 from rich.text import Text
 
 from bot.console.answer import ConsoleSession, TerminalAnswer
+from bot.console.render import Button
 from bot.console.sanitize import clean_lines
 
 QUIT_WORDS = frozenset({"quit", "exit", "q", ":q"})
+_NOT_A_WORD = re.compile(r"[^\w\s]")
 
 
 def show(out: Console, text: str) -> None:
@@ -26,20 +31,23 @@ def show(out: Console, text: str) -> None:
     out.print(clean_lines(text.rstrip("\n")), markup=False, highlight=False, soft_wrap=True)
 
 
-def answer_one(line: str, session: ConsoleSession, out: Console) -> None:
-    """A command or a question, printed."""
+def answer_one(
+    line: str, session: ConsoleSession, out: Console, *, numbered: bool = False
+) -> tuple[Button, ...]:
+    """A command or a question, printed; returns the buttons drawn with numbers."""
     from bot.console.ask import ask_line, is_command
 
     if not is_command(line, today=session.deps.today()):
-        ask_line(line, session, out)
+        buttons = ask_line(line, session, out, numbered=numbered)
         out.print()
-        return
+        return buttons
     started = time.perf_counter()
-    answer = session.answer(line)
+    answer = session.answer(line, numbered=numbered)
     elapsed_ms = (time.perf_counter() - started) * 1000
     show(out, answer.text)
     _alert_preview(session, answer, out)
     out.print(f"[dim]({elapsed_ms:.0f} ms from the store)[/]\n")
+    return answer.buttons
 
 
 def _alert_preview(session: ConsoleSession, answer: TerminalAnswer, out: Console) -> None:
@@ -73,12 +81,35 @@ def run_tour(session: ConsoleSession, out: Console, lines: Iterable[str]) -> Non
         answer_one(line, session, out)
 
 
+def press(line: str, buttons: tuple[Button, ...]) -> Button | str | None:
+    """The button `line` names (its number, or its label without arrows, any case), a sentence
+    when it names a number that is not a button, or None when it names no button."""
+    typed = line.strip()
+    if typed.isdigit():
+        for button in buttons:
+            if button.number == int(typed):
+                return button
+        if not buttons:
+            return "The last answer has no buttons to press."
+        return f"There is no button {typed}: the last answer's buttons are 1–{len(buttons)}."
+    wanted = _label_words(typed)
+    for button in buttons:
+        if wanted and _label_words(button.label) == wanted:
+            return button
+    return None
+
+
+def _label_words(label: str) -> str:
+    return " ".join(_NOT_A_WORD.sub("", label).casefold().split())
+
+
 def console_loop(
     session: ConsoleSession,
     out: Console,
     read_line: Callable[[str], str],
     tour: Callable[[], list[str]],
 ) -> None:
+    buttons: tuple[Button, ...] = ()
     while True:
         try:
             line = read_line("claude-usage> ").strip()
@@ -91,5 +122,13 @@ def console_loop(
             return
         if line.lower() == "tour":
             run_tour(session, out, tour())
+            buttons = ()
             continue
-        answer_one(line, session, out)
+        pressed = press(line, buttons)
+        if isinstance(pressed, str):
+            out.print(pressed, markup=False)
+            continue
+        if pressed is not None:
+            out.print(Text(f"→ /claude-usage {pressed.words}", style="dim"))
+            line = pressed.words
+        buttons = answer_one(line, session, out, numbered=True)

@@ -6,12 +6,17 @@ Slack's control sequences become what Slack displays (`<@U1>` → `@U1`, `<url|l
 typed), code blocks are indented, fields are laid out as `Label: value`, buttons as `[Label]`.
 The result is cleaned for the terminal last (`bot.console.sanitize`): a name can show anything,
 but no escape sequence, control or bidi override inside it reaches the screen.
+
+In the interactive console the buttons can be pressed: `numbered=True` draws them as
+`[1 ◀ Previous]`, and `pressable()` lists the same buttons in the same order with the
+`/claude-usage` words each one runs (its `value`, exactly what Slack's action listener runs).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -104,10 +109,56 @@ def _fields(items: Sequence[Mapping[str, Any]]) -> list[str]:
     return lines
 
 
-def _element(element: Mapping[str, Any]) -> str:
+@dataclass(frozen=True)
+class Button:
+    """A button the console can press: its label and the `/claude-usage` words it runs."""
+
+    number: int
+    label: str
+    words: str
+
+
+_Numbers = Mapping[int, int]
+"""`id()` of a pressable button element → its number."""
+
+
+def _elements(blocks: Iterable[Mapping[str, Any]]) -> Iterable[Mapping[str, Any]]:
+    """Every element in the order `blocks_to_text` draws it."""
+    for block in blocks:
+        if block.get("type") == "section" and block.get("accessory"):
+            yield block["accessory"]
+        elif block.get("type") in ("actions", "context"):
+            yield from block.get("elements", [])
+
+
+def _pressable_elements(blocks: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """The buttons Slack's action listener answers (`bot.slack.listeners.actions`): those that
+    carry the words they run. Alert buttons (acknowledge, snooze) are not among them."""
+    from bot.slack.blocks.message import ACTION_PREFIX
+
+    return [
+        e
+        for e in _elements(blocks)
+        if e.get("type") == "button"
+        and str(e.get("action_id", "")).startswith(ACTION_PREFIX)
+        and e.get("value")
+    ]
+
+
+def pressable(blocks: Sequence[Mapping[str, Any]]) -> tuple[Button, ...]:
+    """The buttons `blocks_to_text(blocks, numbered=True)` numbers, with their words."""
+    return tuple(
+        Button(n, clean_lines(_text_of(e.get("text"))), str(e["value"]))
+        for n, e in enumerate(_pressable_elements(blocks), start=1)
+    )
+
+
+def _element(element: Mapping[str, Any], numbers: _Numbers) -> str:
     kind = element.get("type")
     if kind == "button":
-        return f"[{_text_of(element.get('text'))}]"
+        number = numbers.get(id(element))
+        label = _text_of(element.get("text"))
+        return f"[{label}]" if number is None else f"[{number} {label}]"
     if kind == "image":
         return f"[image: {element.get('alt_text', '')}]"
     if kind in ("mrkdwn", "plain_text"):
@@ -116,7 +167,7 @@ def _element(element: Mapping[str, Any]) -> str:
     return f"[{_text_of(placeholder) if isinstance(placeholder, Mapping) else kind}]"
 
 
-def _block(block: Mapping[str, Any]) -> list[str]:
+def _block(block: Mapping[str, Any], numbers: _Numbers) -> list[str]:
     kind = block.get("type")
     if kind == "header":
         title = _text_of(block.get("text"))
@@ -128,14 +179,14 @@ def _block(block: Mapping[str, Any]) -> list[str]:
         if block.get("fields"):
             lines.extend(_fields(block["fields"]))
         if block.get("accessory"):
-            lines.append(_element(block["accessory"]))
+            lines.append(_element(block["accessory"], numbers))
         return lines
     if kind == "context":
-        return [" · ".join(_element(e) for e in block.get("elements", []))]
+        return [" · ".join(_element(e, numbers) for e in block.get("elements", []))]
     if kind == "divider":
         return ["─" * _WIDTH]
     if kind == "actions":
-        return ["  ".join(_element(e) for e in block.get("elements", []))]
+        return ["  ".join(_element(e, numbers) for e in block.get("elements", []))]
     if kind == "image":
         return [f"[image: {block.get('alt_text', '')}]"]
     if kind == "rich_text":
@@ -151,11 +202,14 @@ def _rich_text(block: Mapping[str, Any]) -> str:
     return "".join(out)
 
 
-def blocks_to_text(blocks: Iterable[Mapping[str, Any]]) -> str:
-    """Readable text for a list of Block Kit blocks (a message or a Home view)."""
+def blocks_to_text(blocks: Sequence[Mapping[str, Any]], *, numbered: bool = False) -> str:
+    """Readable text for a list of Block Kit blocks (a message or a Home view); `numbered`
+    numbers the buttons that can be pressed (see `pressable`)."""
+    elements = _pressable_elements(blocks) if numbered else []
+    numbers = {id(e): n for n, e in enumerate(elements, start=1)}
     out: list[str] = []
     for block in blocks:
-        lines = _block(block)
+        lines = _block(block, numbers)
         if not lines:
             continue
         if block.get("type") in ("header", "divider") and out and out[-1] != "":
