@@ -89,7 +89,7 @@ def _fallback(
     elif found.result is not None:
         blocks = render(found.result, today=ctx.today).blocks
         shown = blocks_to_text(blocks, numbered=numbered)
-        out.print(clean_lines(shown), markup=False, highlight=False, soft_wrap=True)
+        out.print(clean_lines(shown), markup=False, highlight=False)
         buttons = pressable(blocks) if numbered else ()
     out.print(_dim(found.note))
     return buttons

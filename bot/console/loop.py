@@ -1,11 +1,13 @@
 """The interactive console that `claude-usage demo` opens, one line at a time:
 
-/claude-usage top-spenders 7d     the `/claude-usage` is optional: answered as Slack answers it
-2, or show more                   a button of the last answer, by its number or its label:
-                                  runs the words that button runs in Slack
-tour                              every subcommand once
-quit                              ends (so does Ctrl-D)
-anything else                     a question, answered as a DM would be (`bot.console.ask`)
+    /claude-usage top-spenders 7d     the `/claude-usage` is optional: answered as Slack answers it
+    2, or show more                   a button of the last answer, by its number or its label:
+                                      runs the words that button runs in Slack
+    tour                              every subcommand once (through a pager on a terminal)
+    quit                              ends (so does Ctrl-D)
+    anything else                     a question, answered as a DM would be (`bot.console.ask`)
+
+Answers go through rich, which wraps lines between words at the terminal's width.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager, nullcontext
 
 from rich.console import Console
 from rich.rule import Rule
@@ -27,8 +30,8 @@ _NOT_A_WORD = re.compile(r"[^\w\s]")
 
 
 def show(out: Console, text: str) -> None:
-    """Answer text, cleaned for the terminal, never read as markup."""
-    out.print(clean_lines(text.rstrip("\n")), markup=False, highlight=False, soft_wrap=True)
+    """Answer text (already terminal-safe) wrapped by rich between words, never as markup."""
+    out.print(Text(clean_lines(text.rstrip("\n"))), overflow="fold")
 
 
 def answer_one(
@@ -103,6 +106,11 @@ def _label_words(label: str) -> str:
     return " ".join(_NOT_A_WORD.sub("", label).casefold().split())
 
 
+def paged(out: Console) -> AbstractContextManager[object]:
+    """A pager (rich's, which uses $PAGER or less) on a terminal; the console itself otherwise."""
+    return out.pager(styles=False) if out.is_terminal else nullcontext()
+
+
 def console_loop(
     session: ConsoleSession,
     out: Console,
@@ -121,7 +129,8 @@ def console_loop(
         if line.lower() in QUIT_WORDS:
             return
         if line.lower() == "tour":
-            run_tour(session, out, tour())
+            with paged(out):
+                run_tour(session, out, tour())
             buttons = ()
             continue
         pressed = press(line, buttons)
