@@ -105,6 +105,12 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("CLAUDE_USAGE_DIGEST_GRACE_MINUTES", "digest_grace_minutes"),
         description="How late a missed digest may still be posted; later ones are skipped.",
     )
+    state_home: Path | None = Field(
+        default=None,
+        validation_alias=AliasChoices("XDG_STATE_HOME", "state_home"),
+        description="Where the console keeps its line history (under claude-usage/); "
+        "unset: ~/.local/state.",
+    )
 
     @field_validator("admins", "digest_channels", mode="before")
     @classmethod

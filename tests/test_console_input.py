@@ -1,9 +1,9 @@
 """The interactive console: buttons are pressed by number or label, lines wrap between words,
-and on a terminal the tour goes through a pager.
+and on a terminal input has readline's editing and history and the tour goes through a pager.
 
 Before: buttons were drawn but `show more` was read as a question, answers were printed
-unwrapped (the terminal broke them mid-word), and `tour` printed ~360 lines straight to the
-screen.
+unwrapped (the terminal broke them mid-word), Up printed `^[[A`, and `tour` printed ~360 lines
+straight to the screen.
 """
 
 from __future__ import annotations
@@ -134,6 +134,20 @@ class Terminal:
 
 
 PROMPT = "claude-usage> "
+
+
+def test_up_arrow_brings_back_the_previous_line_and_history_is_kept(tmp_path: Path) -> None:
+    term = Terminal(tmp_path)
+    term.expect(PROMPT)
+    term.send("adoption 7d\r")
+    term.expect("Adoption · last 7 days")
+    term.expect(PROMPT, 2)
+    term.send("\x1b[A\r")  # Up, Enter: the previous line again
+    term.expect("Adoption · last 7 days", 2)
+    assert b"^[[A" not in term.seen
+    assert term.finish() == 0
+    history = tmp_path / "state" / "claude-usage" / "console-history"
+    assert "adoption 7d" in history.read_text().splitlines()
 
 
 def test_the_tour_goes_through_the_pager_on_a_terminal(tmp_path: Path) -> None:

@@ -5,6 +5,7 @@
     render.py     Block Kit → readable text (the one renderer for `command`, the demo and tests)
     ask.py        a free-form question, as a DM from the console's user
     loop.py       the interactive console: lines, numbered buttons, the paged tour
+    lineedit.py   readline's line editing, history and completion on a terminal
     sanitize.py   API text made safe for a terminal (no markup, escapes or bidi overrides)
     demo.py       `claude-usage demo`: simulator + temporary store + console (or a scripted tour)
     cli.py        `claude-usage command` and `claude-usage demo`

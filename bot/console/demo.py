@@ -134,7 +134,7 @@ def run_demo(
 
 def _settings(sim: RunningSimulator, db_path: Path) -> Settings:
     """The simulator and the temporary store; the demo's admin, digest channel and alert
-    channel; Claude (for questions) from the environment."""
+    channel; Claude (for questions) and the console's state folder from the environment."""
     env = load_settings()
     return Settings(
         analytics_base_url=sim.base_url,
@@ -146,6 +146,7 @@ def _settings(sim: RunningSimulator, db_path: Path) -> Settings:
         admins=frozenset({DEMO_ADMIN}),
         digest_channels=frozenset({DEMO_CHANNEL}),
         alert_channel=DEMO_ALERTS,
+        state_home=env.state_home,
     )
 
 
@@ -194,7 +195,16 @@ def _welcome(session: ConsoleSession, out: Console) -> None:
 def _interact(
     session: ConsoleSession, out: Console, read_line: Callable[[str], str] | None
 ) -> None:
-    console_loop(session, out, read_line or input, tour)
+    """The console; on a terminal with line editing and history (`bot.console.lineedit`)."""
+    if read_line is not None:
+        console_loop(session, out, read_line, tour)
+        return
+    from bot.console.lineedit import line_editing
+    from bot.reports.usage import SUBCOMMANDS
+
+    words = [*SUBCOMMANDS, "tour", "quit", "me", "daily", "weekly", "by", "product", "model"]
+    with line_editing(session.settings, words):
+        console_loop(session, out, input, tour)
 
 
 def _ask_tour(session: ConsoleSession, out: Console) -> None:

@@ -7,7 +7,8 @@
     quit                              ends (so does Ctrl-D)
     anything else                     a question, answered as a DM would be (`bot.console.ask`)
 
-Answers go through rich, which wraps lines between words at the terminal's width.
+On a terminal, input has line editing and history (`bot.console.lineedit`); answers go through
+rich, which wraps lines between words at the terminal's width.
 """
 
 from __future__ import annotations
