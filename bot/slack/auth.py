@@ -15,6 +15,10 @@ Organisation spend is as sensitive to post as per-user data (a public or Slack C
 can hold people outside the company), so the rule is the same for every answer, and for
 digests: `may_post_figures` is the one rule, which `--share`, `digest subscribe`, the
 scheduler and `claude-usage digest run` all ask.
+
+Who is who comes from an `Identities`: Slack's `Directory` (the lookups above), or the terminal
+console's (`bot.console.identity`), which knows its one user and asks nobody, so the console
+runs every rule here exactly as Slack does.
 """
 
 from __future__ import annotations
