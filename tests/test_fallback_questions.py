@@ -243,3 +243,4 @@ def test_a_slack_dm_without_a_key_gets_the_person_and_the_decline(
     assert f"{name} · month to date" not in member
     assert "I can't answer that without Claude" in declined
     assert "Top connectors" not in declined
+    assert "top-spenders [period]" not in declined  # the sentence alone, not the help list

@@ -114,7 +114,7 @@ def fallback(question: str, ctx: ToolContext, *, thread: str) -> FallbackAnswer:
     record_question(
         ctx.db,
         QuestionRecord(thread=thread, user_id=ctx.asker.user_id, asked_at=ctx.now,
-                       mode="fallback", outcome=_outcome(read)),
+                       mode="fallback", outcome=outcome(read)),
     )  # fmt: skip
     if read.declined:  # no report answers it: say so, and run nothing
         return FallbackAnswer(read.words, read.explanation, None, None)
@@ -142,5 +142,6 @@ def _me(command: UserCommand, asker: Asker) -> UserCommand:
     return command.with_email(asker.email)
 
 
-def _outcome(read: Route) -> str:
+def outcome(read: Route) -> str:
+    """How a keyless question is recorded: declined, answered, or unmatched (got `help`)."""
     return "declined" if read.declined else "answered" if read.matched else "unmatched"

@@ -23,7 +23,8 @@ from bot.errors import ClaudeUsageError
 from bot.slack.answer import GENERIC_ERROR, answer
 from bot.slack.assistant.stream import AnswerStream, footer_blocks
 from bot.slack.blocks import error_message, escape_sentence
-from bot.slack.blocks.primitives import context
+from bot.slack.blocks.message import Message
+from bot.slack.blocks.primitives import context, section
 from bot.slack.deps import Deps
 from bot.slack.mrkdwn import escape_entities
 from bot.store.conversations import (
@@ -37,7 +38,7 @@ from bot.store.freshness import read_freshness
 from tools.agent import Agent
 from tools.fallback import FALLBACK_NOTE, route
 from tools.report_tools import Asker
-from tools.session import claude, tool_context
+from tools.session import claude, outcome, tool_context
 from tools.turn import AskEvents
 
 log = logging.getLogger(__name__)
@@ -132,12 +133,19 @@ class Asking:
                     user_id=question.user_id,
                     asked_at=self.deps.now(),
                     mode="fallback",
-                    outcome="answered" if read.matched else "unmatched",
+                    outcome=outcome(read),
                 ),
             )
-        result = answer(self.deps, user_id=question.user_id, channel_id=None, text=read.words)
-        notes = context(escape_sentence(read.explanation), escape_sentence(FALLBACK_NOTE))
-        message = result.message.noted(notes)
+        if read.declined:  # no report answers it: the sentence naming the closest ones, only
+            message = Message(
+                read.explanation,
+                [section(escape_sentence(read.explanation))],
+                tail=[context(escape_sentence(FALLBACK_NOTE))],
+            )
+        else:
+            result = answer(self.deps, user_id=question.user_id, channel_id=None, text=read.words)
+            notes = context(escape_sentence(read.explanation), escape_sentence(FALLBACK_NOTE))
+            message = result.message.noted(notes)
         client.chat_postMessage(
             channel=question.channel,
             thread_ts=question.thread_ts,
