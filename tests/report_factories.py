@@ -44,15 +44,19 @@ class StoreBuilder:
 
     # --- ledger -------------------------------------------------------------------------------
 
-    def synced(self, dataset: str, *on: date, final: bool = False) -> StoreBuilder:
-        """Mark days as synced (complete) for a dataset, with or without rows."""
+    def synced(
+        self, dataset: str, *on: date, final: bool = False, reported_until: str | None = None
+    ) -> StoreBuilder:
+        """Mark days as synced for a dataset, with or without rows: complete (the API's export
+        watermark past the day's end), or only `reported_until` (an RFC 3339 watermark) when
+        given, which leaves a day it does not pass incomplete (`bot.reports.coverage`)."""
         self.db.table("sync_ledger").upsert_all(
             [
                 {
                     "dataset": dataset,
                     "day": day.isoformat(),
                     "fetched_at": "2026-11-25T06:00:00Z",
-                    "data_refreshed_at": "2026-11-25T04:00:00Z",
+                    "data_refreshed_at": reported_until or f"{day + timedelta(days=1)}T04:00:00Z",
                     "final": int(final),
                     "row_count": 0,
                 }
@@ -60,6 +64,16 @@ class StoreBuilder:
             ],
             pk=("dataset", "day"),
         )
+        return self
+
+    def reported_until(self, mark: str, *datasets: str) -> StoreBuilder:
+        """Set the export watermark every synced day of these datasets was fetched under (as one
+        sync does); days it does not pass become incomplete."""
+        for dataset in datasets:
+            self.db.execute(
+                "UPDATE sync_ledger SET data_refreshed_at = ?, fetched_at = ? WHERE dataset = ?",
+                (mark, mark, dataset),
+            )
         return self
 
     def _insert(self, dataset: str, table: str, row: dict[str, Any]) -> StoreBuilder:

@@ -26,10 +26,12 @@ from bot.digest.sections import (
     latest_engagement_day,
     newcomers,
     scope_spend,
+    synced_cost_days,
     top_rankings,
     week_of,
 )
 from bot.digest.spend import average, headline, revisable_until, spenders
+from bot.reports import coverage
 from bot.reports.coverage import NoDataError
 from bot.reports.finance import TRAILING_DAYS, finance
 from bot.reports.labels import label_for
@@ -44,18 +46,24 @@ def daily_digest(db: Database, spec: DigestSpec, restated: tuple[Restatement, ..
     notes: list[str] = []
     one_day = week_of(day, day)  # previous(): the same weekday a week before
     amount, change = headline(db, one_day, product)
+    found = coverage.coverage(db, "cost_buckets", one_day)
+    so_far = found.so_far  # not complete yet: spend so far, compared with nothing
     before = scope_spend(db, [day - timedelta(days=n) for n in range(1, 8)], product)
     avg = average(list(before.values()))
     if amount is None:
         notes.append(f"Spend for {day_label(day)} is not synced yet.")
     spend = SpendHeadline(
         amount_microcents=amount,
-        previous=change,
+        previous=None if so_far else change,
         previous_label=f"vs {day - timedelta(days=7):%a %b} {(day - timedelta(days=7)).day}",
         average_microcents=avg,
-        vs_average=None if amount is None or avg is None else Delta.of(amount, avg),
+        vs_average=None if amount is None or avg is None or so_far else Delta.of(amount, avg),
         revisable_until=revisable_until(db, day),
+        so_far=so_far,
+        reported_until=found.watermark if so_far else None,
     )
+    if so_far:
+        change = None  # nothing to attribute: the day is not over in the data
     engaged = latest_engagement_day(db, day)
     adoption = None if engaged is None else adoption_snapshot(db, engaged, product, notes)
     if engaged is None:
@@ -93,14 +101,24 @@ def daily_digest(db: Database, spec: DigestSpec, restated: tuple[Restatement, ..
         movers=moved,
         trend=(),
         restatements=restated,
-        reported={} if amount is None else {day: amount},
+        reported={} if amount is None or so_far else {day: amount},
         notes=tuple(notes),
         freshness=read_freshness(db),
     )
 
 
 def _month(db: Database, day: date, product: str | None, notes: list[str]) -> MonthToDate | None:
-    """Month to date through `day` vs the same days of last month, and the projection."""
+    """Month to date through `day` vs the same days of last month, and the projection; through
+    the last complete day when `day` is not complete yet (never projected from part of a day)."""
+    month = _month_figures(db, day, product)
+    if month is not None and month.through < day:
+        notes.append(
+            f"Month to date runs through {day_label(month.through)}, the last complete day."
+        )
+    return month
+
+
+def _month_figures(db: Database, day: date, product: str | None) -> MonthToDate | None:
     if product is None:
         try:
             result = finance(db, today=day + timedelta(days=1))
@@ -115,14 +133,19 @@ def _month(db: Database, day: date, product: str | None, notes: list[str]) -> Mo
             projected_microcents=result.projected_month_microcents,
             projection_basis=result.projection_basis,
         )
-    period = Period(start=day.replace(day=1), end=day, label="month to date", unit="month")
+    first = day.replace(day=1)
+    complete = synced_cost_days(db, [first + timedelta(days=n) for n in range(day.day)])
+    if not complete:
+        return None
+    through = complete[-1]
+    period = Period(start=first, end=through, label="month to date", unit="month")
     mtd, change = headline(db, period, product)
     if mtd is None:
         return None
-    trailing = scope_spend(db, [day - timedelta(days=n) for n in range(TRAILING_DAYS)], product)
-    projected = forecast(mtd, day, average(list(trailing.values())))
+    trailing = scope_spend(db, [through - timedelta(days=n) for n in range(TRAILING_DAYS)], product)
+    projected = forecast(mtd, through, average(list(trailing.values())))
     return MonthToDate(
-        through=day,
+        through=through,
         mtd=change,
         previous_period=period.previous(),
         projected_microcents=projected.month_end_microcents,

@@ -10,7 +10,7 @@ of fewer than five people as members' answers do.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from bot.reports.periods import Period
 from bot.reports.privacy import MIN_GROUP
@@ -69,6 +69,11 @@ class SpendHeadline(Model):
     vs_average: Delta | None = None
     revisable_until: date | None = None
     """The reported spend may still grow until this day (the API revises for 30 days)."""
+    so_far: bool = False
+    """The reported day is not complete yet (the API reports spend hours late): the amount is
+    spend so far, compared with nothing (`bot.reports.coverage`)."""
+    reported_until: datetime | None = None
+    """With `so_far`: how far the API had reported spend when the store last synced."""
 
 
 class MonthToDate(Model):

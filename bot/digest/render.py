@@ -90,6 +90,8 @@ def _subtitle(digest: Digest) -> str:
 def _fallback(digest: Digest) -> str:
     """The notification text: the headline numbers in one line."""
     text = f"{title_of(digest)}: spend {opt_usd(digest.spend.amount_microcents)}"
+    if digest.spend.so_far:
+        text += " so far (not complete yet)"
     change = digest.spend.previous
     if change is not None and change.previous is not None:
         text += f" ({delta_text(change, money=True)} {digest.spend.previous_label})"

@@ -45,7 +45,8 @@ def signed_usd(microcents: int) -> str:
 
 
 def spend_blocks(spend: SpendHeadline, title: str) -> list[Block]:
-    line = f"*{title}: {opt_usd(spend.amount_microcents)}*"
+    so_far = " so far" if spend.so_far else ""
+    line = f"*{title}{so_far}: {opt_usd(spend.amount_microcents)}*"
     parts = []
     if spend.previous is not None and spend.previous.previous is not None:
         parts.append(f"{delta_text(spend.previous, money=True)} {spend.previous_label}")
@@ -57,7 +58,9 @@ def spend_blocks(spend: SpendHeadline, title: str) -> list[Block]:
     if parts:
         line += "\n" + escape(" · ".join(parts))
     blocks = [section(line)]
-    if spend.revisable_until is not None:
+    if spend.so_far:
+        blocks.append(context(escape(_not_complete(spend))))
+    elif spend.revisable_until is not None:
         blocks.append(
             context(
                 escape(
@@ -67,6 +70,21 @@ def spend_blocks(spend: SpendHeadline, title: str) -> list[Block]:
             )
         )
     return blocks
+
+
+def _not_complete(spend: SpendHeadline) -> str:
+    """Why a day's spend is shown without comparisons."""
+    text = "Not complete yet"
+    mark = spend.reported_until
+    if mark is not None:
+        text += (
+            f": the API had reported spend up to {mark:%b} {mark.day} {mark:%H:%M} UTC when the "
+            "store last synced"
+        )
+    return text + (
+        ", so this is spend so far, compared with nothing until the day is complete "
+        "(the API reports spend up to a day late)."
+    )
 
 
 def month_blocks(month: MonthToDate) -> list[Block]:

@@ -8,7 +8,7 @@ so one missing dataset never sinks a whole digest. Spend for the organisation co
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 
 from sqlite_utils import Database
@@ -22,6 +22,7 @@ from bot.reports.people import identities
 from bot.reports.periods import Period, range_label
 from bot.reports.rankings import ranking
 from bot.reports.spend import daily_spend, spend_series
+from bot.reports.sql import day_list
 from bot.reports.types import BreakdownRow, Ranking, RankingKind
 from bot.store.schema import GROUPING_PRODUCT_MODEL
 
@@ -42,10 +43,12 @@ def week_of(start: date, end: date) -> Period:
 
 
 def synced_cost_days(db: Database, days: Sequence[date]) -> list[date]:
+    """The complete synced days among `days`: a day the API had not finished reporting is
+    never summed, compared or projected from as if it were whole (`coverage.is_complete`)."""
     if not days:
         return []
-    found = coverage.coverage(db, "cost_buckets", Period.between(min(days), max(days)))
-    return sorted(day for day in days if day in found.days)
+    found = coverage.complete_days(db, "cost_buckets", min(days), max(days))
+    return sorted(day for day in days if day in found)
 
 
 def scope_spend(db: Database, days: Sequence[date], product: str | None) -> dict[date, int]:
@@ -137,7 +140,7 @@ def breakdowns(
 ) -> tuple[tuple[BreakdownRow, ...], tuple[BreakdownRow, ...]]:
     """(top products, top models) of `period`, slices of fewer than `min_group` people folded
     (`bot.digest.model.min_group`); for one product, its models only."""
-    if not synced_cost_days(db, list(period.each_day())):
+    if not coverage.coverage(db, "cost_buckets", period).any:
         return (), ()
     if product is None:
         products = spend_series(db, period, by="product", min_group=min_group).breakdown
@@ -149,15 +152,19 @@ def breakdowns(
 def _product_models(db: Database, period: Period, product: str) -> tuple[BreakdownRow, ...]:
     """The models of one product, from the product × model grouping the spend report uses."""
 
-    def sums(p: Period) -> dict[str, int]:
+    def sums(days: Iterable[date]) -> dict[str, int]:
+        marks, params = day_list(days)
         rows = db.execute(
-            "SELECT model, sum(amount_microcents) FROM cost_buckets WHERE grouping = ? "
-            "AND product = ? AND day BETWEEN ? AND ? GROUP BY model",
-            (GROUPING_PRODUCT_MODEL, product, p.start.isoformat(), p.end.isoformat()),
+            "SELECT model, sum(amount_microcents) FROM cost_buckets WHERE grouping = ? "  # noqa: S608
+            f"AND product = ? AND day IN ({marks}) GROUP BY model",
+            (GROUPING_PRODUCT_MODEL, product, *params),
         ).fetchall()
         return {str(model): int(amount) for model, amount in rows}
 
-    now, before = sums(period), sums(period.previous())
+    # The days the spend report uses: complete days, like for like (spend so far: no change).
+    found = coverage.coverage(db, "cost_buckets", period)
+    previous = coverage.aligned(db, "cost_buckets", found, period.previous())
+    now, before = sums(found.days), sums(previous.days if previous else ())
     whole = sum(now.values())
     ranked = sorted(now.items(), key=lambda item: (-item[1], item[0]))[:SHOWN]
     return tuple(

@@ -28,6 +28,7 @@ from bot.digest.sections import (
     week_of,
 )
 from bot.digest.spend import headline, revisable_until, spenders
+from bot.reports import coverage
 from bot.reports.adoption import average, summary_rows
 from bot.reports.labels import label_for
 from bot.reports.periods import Period
@@ -43,6 +44,8 @@ def weekly_digest(db: Database, spec: DigestSpec, restated: tuple[Restatement, .
     amount, change = headline(db, week, product)
     if amount is None:
         notes.append(f"Spend for {week.label} is not synced yet.")
+    else:  # days not synced or not complete yet are left out of the week, and said
+        notes += coverage.notes(coverage.coverage(db, "cost_buckets", week), "spend")
     spend = SpendHeadline(
         amount_microcents=amount,
         previous=change,

@@ -1,6 +1,8 @@
 """The finance view (`finance`): month to date, a projection, yesterday against its week, seats.
 
-* Days are the API's UTC days and today (still filling in) never counts. Month to date runs
+* Days are the API's UTC days and today (still filling in) never counts, nor does any day the
+  API had not finished reporting when it was synced (`coverage.is_complete`: yesterday, early
+  in a UTC day). Month to date runs
   through the latest complete day of this month with cost data (D) and is compared with last
   month's days 1…D (clipped to last month's length), so a month is never compared with a longer
   stretch of the one before. On the 1st there is no complete day yet, and the answer says so
@@ -68,21 +70,30 @@ def finance(
         if len(this_month) < through.day:
             notes.append("Some days of this month are not synced; month to date is understated.")
         if through < today - timedelta(days=1):
-            notes.append(f"Spend this month is synced through {day_label(through)}.")
+            notes.append(f"Spend this month is complete through {day_label(through)}.")
     elif today.day == 1:
         notes.append(
             f"{today:%B} has no complete day yet: today ({day_label(today)}, UTC) is still "
             "coming in, so there is no month to date."
         )
     else:
-        notes.append("No spend is synced yet for this month.")
+        pending = coverage.coverage(db, "cost_buckets", Period.between(first, today))
+        if pending.any:  # synced, but none of it complete: the month's first day is not over
+            notes.append(
+                coverage.incomplete_sentence(
+                    pending.days | pending.pending, pending.watermark, "spend"
+                )
+                + ", so there is no month to date yet."
+            )
+        else:
+            notes.append("No spend is synced yet for this month.")
 
     yesterday = today - timedelta(days=1)
     day = yesterday if yesterday in synced else max((d for d in synced if d < today), default=None)
     day_amount = trailing = None
     if day is not None:
         if day != yesterday:
-            notes.append(f"Yesterday's spend is not synced yet; showing {day_label(day)}.")
+            notes.append(_not_yet(db, yesterday, day))
         day_amount = daily_spend(db, [day])[day][0]
         trailing = _average(db, synced, day, 7)
         if trailing is None:
@@ -116,6 +127,17 @@ def finance(
         seat_price_cents=seat_price_cents,
         idle_seat_cost_microcents=idle_cost,
     )
+
+
+def _not_yet(db: Database, yesterday: date, shown: date) -> str:
+    """Why yesterday is not the day shown: not synced, or synced but not complete yet."""
+    found = coverage.coverage(db, "cost_buckets", Period.between(yesterday, yesterday))
+    if found.any:
+        return (
+            coverage.incomplete_sentence([yesterday], found.watermark, "spend")
+            + f"; showing {day_label(shown)}."
+        )
+    return f"Yesterday's spend is not synced yet; showing {day_label(shown)}."
 
 
 def _projection(
@@ -154,13 +176,11 @@ def _average(db: Database, synced: set[date], before: date, span: int) -> int | 
 
 
 def _synced_cost_days(db: Database, today: date) -> set[date]:
-    """Synced `cost_buckets` days from 70 days before today through today (enough for the
-    trailing 28 days before the 1st of last month's comparison)."""
-    rows = db.execute(
-        "SELECT day FROM sync_ledger WHERE dataset = 'cost_buckets' AND day BETWEEN ? AND ?",
-        ((today - timedelta(days=70)).isoformat(), today.isoformat()),
-    ).fetchall()
-    return {date.fromisoformat(row[0]) for row in rows}
+    """Complete synced `cost_buckets` days from 70 days before today through today (enough for
+    the trailing 28 days before the 1st of last month's comparison). A day the API had not
+    finished reporting is not one of them (`coverage.is_complete`): counted as complete, it
+    would understate month to date's run rate and make yesterday look like a drop."""
+    return set(coverage.complete_days(db, "cost_buckets", today - timedelta(days=70), today))
 
 
 def _seats(db: Database, today: date) -> tuple[int | None, int | None]:

@@ -13,7 +13,8 @@ and month to date compares with the same days of last month.
 Relative forms, with `today` = T:
     Nd          the N complete days ending yesterday (T−N … T−1); `7d` and `30d` are the usual ones.
                 Today is left out because it is always partial.
-    today       T alone (partial by nature; reports say so through freshness)
+    today       T alone (partial by nature: reports show it as spend so far, compared with
+                nothing; see `bot.reports.coverage`)
     yesterday   T−1
     this-week   Monday of T's ISO week … T−1 (T alone on a Monday)
     last-week   the previous ISO week, Monday … Sunday

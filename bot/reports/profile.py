@@ -8,7 +8,7 @@ surface the API does not report for the organisation is "not available", never 0
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 
 from sqlite_utils import Database
@@ -93,7 +93,7 @@ def user_profile(
     seen = db.execute(
         "SELECT min(day), max(day) FROM user_activity WHERE user_id = ? AND is_active = 1", (uid,)
     ).fetchone()
-    rank, spenders = _rank(db, period, spend[0]) if spend and spend[0] else (None, None)
+    rank, spenders = _rank(db, cost_days.days, spend[0]) if spend and spend[0] else (None, None)
     return UserProfile(
         period=period,
         freshness=read_freshness(db),
@@ -242,9 +242,9 @@ def _code(activity: dict[str, int | None]) -> CodeActivity:
     )
 
 
-def _rank(db: Database, period: Period, amount: int) -> tuple[int, int]:
-    """(rank among seat-user spenders of the period, number of spenders)."""
-    per = [a for _, (a,) in per_user(db, ("sum(amount_microcents)",), period.each_day())]
+def _rank(db: Database, days: Iterable[date], amount: int) -> tuple[int, int]:
+    """(rank among seat-user spenders of the days the person's spend covers, spenders)."""
+    per = [a for _, (a,) in per_user(db, ("sum(amount_microcents)",), sorted(days))]
     higher = sum(1 for a in per if a is not None and a > amount)
     spenders = sum(1 for a in per if a)
     return higher + 1, spenders

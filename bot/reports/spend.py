@@ -116,7 +116,7 @@ def top_spenders(
     notes = coverage.notes(found, "per-user spend")
     notes += coverage.comparison_notes(found, previous, "per-user spend") if rows else []
     notes += list_notes
-    org_totals = _org_totals(db, period, product, model)
+    org_totals = _org_totals(db, period, found.days, product, model)
     org_total, org_list_total = org_totals if org_totals is not None else (None, None)
     ranked_org = org_list_total if by_list_price else org_total
     if ranked_org is not None and ranked_org > ((list_total or 0) if by_list_price else total):
@@ -124,12 +124,13 @@ def top_spenders(
             "The organisation total also counts usage not tied to a seat (API keys, "
             "automation), so it is higher than the sum over users."
         )
-    if not rows:
+    if not rows and not found.so_far:  # so far: `coverage.notes` said none is reported yet
         notes.append("Nobody has spend in this period" + _filter_words(product, model) + ".")
     return TopSpenders(
         period=period,
         freshness=read_freshness(db),
         notes=tuple(notes),
+        so_far=found.so_far,
         rows=ranked,
         by_list_price=by_list_price,
         product=product,
@@ -181,6 +182,7 @@ def spend_series(
         period=period,
         freshness=read_freshness(db),
         notes=tuple(notes),
+        so_far=found.so_far,
         by=by,
         points=tuple(
             SeriesPoint(day=day, value=totals[day][0], parts=parts.get(day, {})) for day in days
@@ -237,18 +239,25 @@ def _user_amounts(
 
 
 def _org_totals(
-    db: Database, period: Period, product: str | None, model: str | None
+    db: Database,
+    period: Period,
+    days: Iterable[date],
+    product: str | None,
+    model: str | None,
 ) -> tuple[int, int] | None:
-    """Organisation (amount, list amount) from the bucketed report, same filters; None when
-    not synced."""
-    if not coverage.coverage(db, "cost_buckets", period).any:
+    """Organisation (amount, list amount) from the bucketed report over the ranked `days`, same
+    filters; None when those days of it are not synced."""
+    found = coverage.coverage(db, "cost_buckets", period)
+    same = sorted(set(days) & (found.days | found.pending))
+    if not same:
         return None
     filters, params = _filters(product, model)
     grouping = GROUPING_TOTAL if not params else GROUPING_PRODUCT_MODEL
+    marks, day_params = day_list(same)
     row = db.execute(
         "SELECT coalesce(sum(amount_microcents), 0), coalesce(sum(list_amount_microcents), 0) "  # noqa: S608
-        f"FROM cost_buckets WHERE grouping = ? AND day BETWEEN ? AND ?{filters}",
-        (grouping, period.start.isoformat(), period.end.isoformat(), *params),
+        f"FROM cost_buckets WHERE grouping = ? AND day IN ({marks}){filters}",
+        (grouping, *day_params, *params),
     ).fetchone()
     return int(row[0]), int(row[1])
 

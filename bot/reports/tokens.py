@@ -84,6 +84,7 @@ def token_series(
         period=period,
         freshness=read_freshness(db),
         notes=tuple(notes),
+        so_far=found.so_far,
         by=by,
         points=tuple(
             SeriesPoint(day=day, value=totals[day], parts=parts.get(day, {})) for day in days

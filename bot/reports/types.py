@@ -99,6 +99,9 @@ class Report(Model):
     period: Period
     freshness: Freshness
     notes: tuple[str, ...] = ()
+    so_far: bool = False
+    """No day of the period is complete yet (the API reports spend with a lag): the figures are
+    what was reported so far, compared with nothing (`bot.reports.coverage`)."""
 
 
 class SeriesPoint(Model):

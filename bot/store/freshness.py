@@ -47,13 +47,24 @@ class Freshness(BaseModel):
         if self.engagement_through is not None:
             parts.append(f"activity through {_day(self.engagement_through)}")
         if self.cost_through is not None:
-            parts.append(f"spend through {_day(self.cost_through)}")
+            parts.append(self._spend_through(self.cost_through))
             if self.revisable_until is not None:
                 parts.append(f"spend revisable until {_day(self.revisable_until)}")
         text = "Data (UTC days): " + "; ".join(parts)
         if self.last_sync_at is not None:
             text += f" (synced {self.last_sync_at:%b %-d %H:%M} UTC)"
         return text + "."
+
+    def _spend_through(self, last: date) -> str:
+        """`spend through Nov 20, 2026`, or `spend up to Nov 20, 2026 12:00 UTC` while the API's
+        export watermark has not passed the end of the last synced day (it is partial)."""
+        mark = self.data_refreshed_at
+        if mark is not None and mark.astimezone(UTC) < datetime.combine(
+            last + timedelta(days=1), datetime.min.time(), UTC
+        ):
+            mark = mark.astimezone(UTC)
+            return f"spend up to {_day(mark.date())} {mark:%H:%M} UTC"
+        return f"spend through {_day(last)}"
 
 
 def _day(value: date) -> str:

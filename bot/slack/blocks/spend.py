@@ -65,7 +65,8 @@ def render_top_spenders(result: TopSpenders, *, today: date | None = None) -> Me
         extras = (percent_note(r.share_pct), change)
         rows.append(Row(person(r.name, r.email, r.user_id), _opt_usd(amount), extras))
     body: list[Block] = [section(summary)]
-    body += code_sections(table_lines(rows)) if rows else [section("No spend in this period.")]
+    empty = "No spend is reported yet." if result.so_far else "No spend in this period."
+    body += code_sections(table_lines(rows)) if rows else [section(empty)]
     words = "top-spenders"
     rest = " ".join(
         part
@@ -125,11 +126,18 @@ def _by_buttons(
     ]
 
 
+def _change_text(result: SpendSeries | TokenSeries, *, money: bool) -> str:
+    """The change vs the previous period; spend so far is compared with nothing."""
+    if result.so_far:
+        return "not complete yet"
+    return delta_text(result.change, money=money)
+
+
 def render_spend(result: SpendSeries, *, today: date | None = None) -> Message:
     headline = usd(result.total_microcents)
-    change = delta_text(result.change, money=True)
+    change = _change_text(result, money=True)
     items = [
-        field("Spend", headline),
+        field("Spend so far" if result.so_far else "Spend", headline),
         field("vs previous period", change),
         field("At list price", _opt_usd(result.list_total_microcents)),
         field("Trend", escape(sparkline(result.sparkline)) or "—"),
@@ -144,9 +152,9 @@ def render_spend(result: SpendSeries, *, today: date | None = None) -> Message:
 
 def render_tokens(result: TokenSeries, *, today: date | None = None) -> Message:
     headline = count(result.total_tokens)
-    change = delta_text(result.change)
+    change = _change_text(result, money=False)
     items = [
-        field("Tokens", headline),
+        field("Tokens so far" if result.so_far else "Tokens", headline),
         field("vs previous period", change),
         field("Requests", _opt_count(result.requests)),
         field("Trend", escape(sparkline(result.sparkline)) or "—"),
