@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.reports.coverage import NoDataError
+from bot.reports.filters import UnknownFilterError
 from bot.reports.periods import parse_period
 from bot.reports.spend import spend_series, top_spenders
 from tests.report_factories import TODAY, StoreBuilder, d, days, mc
@@ -64,7 +65,9 @@ def test_top_spenders_product_filter(store: StoreBuilder) -> None:
     assert [(r.user_id, r.amount_microcents) for r in result.rows] == [("u1", mc("50.5"))]
     assert result.total_microcents == mc("50.5")
     assert result.product == "claude_code"
-    assert top_spenders(store.db, WEEK, model="nope").rows == ()
+    store.cost(d("2026-11-18"), "1", product="chat", model="claude-opus-5")
+    with pytest.raises(UnknownFilterError, match="`nope` is not a model in the data; use "):
+        top_spenders(store.db, WEEK, model="nope")  # not an empty list that reads as $0.00
 
 
 def test_top_spenders_org_total_and_note(store: StoreBuilder) -> None:

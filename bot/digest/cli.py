@@ -142,6 +142,7 @@ def _spec(
     from bot.digest.model import DigestSpec
     from bot.digest.schedule import report_period
     from bot.reports.command_words import product_key
+    from bot.reports.filters import check_product
     from bot.store.subscriptions import DigestKind, get_subscription
 
     if kind not in ("daily", "weekly"):
@@ -157,7 +158,7 @@ def _spec(
         after = chosen + timedelta(days=1 if which == "daily" else 7 - chosen.weekday())
         at = datetime.combine(after, time(12), UTC)
     if product is not None:
-        product = product_key(product)
+        product = check_product(db, product_key(product))
     sub = get_subscription(db, channel, which) if channel else None
     if sub is not None:
         with_people, product = with_people or sub.with_people, product or sub.product

@@ -20,6 +20,7 @@ from sqlite_utils import Database
 
 from bot.errors import InputError
 from bot.reports import coverage
+from bot.reports.filters import check_product, family_note, model_family
 from bot.reports.people import identities
 from bot.reports.periods import Period
 from bot.reports.series import grouped_slices, parts_with_other, share_pct, sparkline
@@ -61,7 +62,12 @@ def top_spenders(
 
     `limit=None` ranks every spender (exports); the result's `limit` is then the row count."""
     found = coverage.require(db, "user_cost", period, "per-user spend")
-    filters, filter_params = _filters(product, model)
+    if product is not None:
+        product = check_product(db, product, period)
+    models = None
+    if model is not None:
+        model, models = model_family(db, model, period)
+    filters, filter_params = _filters(product, models)
     order = "list_amount" if by_list_price else "amount"
     per = per_user(
         db,
@@ -116,7 +122,8 @@ def top_spenders(
     notes = coverage.notes(found, "per-user spend")
     notes += coverage.comparison_notes(found, previous, "per-user spend") if rows else []
     notes += list_notes
-    org_totals = _org_totals(db, period, found.days, product, model)
+    notes += [] if model is None or models is None else family_note(model, models)
+    org_totals = _org_totals(db, period, found.days, product, models)
     org_total, org_list_total = org_totals if org_totals is not None else (None, None)
     ranked_org = org_list_total if by_list_price else org_total
     if ranked_org is not None and ranked_org > ((list_total or 0) if by_list_price else total):
@@ -196,14 +203,15 @@ def spend_series(
     )
 
 
-def _filters(product: str | None, model: str | None) -> tuple[str, list[str]]:
+def _filters(product: str | None, models: Sequence[str] | None) -> tuple[str, list[str]]:
+    """SQL for a product and a set of models (one id, or a family: `bot.reports.filters`)."""
     clauses, params = "", []
     if product is not None:
         clauses += " AND product = ?"
         params.append(product)
-    if model is not None:
-        clauses += " AND model = ?"
-        params.append(model)
+    if models is not None:
+        clauses += f" AND model IN ({','.join('?' * len(models))})"
+        params.extend(models)
     return clauses, params
 
 
@@ -243,7 +251,7 @@ def _org_totals(
     period: Period,
     days: Iterable[date],
     product: str | None,
-    model: str | None,
+    models: Sequence[str] | None,
 ) -> tuple[int, int] | None:
     """Organisation (amount, list amount) from the bucketed report over the ranked `days`, same
     filters; None when those days of it are not synced."""
@@ -251,7 +259,7 @@ def _org_totals(
     same = sorted(set(days) & (found.days | found.pending))
     if not same:
         return None
-    filters, params = _filters(product, model)
+    filters, params = _filters(product, models)
     grouping = GROUPING_TOTAL if not params else GROUPING_PRODUCT_MODEL
     marks, day_params = day_list(same)
     row = db.execute(

@@ -29,6 +29,7 @@ from bot.digest.render import render_digest
 from bot.digest.schedule import local_time, next_fire, report_period
 from bot.errors import InputError
 from bot.reports.command_models import BudgetCommand, DigestCommand, ManageCommand
+from bot.reports.filters import check_product
 from bot.reports.labels import label_for
 from bot.reports.periods import utc_today
 from bot.slack.auth import (
@@ -108,6 +109,8 @@ def _digest(
             "bot lists them in `CLAUDE_USAGE_DIGEST_CHANNELS`."
         )
     deps.directory.require_member(channel)
+    if command.product is not None:
+        check_product(db, command.product)  # a typo would post $0.00 every day
     sub = Subscription(
         channel=channel,
         kind=kind,
@@ -180,6 +183,8 @@ def _budget(deps: Deps, db: Database, command: BudgetCommand, viewer: Viewer) ->
         return text_message(sentence)
     if command.action == "set":
         assert command.amount_microcents is not None
+        if command.product is not None:
+            check_product(db, command.product)  # a typo would be a budget never spent
         budget = Budget(scope, command.amount_microcents, set_by=viewer.user_id)
         set_budget(db, budget, now=now)
         status = budget_status(db, budget, today)
