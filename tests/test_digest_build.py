@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 
 import pytest
 
 from bot.digest import DigestSpec, build_digest
+from bot.digest.model import MoverGroup
 from bot.digest.render import digest_text, render_digest
 from bot.digest.restate import remember
 from bot.digest.sections import week_of
@@ -79,15 +81,18 @@ def test_daily_with_people_names_the_movers_and_attributes_the_change(
     assert [r.user_id for r in digest.spenders.rows] == ["u2", "u3", "u1"]
     moved = digest.movers
     assert moved is not None
-    a = moved.attribution
-    assert a is not None
-    # +$200 for the org; u2 alone rose $140: 70 % of it, all in Claude Code.
-    assert (a.change_microcents, a.people, a.share_pct) == (mc("20000"), 1, 70)
-    assert (a.product, a.product_share_pct) == ("claude_code", 100)
+    # +$200 for the org: u2 rose $140 and u3 $20 (u1 did not move); $40 is no seat's.
+    assert moved.change_microcents == mc("20000")
+    assert moved.material
+    assert moved.up == MoverGroup(people=2, change_microcents=mc("16000"))
+    assert moved.down is None
+    assert moved.not_seat_microcents == mc("4000")
     assert [m.user_id for m in moved.people_up] == ["u2", "u3"]
     assert [m.key for m in moved.products_up] == ["claude_code", "chat"]
     text = digest_text(digest)
-    assert "What moved it: +$200.00: 70% from 1 person, mostly Claude Code." in text
+    assert "What moved it: +$200.00 net, from moves both ways:" in text
+    assert "Up: 2 people" in text
+    assert re.search(r"Not tied to a seat +\+\$40\.00", text)
 
 
 def test_a_product_digest_shows_only_that_product(store: StoreBuilder) -> None:
@@ -172,36 +177,77 @@ def test_missing_data_is_said_not_shown_as_zero() -> None:
     assert "not synced yet" in text
 
 
-def test_attribution_sentences() -> None:
-    from bot.digest.model import Attribution
-    from bot.digest.render_parts import attribution_sentence
+def both_ways(store: StoreBuilder, fallers: int) -> None:
+    """Nov 2 against Nov 9 (weeks Nov 2–8 and Nov 9–15): one person +$444, ten more +$250
+    each, `fallers` people −$250 each, and +$8.86 no seat owns."""
+    before, now = d("2026-11-02"), d("2026-11-09")
+    for day in days("2026-11-02", "2026-11-15"):
+        store.synced("cost_buckets", day).synced("user_cost", day)
+    store.person("big", "big@example.com", "Big Mover")
+    store.user_cost(now, "big", "44400")
+    for n in range(10):
+        store.user_cost(before, f"up{n}", "10000").user_cost(now, f"up{n}", "35000")
+    for n in range(fallers):
+        store.user_cost(before, f"dn{n}", "40000").user_cost(now, f"dn{n}", "15000")
+    store.cost(before, str(10 * 10000 + fallers * 40000))
+    store.cost(now, str(44400 + 10 * 35000 + fallers * 15000 + 886))
 
-    three = Attribution(
-        change_microcents=mc("124000"),
-        carried_microcents=mc("86800"),
-        people=3,
-        share_pct=70,
-        product="claude_code",
-        product_label="Claude Code",
-        product_share_pct=90,
+
+def test_a_net_change_is_shown_as_the_moves_both_ways_not_one_person() -> None:
+    """+$452.86 net once read "98% from 1 person": that person's +$444 while ten others rose
+    $250 each and ten fell $250 each. Without names, the groups of five or more are shown."""
+    store = StoreBuilder()
+    both_ways(store, fallers=10)
+    spec = DigestSpec(kind="weekly", period=week_of(d("2026-11-09"), d("2026-11-15")))
+    digest = build_digest(store.db, spec)
+    moved = digest.movers
+    assert moved is not None
+    assert moved.change_microcents == mc("45286")
+    assert moved.up == MoverGroup(
+        people=11, change_microcents=mc("294400"), top_people=5, top_change_microcents=mc("144400")
     )
-    assert attribution_sentence(three) == "+$1,240.00: 70% from 3 people, mostly Claude Code."
-    more = three.model_copy(
-        update={"carried_microcents": mc("200000"), "share_pct": 161, "product_label": None}
+    assert moved.down == MoverGroup(
+        people=10,
+        change_microcents=-mc("250000"),
+        top_people=5,
+        top_change_microcents=-mc("125000"),
     )
-    assert attribution_sentence(more) == (
-        "+$1,240.00: 3 people added $2,000.00, more than all of it (others moved the other way)."
+    assert moved.not_seat_microcents == mc("886")
+    assert (moved.people_up, moved.people_down) == ((), ())
+    text = digest_text(digest)
+    assert "What moved it: +$452.86 net, from moves both ways:" in text
+    assert "Up: 11 people" in text
+    assert "+$2,944.00  5 biggest +$1,444.00" in text
+    assert "Down: 10 people" in text
+    assert "−$2,500.00  5 biggest −$1,250.00" in text
+    assert "Not tied to a seat" in text
+    assert "from 1 person" not in text
+    assert "Big Mover" not in text
+    assert "+$452.86 net: 11 people up $2,944.00, 10 people down $2,500.00" in (
+        render_digest(digest).text
     )
-    down = Attribution(
-        change_microcents=-mc("50000"),
-        carried_microcents=-mc("40000"),
-        people=1,
-        share_pct=80,
-        product=None,
-        product_label=None,
-        product_share_pct=None,
-    )
-    assert attribution_sentence(down) == "−$500.00: 80% from 1 person."
+    named = build_digest(store.db, spec.model_copy(update={"with_people": True}))
+    assert named.movers is not None
+    assert [m.name for m in named.movers.people_up][:1] == ["Big Mover"]
+    assert len(named.movers.people_down) == 3
+
+
+def test_without_names_a_group_of_fewer_than_five_movers_shows_no_amount() -> None:
+    store = StoreBuilder()
+    both_ways(store, fallers=3)
+    spec = DigestSpec(kind="weekly", period=week_of(d("2026-11-09"), d("2026-11-15")))
+    moved = build_digest(store.db, spec).movers
+    assert moved is not None
+    assert moved.down == MoverGroup(people=3, change_microcents=None)
+    text = digest_text(build_digest(store.db, spec))
+    assert "Down: fewer than 5 people" in text
+    assert "−$750.00" not in text
+    # Eleven up, ten or more: their five biggest are summed too (the other six are five or more).
+    assert moved.up is not None
+    assert (moved.up.people, moved.up.top_people) == (11, 5)
+    named = build_digest(store.db, spec.model_copy(update={"with_people": True})).movers
+    assert named is not None
+    assert named.down == MoverGroup(people=3, change_microcents=-mc("75000"))
 
 
 def test_a_flat_week_is_not_attributed(store: StoreBuilder) -> None:
@@ -214,5 +260,5 @@ def test_a_flat_week_is_not_attributed(store: StoreBuilder) -> None:
         ),
     )
     assert digest.movers is not None
-    assert digest.movers.attribution is None
+    assert not digest.movers.material
     assert "the net change is small (under 5%)" in digest_text(digest)

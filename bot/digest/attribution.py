@@ -1,17 +1,21 @@
-"""Movers and attribution: what changed between two sets of days, and who carried the change.
+"""Movers: what changed between two sets of days, both ways, and never pinned on one person.
 
-"+$1,240: 70 % from 3 people, mostly Claude Code" is computed as follows. The change is the
-organisation's (or the product's) spend change, API keys included. People are seat users
-ranked by their own change in that direction (`user_cost`); we take the fewest of them, at most
-`MAX_PEOPLE`, whose changes add up to half the change or more, and say what part of it they
-account for (more than all of it when others moved the other way). "Mostly X" names the product
-that carried the largest part of those people's change, when it carried more than half of it.
-A change under `MATERIAL_PERCENT` % of the period before is not attributed: when spend is flat,
-"who moved it" has no answer, only people who rose and people who fell (both are listed).
+A net change is the sum of many moves: "+$452.86" may be $2,310 more from 14 people and $1,857
+less from 11 others. Naming the one person whose rise equals most of the net would read as "they
+caused it" while others moved as much the other way. So a digest shows both ways:
 
-Names of people appear only with `with_people`; the counts and products never name anyone.
-Without names, products of fewer than five people are folded in the product moves and never
-named as "mostly X" (`bot.digest.model.min_group`): a product one person uses names them.
+    Up      14 people  +$2,310.40   5 biggest +$1,530.10
+    Down    11 people  −$1,857.54   5 biggest −$1,080.00
+    Not tied to a seat   +$0.00     (API keys, automation: the rest of the net change)
+
+People are seat users with a change in their own spend (`user_cost`, in the product for a
+product digest); the net change is the headline's (organisation or product, API keys included).
+A net change under `MATERIAL_PERCENT` % of the days before is called small.
+
+Names appear only with `with_people` (the biggest three each way). Without names a digest is
+what any member may see (`bot.reports.privacy`): a group of fewer than five people is counted
+but its amount is not shown, the "5 biggest" are summed only when the rest of their group is
+five people or more too, and products of fewer than five people are folded in the product moves.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from datetime import date
 
 from sqlite_utils import Database
 
-from bot.digest.model import Attribution, Movers, ProductMove, min_group
+from bot.digest.model import MoverGroup, Movers, ProductMove, min_group
 from bot.reports import privacy
 from bot.reports.labels import label_for
 from bot.reports.people import identities
@@ -31,10 +35,8 @@ from bot.reports.spend import spend_series
 from bot.reports.sql import day_list, per_user
 from bot.reports.types import Delta, Mover
 
-MAX_PEOPLE = 5
 SHOWN = 3
 MATERIAL_PERCENT = 5
-_HALF = 50
 
 
 def movers(
@@ -54,12 +56,10 @@ def movers(
     rising = sorted((c for c in changes if c[3] > 0), key=lambda c: (-c[3], c[0]))
     falling = sorted((c for c in changes if c[3] < 0), key=lambda c: (c[3], c[0]))
     smallest = min_group(with_people)
-    attribution = None
-    if _material(change):
-        assert change is not None
-        net = int(change.current) - int(change.previous or 0)
-        ranked = rising if net > 0 else falling
-        attribution = _attribute(db, ranked, net, current, previous, product, smallest)
+    net = None
+    if change is not None and change.previous is not None:
+        net = int(change.current) - int(change.previous)
+    seats = sum(c[3] for c in changes)
     products_up: tuple[ProductMove, ...] = ()
     products_down: tuple[ProductMove, ...] = ()
     if product is None:
@@ -70,7 +70,11 @@ def movers(
         people_up = _named(db, rising[:SHOWN])
         people_down = _named(db, falling[:SHOWN])
     return Movers(
-        attribution=attribution,
+        change_microcents=net,
+        material=_material(change),
+        up=_group(rising, smallest),
+        down=_group(falling, smallest),
+        not_seat_microcents=None if net is None else net - seats,
         products_up=products_up,
         products_down=products_down,
         people_up=people_up,
@@ -87,6 +91,27 @@ def _material(change: Delta | None) -> bool:
 
 Change = tuple[str, int, int, int]
 """(user id, current, previous, change) in micro-cents."""
+
+
+def _group(ranked: Sequence[Change], smallest: int | None) -> MoverGroup | None:
+    """One direction's movers together (see the module docstring for what a group without
+    names may show); None when nobody moved that way."""
+    if not ranked:
+        return None
+    total = sum(c[3] for c in ranked)
+    if smallest is None:
+        return MoverGroup(people=len(ranked), change_microcents=total)
+    if len(ranked) < smallest:
+        return MoverGroup(people=len(ranked), change_microcents=None)
+    top = None
+    if len(ranked) >= 2 * smallest:
+        top = sum(c[3] for c in ranked[:smallest])
+    return MoverGroup(
+        people=len(ranked),
+        change_microcents=total,
+        top_people=None if top is None else smallest,
+        top_change_microcents=top,
+    )
 
 
 def _user_changes(
@@ -110,68 +135,6 @@ def _user_changes(
         for uid, (now, before) in rows
         if now is not None and before is not None and now != before
     ]
-
-
-def _attribute(
-    db: Database,
-    ranked: Sequence[Change],
-    change: int,
-    current: Sequence[date],
-    previous: Sequence[date],
-    product: str | None,
-    smallest: int | None,
-) -> Attribution | None:
-    chosen: list[Change] = []
-    carried = 0
-    for item in ranked[:MAX_PEOPLE]:
-        chosen.append(item)
-        carried += item[3]
-        if abs(carried) * 100 >= abs(change) * _HALF:
-            break
-    if not chosen:
-        return None
-    share = round(carried * 100 / change)
-    top, top_share = _main_product(db, [c[0] for c in chosen], current, previous, carried)
-    if product is not None or (top is not None and _small(db, top, current, smallest)):
-        top, top_share = None, None
-    return Attribution(
-        change_microcents=change,
-        carried_microcents=carried,
-        people=len(chosen),
-        share_pct=share,
-        product=top,
-        product_label=None if top is None else label_for("product", top),
-        product_share_pct=top_share,
-    )
-
-
-def _main_product(
-    db: Database, users: list[str], current: Sequence[date], previous: Sequence[date], total: int
-) -> tuple[str | None, int | None]:
-    """The product carrying more than half of these people's change, if one does."""
-    if total == 0:
-        return None, None
-    now_marks, now_params = day_list(current)
-    all_marks, all_params = day_list([*current, *previous])
-    user_marks = ",".join("?" * len(users))
-    rows = db.execute(
-        f"SELECT product, sum(CASE WHEN day IN ({now_marks}) THEN amount_microcents "  # noqa: S608
-        "ELSE -amount_microcents END) FROM user_cost "
-        f"WHERE user_id IN ({user_marks}) AND day IN ({all_marks}) GROUP BY product",
-        (*now_params, *users, *all_params),
-    ).fetchall()
-    by_product = {str(p): int(v) for p, v in rows}
-    best = max(by_product.items(), key=lambda item: (item[1] * (1 if total > 0 else -1), item[0]))
-    share = round(best[1] * 100 / total)
-    return (best[0], share) if share > _HALF else (None, None)
-
-
-def _small(db: Database, product: str, days: Sequence[date], smallest: int | None) -> bool:
-    """Whether fewer than `smallest` people used `product` on `days` (never, without a limit)."""
-    if smallest is None:
-        return False
-    people = privacy.people_per_key(db, "user_cost", "product", days)
-    return bool(privacy.small_keys(people, [product], smallest))
 
 
 def _product_moves(

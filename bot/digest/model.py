@@ -20,11 +20,11 @@ from bot.store.subscriptions import DigestKind
 
 __all__ = [
     "AdoptionSnapshot",
-    "Attribution",
     "Digest",
     "DigestKind",
     "DigestSpec",
     "MonthToDate",
+    "MoverGroup",
     "Movers",
     "Newcomers",
     "ProductMove",
@@ -112,18 +112,17 @@ class Newcomers(Model):
     claude_code_names: tuple[str, ...] = ()
 
 
-class Attribution(Model):
-    """Who carried a change: "+$1,240: 70 % from 3 people, mostly Claude Code"."""
+class MoverGroup(Model):
+    """The seat users whose spend moved one way (up or down), taken together."""
 
-    change_microcents: int
-    carried_microcents: int
-    """What those people's own spend changed by (same sign as the change)."""
     people: int
-    share_pct: int
-    """The people's part of the change, in whole percent of it."""
-    product: str | None
-    product_label: str | None
-    product_share_pct: int | None
+    change_microcents: int | None
+    """Their change together; None when they are fewer than five and the digest names nobody
+    (a group that small would single someone out)."""
+    top_people: int | None = None
+    """Without names, the biggest movers of a group of ten or more are also summed: this many
+    (five), so that neither they nor the rest are fewer than five people."""
+    top_change_microcents: int | None = None
 
 
 class ProductMove(Model):
@@ -138,10 +137,17 @@ class ProductMove(Model):
 
 
 class Movers(Model):
-    """What moved between the reported days and the ones compared with."""
+    """What moved between the reported days and the ones compared with: a net change is the
+    sum of moves both ways, so both are shown, never one person as "the" cause."""
 
-    attribution: Attribution | None
-    """Who carried the net change in spend (None when nothing changed or nobody can tell)."""
+    change_microcents: int | None
+    """The headline's net change (organisation or product); None when it has no comparison."""
+    material: bool
+    """The net change is at least `MATERIAL_PERCENT` % of the days before."""
+    up: MoverGroup | None
+    down: MoverGroup | None
+    not_seat_microcents: int | None
+    """The part of the net change no seat user owns (API keys, automation)."""
     products_up: tuple[ProductMove, ...] = ()
     products_down: tuple[ProductMove, ...] = ()
     people_up: tuple[Mover, ...] = ()

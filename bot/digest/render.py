@@ -12,10 +12,10 @@ from __future__ import annotations
 from bot.digest.model import Digest
 from bot.digest.render_parts import (
     adoption_blocks,
-    attribution_sentence,
     breakdown_blocks,
     month_blocks,
     mover_blocks,
+    moves_sentence,
     newcomer_blocks,
     opt_usd,
     ranking_blocks,
@@ -95,8 +95,8 @@ def _fallback(digest: Digest) -> str:
     change = digest.spend.previous
     if change is not None and change.previous is not None:
         text += f" ({delta_text(change, money=True)} {digest.spend.previous_label})"
-    if digest.movers is not None and digest.movers.attribution is not None:
-        text += f"; {attribution_sentence(digest.movers.attribution).removesuffix('.')}"
+    if digest.movers is not None and digest.movers.material:
+        text += f"; {moves_sentence(digest.movers)}"
     if digest.adoption is not None and digest.adoption.dau is not None:
         day = digest.adoption.day
         text += f"; {digest.adoption.dau:,} daily actives on {day:%b} {day.day}"

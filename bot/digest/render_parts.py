@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from bot.digest.model import (
     AdoptionSnapshot,
-    Attribution,
     MonthToDate,
+    MoverGroup,
     Movers,
     Newcomers,
     ProductMove,
@@ -19,6 +19,7 @@ from bot.digest.model import (
     WeekPoint,
 )
 from bot.reports.periods import range_label
+from bot.reports.privacy import MIN_GROUP
 from bot.reports.types import BreakdownRow, Mover, Ranking, TopSpenders
 from bot.slack.blocks import escape_sentence
 from bot.slack.blocks.format import MINUS, Row, delta, number, percent_of, sparkline, table_lines
@@ -192,20 +193,39 @@ def spender_blocks(result: TopSpenders) -> list[Block]:
     return [section("*Top spenders*"), *code_sections(table_lines(rows))]
 
 
-def attribution_sentence(a: Attribution) -> str:
-    """`+$1,240.00: 70% from 3 people, mostly Claude Code.` (raw text; escape before use)."""
-    who = "1 person" if a.people == 1 else f"{a.people} people"
-    if a.share_pct > 100:
-        verb = "added" if a.change_microcents > 0 else "cut"
-        text = (
-            f"{signed_usd(a.change_microcents)}: {who} {verb} {money(abs(a.carried_microcents))}, "
-            "more than all of it (others moved the other way)"
-        )
-    else:
-        text = f"{signed_usd(a.change_microcents)}: {a.share_pct}% from {who}"
-    if a.product_label:
-        text += f", mostly {a.product_label}"
-    return text + "."
+def moves_sentence(moved: Movers) -> str:
+    """`+$452.86 net: 14 people up $2,310.40, 11 down $1,857.54` (raw text; escape before use)."""
+    net = moved.change_microcents
+    parts = [_group_words(g, word) for g, word in ((moved.up, "up"), (moved.down, "down")) if g]
+    text = "" if net is None else f"{signed_usd(net)} net"
+    if parts:
+        text += (": " if text else "") + ", ".join(parts)
+    return text
+
+
+def _group_words(group: MoverGroup, word: str) -> str:
+    if group.change_microcents is None:
+        return f"fewer than {MIN_GROUP} people {word}"
+    who = "1 person" if group.people == 1 else f"{group.people:,} people"
+    return f"{who} {word} {money(abs(group.change_microcents))}"
+
+
+def _group_rows(moved: Movers) -> list[Row]:
+    rows = []
+    for group, word in ((moved.up, "Up"), (moved.down, "Down")):
+        if group is None:
+            continue
+        who = "1 person" if group.people == 1 else f"{group.people:,} people"
+        if group.change_microcents is None:
+            rows.append(Row(f"{word}: fewer than {MIN_GROUP} people", "–", ("not shown alone",)))
+            continue
+        extra = ""
+        if group.top_people is not None and group.top_change_microcents is not None:
+            extra = f"{group.top_people} biggest {signed_usd(group.top_change_microcents)}"
+        rows.append(Row(f"{word}: {who}", signed_usd(group.change_microcents), (extra,)))
+    if moved.not_seat_microcents is not None and (moved.up or moved.down):
+        rows.append(Row("Not tied to a seat", signed_usd(moved.not_seat_microcents), ("",)))
+    return rows
 
 
 def _product_rows(moves: tuple[ProductMove, ...]) -> list[Row]:
@@ -226,15 +246,19 @@ def _people_rows(people: tuple[Mover, ...]) -> list[Row]:
 
 
 def mover_blocks(moved: Movers) -> list[Block]:
+    """The net change, then the moves both ways that make it up (people, products, names)."""
     blocks: list[Block] = []
-    if moved.attribution is not None:
+    net = moved.change_microcents
+    if net is not None and moved.material:
+        line = f"*What moved it:* {escape(signed_usd(net))} net, from moves both ways:"
+        blocks.append(section(line))
+    elif moved.up or moved.down or moved.products_up or moved.products_down:
         blocks.append(
-            section(f"*What moved it:* {escape(attribution_sentence(moved.attribution))}")
+            section("*What moved:* the net change is small (under 5%); the moves both ways:")
         )
-    elif moved.products_up or moved.products_down or moved.people_up or moved.people_down:
-        blocks.append(
-            section("*What moved:* the net change is small (under 5%); the biggest ups and downs:")
-        )
+    people = _group_rows(moved)
+    if people:
+        blocks += code_sections(table_lines(people, label_width=28, own_labels=True))
     for title, rows in (
         ("Products up", _product_rows(moved.products_up)),
         ("Products down", _product_rows(moved.products_down)),

@@ -1,8 +1,9 @@
 """The weekly digest: last ISO week against the week before, for everything, and a 4-week trend.
 
 * spend of the week vs the week before (like-for-like synced days), by product with changes;
-* movers up and down: products, and the attribution of the net change ("+$1,240: 70 % from
-  3 people, mostly Claude Code"; names only with `with_people`);
+* what moved: the net change as the moves both ways that make it up (people up, people down,
+  the part no seat owns) and products up and down (`bot.digest.attribution`; names only with
+  `with_people`);
 * adoption on the latest final engagement day with the 7-day average DAU vs the 7 days before;
 * projects, skills and connectors of the 7 days to that day, with their change;
 * people new to Claude and to Claude Code over those 7 days;
