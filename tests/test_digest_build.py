@@ -262,3 +262,72 @@ def test_a_flat_week_is_not_attributed(store: StoreBuilder) -> None:
     assert digest.movers is not None
     assert not digest.movers.material
     assert "the net change is small (under 5%)" in digest_text(digest)
+
+
+def weekday_rhythm(store: StoreBuilder) -> None:
+    """Summaries Nov 2 – Sat Nov 14 (Sun Nov 15 not reported yet): 120 people on weekdays of
+    the week before and 126 last week, 30 on Saturdays, 25 on Sundays."""
+    for day in days("2026-11-02", "2026-11-14"):
+        weekday = day.weekday()
+        dau = 30 if weekday == 5 else 25 if weekday == 6 else 120 if day.day < 9 else 126
+        store.summary(day, dau=dau, wau=200, mau=240, seats=300)
+
+
+def test_a_weekly_digest_headlines_average_actives_of_its_own_week() -> None:
+    store = StoreBuilder()
+    weekday_rhythm(store)
+    spec = DigestSpec(kind="weekly", period=week_of(d("2026-11-09"), d("2026-11-15")))
+    digest = build_digest(store.db, spec)
+    text = digest_text(digest)
+    assert "Active users · Mon Nov 9 – Sat Nov 14 (Sun Nov 15 not reported yet" in text
+    assert "Average daily actives: 110, ▲ +5 (+4.8%) vs the same days a week before" in text
+    assert "Daily actives on Sat Nov 14: 30, ▬ no change vs Sat Nov 7" in text
+    fallback = render_digest(digest).text
+    assert "110 daily actives on average (Nov 9 – Nov 14, 2026)" in fallback
+    assert "30 daily actives" not in fallback
+    snap = digest.adoption
+    assert snap is not None
+    # The week's reported days, not the 7 days to Saturday (which reach into the week before).
+    assert (snap.window.start, snap.window.end) == (d("2026-11-09"), d("2026-11-14"))
+    assert snap.not_reported == Period.between(d("2026-11-15"), d("2026-11-15"))
+    # Mon–Sat: (5 × 126 + 30) / 6 = 110, against Mon–Sat the week before: (5 × 120 + 30) / 6.
+    assert snap.dau_avg == 110
+    assert snap.dau_avg_change is not None
+    assert snap.dau_avg_change.previous == 105
+    # Saturday's 30 is compared with the Saturday before, not shown as the level.
+    assert (snap.day, snap.dau) == (d("2026-11-14"), 30)
+    assert snap.dau_change is not None
+    assert snap.dau_change.previous == 30
+
+
+def test_a_product_digest_counts_people_new_to_that_product() -> None:
+    """u1 starts with chat, u2 with Claude Code, u3 (a chat user since October) adds Claude
+    Code: a Claude Code channel hears of u2 and u3 only."""
+    store = StoreBuilder()
+    store.synced("users", *days("2026-10-01", "2026-11-15"))
+    store.activity(d("2026-10-05"), "u3", chat_metrics__message_count=4)
+    store.activity(d("2026-11-10"), "u1", chat_metrics__message_count=3)
+    store.activity(
+        d("2026-11-11"), "u2", claude_code_metrics__core_metrics__distinct_session_count=2
+    )
+    store.activity(
+        d("2026-11-12"), "u3", claude_code_metrics__core_metrics__distinct_session_count=1
+    )
+    weekday_rhythm(store)
+    week = week_of(d("2026-11-09"), d("2026-11-15"))
+    org = build_digest(store.db, DigestSpec(kind="weekly", period=week))
+    assert "first time with Claude: 2 people; first time with Claude Code: 2 people." in (
+        digest_text(org)
+    )
+    spec = DigestSpec(kind="weekly", period=week, product="claude_code", with_people=True)
+    digest = build_digest(store.db, spec)
+    text = digest_text(digest)
+    assert "first time with Claude Code: 2 people." in text
+    assert "first time with Claude:" not in text
+    new = digest.newcomers
+    assert new is not None
+    assert [(g.label, g.people) for g in new.groups] == [("Claude Code", 2)]
+    cowork = build_digest(store.db, DigestSpec(kind="weekly", period=week, product="cowork"))
+    assert cowork.newcomers is not None
+    assert [(g.label, g.people) for g in cowork.newcomers.groups] == [("Cowork", 0)]
+    assert "nobody used Cowork for the first time" in digest_text(cowork)

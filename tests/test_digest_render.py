@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from bot.digest import DigestSpec, build_digest
 from bot.digest.charts import digest_charts
 from bot.digest.render import digest_text, render_digest
 from bot.digest.schedule import report_period
+from bot.reports.periods import Period
 from bot.reports.privacy import MIN_GROUP, SMALL_KEY
 from bot.slack.blocks.primitives import MAX_BLOCKS
 from bot.store.schema import open_store
@@ -98,3 +100,26 @@ def test_without_names_no_product_or_model_of_fewer_than_five_people_is_shown(
         assert key == SMALL_KEY or products.get(key, 0) >= MIN_GROUP, key
     for row in digest.models:
         assert row.key == SMALL_KEY or models.get(row.key, 0) >= MIN_GROUP, row.key
+
+
+def test_every_section_of_a_weekly_digest_covers_its_week(synced_store_path: Path) -> None:
+    """Posted on Mon Nov 23, the week is Nov 16–22; activity is reported through Tue Nov 17.
+    Spend, actives, new people and rankings all cover the week (activity as far as it is
+    reported, the rest named), never the 7 days to Tuesday or a day of the week before."""
+    db = open_store(str(synced_store_path))
+    at = datetime(2026, 11, 23, 9, tzinfo=UTC)
+    week = report_period("weekly", at)
+    digest = build_digest(db, DigestSpec(kind="weekly", period=week, with_people=True))
+    text = digest_text(digest)
+    assert "Active users · Mon Nov 16 – Tue Nov 17 (Wed Nov 18 – Sun Nov 22 not reported" in text
+    assert "New people (Nov 16 – Nov 17, 2026)" in text
+    assert "Top projects, skills and connectors · Nov 16 – Nov 17, 2026" in text
+    snap, new = digest.adoption, digest.newcomers
+    assert snap is not None
+    assert new is not None
+    assert (snap.window.start, snap.window.end) == (week.start, date(2026, 11, 17))
+    assert snap.not_reported == Period.between(date(2026, 11, 18), week.end)
+    assert new.window == snap.window
+    assert digest.rankings
+    for ranked in digest.rankings:
+        assert (ranked.period.start, ranked.period.end) == (week.start, date(2026, 11, 17))

@@ -6,9 +6,12 @@ Everything is anchored on the reported day D (the last complete UTC day when it 
   day of the 7 before it (`finance` for the organisation, the product's series otherwise);
 * month to date through D vs the same days of last month, and the month-end projection with
   its basis (`finance`'s; for one product, `bot.budgets.forecast` with the same rule);
-* adoption on the latest final engagement day E ≤ D (named, since it lags about 3 days);
+* activity lags about 3 days, so its sections name their own days: average daily actives of
+  the 7 days to the latest reported day E ≤ D (vs the same days a week before), E's DAU vs
+  the same weekday a week before, and the days after E not reported yet;
 * top products and models of D; projects, skills and connectors of the 7 days to E;
-* people first active on E; with `with_people`, the top spenders and biggest movers of D.
+* people first active on E (with that product, for a product digest); with `with_people`, the
+  top spenders and the moves both ways of D.
 """
 
 from __future__ import annotations
@@ -65,15 +68,18 @@ def daily_digest(db: Database, spec: DigestSpec, restated: tuple[Restatement, ..
     if so_far:
         change = None  # nothing to attribute: the day is not over in the data
     engaged = latest_engagement_day(db, day)
-    adoption = None if engaged is None else adoption_snapshot(db, engaged, product, notes)
+    window = week_of(engaged - timedelta(days=6), engaged) if engaged else None
+    adoption = None
+    if engaged is not None and window is not None:
+        late = Period.between(engaged + timedelta(days=1), day) if engaged < day else None
+        adoption = adoption_snapshot(db, window, product, notes, late)
     if engaged is None:
         notes.append("No adoption data is synced yet.")
     products, models = breakdowns(db, one_day, product, spec.min_group)
-    window = week_of(engaged - timedelta(days=6), engaged) if engaged else None
     rankings = () if window is None or product else top_rankings(db, window, notes, spec.min_group)
     new = None
     if engaged is not None:
-        new = newcomers(db, Period.between(engaged, engaged), spec.with_people, notes)
+        new = newcomers(db, Period.between(engaged, engaged), spec.with_people, notes, product)
     moved = None
     if spec.with_people and amount is not None and change is not None:
         moved = movers(

@@ -26,6 +26,7 @@ __all__ = [
     "MonthToDate",
     "MoverGroup",
     "Movers",
+    "NewGroup",
     "Newcomers",
     "ProductMove",
     "Restatement",
@@ -86,30 +87,48 @@ class MonthToDate(Model):
 
 
 class AdoptionSnapshot(Model):
-    """Active users on the latest final engagement day (it arrives about three days late)."""
+    """Active users over `window`: the digest's days as far as activity is reported (it arrives
+    about three days late), headlined by a figure that compares like with like.
 
+    A single day's DAU swings with the weekday (a Saturday's 30 against ~120 on weekdays), so
+    the headline is the average daily actives of the window against the same days a week
+    before; the latest day's DAU is shown against the same weekday a week before."""
+
+    window: Period
+    """The days averaged: the reported days of the week (weekly), or the 7 days to `day`."""
+    not_reported: Period | None = None
+    """The digest's days after `window` whose activity is not reported yet; None when none."""
     day: date
+    """The latest reported day (the end of `window`)."""
+    dau_avg: float | None
+    dau_avg_change: Delta | None
+    """The average vs the same days a week before (days reported on both sides)."""
     dau: int | None
+    dau_change: Delta | None = None
+    """`day`'s DAU vs the same weekday a week before."""
     wau: int | None
     mau: int | None
     seats: int | None
     utilisation_pct: float | None
-    dau_avg: float | None
-    """Average DAU of the 7 days ending `day`."""
-    dau_avg_change: Delta | None
-    """That average vs the 7 days before."""
     product_label: str | None = None
     """Set when the digest is about one product and the API reports its actives."""
 
 
+class NewGroup(Model):
+    """People whose first use of `label` (Claude at all, or one product) the store holds."""
+
+    label: str
+    people: int
+    names: tuple[str, ...] = ()
+    """Only with `with_people`."""
+
+
 class Newcomers(Model):
-    """People whose first activity in the store falls inside `window`."""
+    """People whose first activity in the store falls inside `window`: with Claude and with
+    Claude Code for the organisation, with the product alone for a product digest."""
 
     window: Period
-    claude: int | None
-    claude_code: int | None
-    claude_names: tuple[str, ...] = ()
-    claude_code_names: tuple[str, ...] = ()
+    groups: tuple[NewGroup, ...]
 
 
 class MoverGroup(Model):

@@ -25,6 +25,7 @@ from bot.digest.render_parts import (
     trend_blocks,
 )
 from bot.reports.periods import range_label
+from bot.slack.blocks.format import number
 from bot.slack.blocks.message import ACTION_RUN, Message, frame
 from bot.slack.blocks.primitives import Block, button, divider
 from bot.slack.blocks.spend import delta_text
@@ -60,7 +61,7 @@ def render_digest(digest: Digest) -> Message:
     body += breakdown_blocks(f"Top models {scope}", digest.models)
     if digest.rankings:
         window = digest.rankings[0].period
-        body += ranking_blocks(digest.rankings, f"7 days to {window.end:%b} {window.end.day}")
+        body += ranking_blocks(digest.rankings, range_label(window.start, window.end))
     if digest.spenders is not None:
         body += spender_blocks(digest.spenders)
     body += trend_blocks(digest.trend)
@@ -97,9 +98,10 @@ def _fallback(digest: Digest) -> str:
         text += f" ({delta_text(change, money=True)} {digest.spend.previous_label})"
     if digest.movers is not None and digest.movers.material:
         text += f"; {moves_sentence(digest.movers)}"
-    if digest.adoption is not None and digest.adoption.dau is not None:
-        day = digest.adoption.day
-        text += f"; {digest.adoption.dau:,} daily actives on {day:%b} {day.day}"
+    snap = digest.adoption
+    if snap is not None and snap.dau_avg is not None:
+        span = range_label(snap.window.start, snap.window.end)
+        text += f"; {number(snap.dau_avg)} daily actives on average ({span})"
     return text + "."
 
 

@@ -7,6 +7,8 @@ micro-cents; "–" stands for "not available", never for zero.
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from bot.digest.model import (
     AdoptionSnapshot,
     MonthToDate,
@@ -106,24 +108,44 @@ def month_blocks(month: MonthToDate) -> list[Block]:
 
 
 def adoption_blocks(snap: AdoptionSnapshot) -> list[Block]:
+    """Headlined by the average daily actives of the window (comparable whatever the weekday),
+    with the latest day against the same weekday a week before."""
     who = f" of {snap.product_label}" if snap.product_label else ""
     title = (
-        f"*Active users{escape(who)} on {snap.day:%a %b} {snap.day.day}* "
-        "(the latest final day: activity arrives about 3 days late)"
+        f"*Active users{escape(who)}* · {escape(_short_range(snap.window.start, snap.window.end))}"
     )
-    avg = opt_number(snap.dau_avg)
-    if snap.dau_avg_change is not None and snap.dau_avg_change.previous is not None:
-        avg += f", {delta_text(snap.dau_avg_change)} vs the 7 days before"
+    if snap.not_reported is not None:
+        late = snap.not_reported
+        title += escape(
+            f" ({_short_range(late.start, late.end)} not reported yet: activity arrives about "
+            "3 days late)"
+        )
+    headline = f"*Average daily actives: {opt_number(snap.dau_avg)}*"
+    change = snap.dau_avg_change
+    if change is not None and change.previous is not None:
+        headline += escape(f", {delta_text(change)} vs the same days a week before")
+    day = snap.day
+    latest = opt_number(snap.dau)
+    if snap.dau_change is not None and snap.dau_change.previous is not None:
+        before = day - timedelta(days=7)
+        latest += f", {delta_text(snap.dau_change)} vs {before:%a %b} {before.day}"
     items = [
+        field(f"Daily actives on {day:%a %b} {day.day}", escape(latest)),
         field(
-            "Daily · weekly · monthly", " · ".join(map(opt_number, (snap.dau, snap.wau, snap.mau)))
+            f"Weekly · monthly on {day:%a %b} {day.day}",
+            " · ".join(map(opt_number, (snap.wau, snap.mau))),
         ),
-        field("7-day average DAU", escape(avg)),
     ]
     if snap.product_label is None:
         items.append(field("Seats", opt_number(snap.seats)))
         items.append(field("Seat utilisation (MAU)", percent_of(snap.utilisation_pct)))
-    return [section(title), *fields(items)]
+    return [section(f"{title}\n{headline}"), *fields(items)]
+
+
+def _short_range(start: date, end: date) -> str:
+    """`Mon Nov 30 – Sat Dec 5`, or one day: `Sat Dec 5`."""
+    first = f"{start:%a %b} {start.day}"
+    return first if start == end else f"{first} – {end:%a %b} {end.day}"
 
 
 def breakdown_blocks(title: str, rows: tuple[BreakdownRow, ...]) -> list[Block]:
@@ -159,19 +181,19 @@ def ranking_blocks(rankings: tuple[Ranking, ...], span: str) -> list[Block]:
 
 def newcomer_blocks(new: Newcomers) -> list[Block]:
     when = escape(range_label(new.window.start, new.window.end))
-    if not new.claude and not new.claude_code:
-        text = f"*New people* ({when}): nobody used Claude or Claude Code for the first time."
+    if not any(group.people for group in new.groups):
+        what = " or ".join(group.label for group in new.groups)
+        text = f"*New people* ({when}): nobody used {escape(what)} for the first time."
     else:
-        text = (
-            f"*New people* ({when}): first time with Claude: {_people(new.claude)}; "
-            f"first time with Claude Code: {_people(new.claude_code)}."
-        )
+        parts = [f"first time with {group.label}: {_people(group.people)}" for group in new.groups]
+        text = f"*New people* ({when}): {escape('; '.join(parts))}."
     blocks = [section(text)]
-    for label, names in (("Claude", new.claude_names), ("Claude Code", new.claude_code_names)):
-        if names:
-            shown = ", ".join(escape(n) for n in names[:NAMES_SHOWN])
-            more = len(names) - NAMES_SHOWN
-            blocks.append(context(f"{label}: {shown}" + (f" and {more} more" if more > 0 else "")))
+    for group in new.groups:
+        if group.names:
+            shown = ", ".join(escape(n) for n in group.names[:NAMES_SHOWN])
+            more = len(group.names) - NAMES_SHOWN
+            tail = f" and {more} more" if more > 0 else ""
+            blocks.append(context(f"{escape(group.label)}: {shown}{tail}"))
     return blocks
 
 

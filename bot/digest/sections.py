@@ -13,9 +13,9 @@ from datetime import date, timedelta
 
 from sqlite_utils import Database
 
-from bot.digest.model import AdoptionSnapshot, Newcomers
+from bot.digest.model import AdoptionSnapshot, Newcomers, NewGroup
 from bot.reports import coverage
-from bot.reports.adoption import adoption
+from bot.reports.adoption import average, summary_rows
 from bot.reports.coverage import NoDataError
 from bot.reports.labels import label_for
 from bot.reports.people import identities
@@ -23,7 +23,7 @@ from bot.reports.periods import Period, range_label
 from bot.reports.rankings import ranking
 from bot.reports.spend import daily_spend, spend_series
 from bot.reports.sql import day_list
-from bot.reports.types import BreakdownRow, Ranking, RankingKind
+from bot.reports.types import BreakdownRow, Delta, Ranking, RankingKind
 from bot.store.schema import GROUPING_PRODUCT_MODEL
 
 RANKED: tuple[RankingKind, ...] = ("projects", "skills", "connectors")
@@ -31,10 +31,23 @@ SHOWN = 3
 HISTORY_DAYS = 28
 """Days of per-user history a newcomer count needs before its window: "first seen" on the
 first synced day only means the store starts there."""
-_CODE_ACTIVE = (
-    "coalesce(claude_code_metrics__core_metrics__distinct_session_count, 0) > 0 "
-    "OR coalesce(claude_code_metrics__core_metrics__commit_count, 0) > 0"
-)
+_OFFICE_APPS = ("excel", "powerpoint", "word", "outlook")
+PRODUCT_ACTIVITY: dict[str, tuple[str, ...]] = {
+    "chat": ("chat_metrics__message_count", "chat_metrics__distinct_conversation_count"),
+    "claude_code": (
+        "claude_code_metrics__core_metrics__distinct_session_count",
+        "claude_code_metrics__core_metrics__commit_count",
+    ),
+    "cowork": ("cowork_metrics__message_count", "cowork_metrics__distinct_session_count"),
+    "office_agent": tuple(
+        f"office_metrics__{app}__{metric}"
+        for app in _OFFICE_APPS
+        for metric in ("message_count", "distinct_session_count")
+    ),
+    "claude_design": ("design_metrics__message_count", "design_metrics__distinct_session_count"),
+    "science": ("science_metrics__message_count", "science_metrics__distinct_session_count"),
+}
+"""Per-person activity columns (`/users`) that say someone used a product on a day."""
 
 
 def week_of(start: date, end: date) -> Period:
@@ -71,42 +84,74 @@ def latest_engagement_day(db: Database, on_or_before: date) -> date | None:
     return date.fromisoformat(row[0]) if row and row[0] else None
 
 
+def activity_window(db: Database, wanted: Period) -> tuple[Period | None, Period | None]:
+    """(the days of `wanted` whose activity is reported, the days after them that are not yet).
+
+    Activity arrives about three days late, so a week reported on Monday has it through Friday
+    or so: the digest's engagement sections then cover Monday to that day, and say which days
+    are still to come, rather than a different 7 days."""
+    latest = latest_engagement_day(db, wanted.end)
+    if latest is None or latest < wanted.start:
+        return None, wanted
+    pending = None
+    if latest < wanted.end:
+        pending = Period.between(latest + timedelta(days=1), wanted.end)
+    return week_of(wanted.start, latest), pending
+
+
 def adoption_snapshot(
-    db: Database, day: date, product: str | None, notes: list[str]
+    db: Database,
+    window: Period,
+    product: str | None,
+    notes: list[str],
+    not_reported: Period | None = None,
 ) -> AdoptionSnapshot | None:
-    """Adoption on `day` (the latest final engagement day) and its 7-day average DAU."""
-    try:
-        result = adoption(db, week_of(day - timedelta(days=6), day))
-    except NoDataError:
+    """Active users over `window` (see `AdoptionSnapshot`), from the daily summaries: the
+    organisation's, or one product's when the API reports it."""
+    found = coverage.coverage(db, "summaries", window)
+    if not found.any:
         notes.append("Adoption data is not synced yet, so active users are missing.")
         return None
-    snapshot = AdoptionSnapshot(
+    days = sorted(found.days)
+    rows = summary_rows(db, days)
+    week_before = {
+        date.fromisoformat(r["day"]): r
+        for r in summary_rows(db, [day - timedelta(days=7) for day in days])
+    }
+    prefix, label = "", None
+    if product is not None:
+        if any(r.get(f"{product}_daily_active_user_count") is not None for r in rows):
+            prefix, label = f"{product}_", label_for("product", product)
+        else:
+            notes.append(
+                f"The API does not report active users of {label_for('product', product)}."
+            )
+    daily = f"{prefix}daily_active_user_count"
+    pairs = [
+        (row, week_before[date.fromisoformat(row["day"]) - timedelta(days=7)])
+        for row in rows
+        if date.fromisoformat(row["day"]) - timedelta(days=7) in week_before
+    ]
+    now_avg, then_avg = (average([p[i] for p in pairs], daily) for i in (0, 1))
+    latest = rows[-1]
+    day = date.fromisoformat(latest["day"])
+    dau = latest.get(daily)
+    then = week_before.get(day - timedelta(days=7), {}).get(daily)
+    mau = latest.get(f"{prefix}monthly_active_user_count")
+    seats = None if prefix else latest.get("assigned_seat_count")
+    return AdoptionSnapshot(
+        window=week_of(days[0], day),
+        not_reported=not_reported,
         day=day,
-        dau=result.dau,
-        wau=result.wau,
-        mau=result.mau,
-        seats=result.seats,
-        utilisation_pct=result.utilisation_pct,
-        dau_avg=result.dau_avg,
-        dau_avg_change=result.dau_change,
-    )
-    if product is None:
-        return snapshot
-    match = [p for p in result.products if p.product == product]
-    if not match:
-        notes.append(f"The API does not report active users of {label_for('product', product)}.")
-        return snapshot
-    one = match[0]
-    return snapshot.model_copy(
-        update={
-            "dau": one.daily,
-            "wau": one.weekly,
-            "mau": one.monthly,
-            "dau_avg": one.daily_avg,
-            "dau_avg_change": None,
-            "utilisation_pct": None,
-            "product_label": one.label,
-        }
+        dau_avg=average(rows, daily),
+        dau_avg_change=None if now_avg is None or then_avg is None else Delta.of(now_avg, then_avg),
+        dau=dau,
+        dau_change=None if dau is None or then is None else Delta.of(dau, then),
+        wau=latest.get(f"{prefix}weekly_active_user_count"),
+        mau=mau,
+        seats=seats,
+        utilisation_pct=(mau / seats * 100) if seats and mau is not None else None,
+        product_label=label,
     )
 
 
@@ -180,9 +225,11 @@ def _product_models(db: Database, period: Period, product: str) -> tuple[Breakdo
 
 
 def newcomers(
-    db: Database, window: Period, with_people: bool, notes: list[str]
+    db: Database, window: Period, with_people: bool, notes: list[str], product: str | None = None
 ) -> Newcomers | None:
-    """People first active in `window` (with Claude at all, and with Claude Code)."""
+    """People first active in `window`: with Claude at all and with Claude Code, or, for a
+    product digest, with that product (a product digest is about its own newcomers: someone new
+    to Claude chat is not news to a Claude Code channel)."""
     first = db.execute("SELECT min(day) FROM sync_ledger WHERE dataset = 'users'").fetchone()[0]
     if first is None or date.fromisoformat(first) > window.start - timedelta(days=HISTORY_DAYS):
         notes.append(
@@ -200,16 +247,46 @@ def newcomers(
         ).fetchall()
         return [str(row[0]) for row in rows]
 
-    claude = first_seen("is_active = 1")
-    code = first_seen(f"is_active = 1 AND ({_CODE_ACTIVE})")
+    wanted: list[tuple[str, str]] = []
+    if product is None:
+        wanted = [("Claude", "is_active = 1")]
+        code = _product_used(db, "claude_code")
+        if code is not None:
+            wanted.append(("Claude Code", f"is_active = 1 AND ({code})"))
+    else:
+        used = _product_used(db, product)
+        if used is None:
+            notes.append(
+                f"The API does not report per person who used {label_for('product', product)}, "
+                "so new people are not shown."
+            )
+            return None
+        wanted = [(label_for("product", product), f"is_active = 1 AND ({used})")]
+    found = [(label, first_seen(condition)) for label, condition in wanted]
     names: dict[str, str] = {}
     if with_people:
-        people = identities(db, [*claude, *code])
+        people = identities(db, sorted({uid for _, ids in found for uid in ids}))
         names = {uid: p.name or p.email or uid for uid, p in people.items()}
     return Newcomers(
         window=window,
-        claude=len(claude),
-        claude_code=len(code),
-        claude_names=tuple(names[u] for u in claude) if with_people else (),
-        claude_code_names=tuple(names[u] for u in code) if with_people else (),
+        groups=tuple(
+            NewGroup(
+                label=label,
+                people=len(ids),
+                names=tuple(names[u] for u in ids) if with_people else (),
+            )
+            for label, ids in found
+        ),
     )
+
+
+def _product_used(db: Database, product: str) -> str | None:
+    """SQL that is true on a `user_activity` row where the person used `product`, from the
+    columns the API sent; None when it sends none for that product."""
+    columns = (
+        set(db["user_activity"].columns_dict) if "user_activity" in db.table_names() else set()
+    )
+    present = [c for c in PRODUCT_ACTIVITY.get(product, ()) if c in columns]
+    if not present:
+        return None
+    return " OR ".join(f"coalesce([{c}], 0) > 0" for c in present)

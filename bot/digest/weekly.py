@@ -4,9 +4,13 @@
 * what moved: the net change as the moves both ways that make it up (people up, people down,
   the part no seat owns) and products up and down (`bot.digest.attribution`; names only with
   `with_people`);
-* adoption on the latest final engagement day with the 7-day average DAU vs the 7 days before;
-* projects, skills and connectors of the 7 days to that day, with their change;
-* people new to Claude and to Claude Code over those 7 days;
+* one window, the week, for every section: activity arrives days late, so actives, new people
+  and rankings cover the week's days as far as activity is reported and name the days still
+  to come (`sections.activity_window`), never the 7 days to the latest day;
+* actives headlined by the average daily actives vs the same days a week before, the latest
+  day's DAU vs the same weekday (a Saturday's DAU is no headline);
+* projects, skills and connectors of those days, with their change;
+* people new to Claude and to Claude Code (or, for a product digest, to that product);
 * the last 4 weeks: spend and average DAU per week.
 """
 
@@ -19,9 +23,9 @@ from sqlite_utils import Database
 from bot.digest.attribution import movers
 from bot.digest.model import Digest, DigestSpec, Restatement, SpendHeadline, WeekPoint
 from bot.digest.sections import (
+    activity_window,
     adoption_snapshot,
     breakdowns,
-    latest_engagement_day,
     newcomers,
     scope_spend,
     synced_cost_days,
@@ -53,9 +57,15 @@ def weekly_digest(db: Database, spec: DigestSpec, restated: tuple[Restatement, .
         previous_label="vs the week before",
         revisable_until=revisable_until(db, week.end),
     )
-    engaged = latest_engagement_day(db, week.end)
-    adoption = None if engaged is None else adoption_snapshot(db, engaged, product, notes)
-    window = week_of(engaged - timedelta(days=6), engaged) if engaged else None
+    # One window for the whole digest: the week. Activity arrives days late, so its sections
+    # cover the week's reported days and name the ones still to come.
+    window, late = activity_window(db, week)
+    adoption = None if window is None else adoption_snapshot(db, window, product, notes, late)
+    if window is None:
+        notes.append(
+            f"Activity for {week.label} is not reported yet (it arrives about 3 days late), "
+            "so active users, new people and projects are left out."
+        )
     products, models = breakdowns(db, week, product, spec.min_group)
     current = synced_cost_days(db, list(week.each_day()))
     previous = [d - timedelta(days=7) for d in current]
@@ -83,7 +93,9 @@ def weekly_digest(db: Database, spec: DigestSpec, restated: tuple[Restatement, .
         rankings=(
             () if window is None or product else top_rankings(db, window, notes, spec.min_group)
         ),
-        newcomers=None if window is None else newcomers(db, window, spec.with_people, notes),
+        newcomers=(
+            None if window is None else newcomers(db, window, spec.with_people, notes, product)
+        ),
         spenders=spenders(db, week, product) if spec.with_people else None,
         movers=moved,
         trend=_trend(db, week, product),
