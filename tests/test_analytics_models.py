@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from typing import Any
 
@@ -10,11 +11,14 @@ from pydantic import ValidationError
 
 from bot.analytics.model_base import quote_money
 from bot.analytics.models import (
+    Actor,
+    ConnectorUsage,
     CostBucket,
     DailySummary,
     EngagementPage,
     ReportPage,
     SkillUsage,
+    SummariesResponse,
     UserActivity,
     UserCostRow,
 )
@@ -256,3 +260,63 @@ def test_quote_money_leaves_strings_and_other_numbers_alone() -> None:
         b'"estimated_overage_spend": 250}'
     )
     assert quote_money(body) == body.replace(b": 250", b': "250"')
+
+
+SUMMARY = {
+    "starting_at": "2026-03-01T00:00:00Z",
+    "ending_at": "2026-03-02T00:00:00Z",
+    "daily_active_user_count": 412,
+    "weekly_active_user_count": 958,
+    "monthly_active_user_count": 1187,
+    "cowork_daily_active_user_count": 18,
+    "cowork_weekly_active_user_count": 61,
+    "cowork_monthly_active_user_count": 140,
+}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"data": [SUMMARY], "next_page": None},  # today's API (SDK 2.17)
+        {"summaries": [SUMMARY]},  # the original guide
+    ],
+    ids=["data", "summaries"],
+)
+def test_summaries_read_either_envelope(body: dict[str, Any]) -> None:
+    """Today's `/summaries` is `{"data": [...], "next_page": null}` like every other list;
+    the guide's `{"summaries": [...]}`. Read strictly, today's body used to fail (`summaries:
+    Field required`) and adoption showed nothing."""
+    page = SummariesResponse.model_validate_json(json.dumps(body))
+    assert [row.daily_active_user_count for row in page.rows] == [412]
+    assert page.next_page is None
+    assert dict_adapter(SummariesResponse).validate_json(json.dumps(body))
+    with pytest.raises(ValidationError, match="data"):
+        SummariesResponse.model_validate_json(json.dumps({"days": [SUMMARY]}))
+
+
+def test_todays_new_fields_are_read() -> None:
+    """Chat and Cowork unified, Claude Tag, artifacts created in Claude Code and Cowork, a
+    connector's display name, the new actives, the actor's `email_address`."""
+    row = UserActivity.model_validate(
+        {
+            **USER_ROW,
+            "user": {**USER_ROW["user"], "type": "user"},
+            "chat_cowork_unified_metrics": {"chat": {"message_count": 5}, "sessions": {}},
+            "claude_tag_metrics": {"active_day_count": 1, "active_message_count": 2},
+        }
+    )
+    assert row.chat_cowork_unified_metrics is not None
+    assert row.chat_cowork_unified_metrics.chat is not None
+    assert row.chat_cowork_unified_metrics.chat.message_count == 5
+    assert row.claude_tag_metrics is not None
+    assert row.claude_tag_metrics.active_message_count == 2
+    assert row.model_extra == {}  # nothing today's API sends is "unknown" any more
+    summary = DailySummary.model_validate({**SUMMARY, "claude_tag_daily_active_user_count": 9})
+    assert summary.claude_tag_daily_active_user_count == 9
+    actor = Actor.model_validate({"user_id": "u", "email_address": "a@b.c", "type": "user_actor"})
+    assert actor.address == "a@b.c"
+    assert Actor.model_validate({"user_id": "u", "email": "a@b.c"}).address == "a@b.c"
+    connector = ConnectorUsage.model_validate(
+        {"connector_name": "mcpsrv_01x", "connector_display_name": "Salesforce"}
+    )
+    assert connector.connector_display_name == "Salesforce"

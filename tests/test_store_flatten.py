@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
+from bot.analytics.products import canonical_product
 from bot.store.flatten import (
     FlattenError,
     bucket_rows,
@@ -192,3 +194,85 @@ def test_bucket_rows_store_absent_grouping_keys_as_empty_and_nulls_as_none() -> 
     assert urow["product"] == ""
     assert urow["model"] == ""
     assert urow["cache_creation__ephemeral_5m_input_tokens"] == 2
+
+
+@pytest.mark.parametrize(
+    ("actor", "email"),
+    [
+        ({"type": "user_actor", "user_id": "u1", "email_address": "ada@example.com"}, "ada"),
+        ({"type": "user_actor", "user_id": "u1", "email": "ada@example.com"}, "ada"),
+        ({"type": "user_actor", "user_id": "u1", "email_address": None, "deleted": True}, None),
+    ],
+    ids=["today: email_address", "the guide: email", "deleted: none"],
+)
+def test_the_actor_is_named_by_either_spelling_of_its_address(
+    actor: dict[str, object], email: str | None
+) -> None:
+    """Today's API names the address `email_address` (SDK 2.17), the guide `email`: either
+    names the person in the directory, so one with spend and no `/users` row is not nameless."""
+    raw = {"actor": actor, "amount": "1", "currency": "USD", "product": None, "model": None}
+    _, entry = per_user_row(DAY, raw, set())
+    assert entry.email == (None if email is None else "ada@example.com")
+
+
+@pytest.mark.parametrize(
+    "spelling", ["claude-tag", "claude-in-slack", "claude_in_slack", "claude_tag"]
+)
+def test_every_spelling_of_claude_in_slack_is_stored_as_one(spelling: str) -> None:
+    """The legacy reports say `claude-tag` (SDK 2.17), the guide `claude-in-slack`, `/cost`
+    `claude_tag`: a report, budget or `--product slack` must find all of them."""
+    raw = {"actor": {"user_id": "u"}, "amount": "1", "product": spelling, "model": "m"}
+    row, _ = per_user_row(DAY, raw)
+    assert row["product"] == "claude_tag"
+    bucket = {
+        "starting_at": "2026-03-02T00:00:00Z",
+        "results": [{"amount": "1", "product": spelling}],
+    }
+    (stored,) = bucket_rows("cost_buckets", "product,model", bucket)
+    assert stored["product"] == "claude_tag"
+    assert canonical_product("chat_cowork_unified") == "chat_cowork_unified"  # kept as it is
+
+
+def test_todays_user_object_and_blocks_flatten_and_an_empty_address_is_none() -> None:
+    """Today's `/users` row: `user.type`, `distinct_user_count: null` on a per-user row, Chat
+    and Cowork unified, Claude Tag, artifacts created; a deleted account's address is a string
+    the SDK requires, empty, and no address for the directory."""
+    raw = _user({"chat": 0})
+    raw["user"] = {"id": "user_01", "email_address": "", "type": "user"}
+    raw["distinct_user_count"] = None
+    raw["chat_cowork_unified_metrics"] = {
+        "chat": {"message_count": 7},
+        "sessions": {"message_count": 0, "artifacts_created_count": 2},
+    }
+    raw["claude_tag_metrics"] = {"active_day_count": 1, "active_message_count": 3}
+    row, entry = user_activity_row(DAY, raw, set())
+    assert row["email"] is None
+    assert entry.email is None
+    assert row["chat_cowork_unified_metrics__chat__message_count"] == 7
+    assert row["chat_cowork_unified_metrics__sessions__artifacts_created_count"] == 2
+    assert row["claude_tag_metrics__active_message_count"] == 3
+    assert row["is_active"] == 1  # active in unified chat only
+    assert set(USER_ACTIVITY_METRICS) >= {k for k in row if "__" in k}
+
+
+def test_an_old_store_is_migrated_to_one_slack_spelling(tmp_path: Path) -> None:
+    """m030 rewrites rows, budgets and digests stored before the store had one spelling."""
+    from sqlite_utils import Database
+
+    from bot.store.schema import migrations
+
+    path = str(tmp_path / "old.db")
+    db = Database(path)
+    migrations.apply(db, stop_before="m030_todays_api")
+    db.table("user_cost").insert(
+        {"day": "2026-03-02", "user_id": "u", "product": "claude-in-slack", "model": "m",
+         "amount_microcents": 1, "list_amount_microcents": 1}
+    )  # fmt: skip
+    db.table("budgets").insert({"scope": "claude-tag", "amount_microcents": 5, "set_at": "x"})
+    db.close()
+    migrated = open_store(path)
+    try:
+        assert [r["product"] for r in migrated.table("user_cost").rows] == ["claude_tag"]
+        assert [r["scope"] for r in migrated.table("budgets").rows] == ["claude_tag"]
+    finally:
+        migrated.close()

@@ -39,7 +39,7 @@ PERIOD_HELP = (
 FIELD_HELP: Mapping[str, str] = {
     "by_list_price": "Rank by list price (pre-discount) instead of billed spend.",
     "product": "Only this product: chat, claude_code, cowork, office_agent, claude_in_chrome, "
-    "claude_design, claude-in-slack.",
+    "claude_design, claude_tag (Claude in Slack), chat_cowork_unified.",
     "model": "Only this exact model id, e.g. claude-opus-5 (not a family name).",
     "limit": f"Rows to return, 1–{TOOL_MAX_ROWS}.",
     "by": "Split the total by this dimension.",

@@ -10,6 +10,11 @@ means "not reported", which the store keeps as NULL and reports show as "—", n
 Money is `Decimal` from the API's decimal strings, or exactly from a JSON number's text (see
 `model_base`). The cost & usage models live in `report_models` and are re-exported here.
 
+Both eras of the API are read: today's (the anthropic SDK 2.17 types: `/summaries` as
+`{"data": [...], "next_page": null}`, Chat and Cowork unified, Claude Tag, artifacts created
+in Claude Code and Cowork, the new `/projects`) and the older guide's (`{"summaries": [...]}`).
+Blocks today's API omits where a feature is not offered stay None like any other.
+
 Bulk sync does not build these objects: `bot.analytics.row_dicts` derives plain-dict validators
 from them (same fields, same identity, same money rule), which is several times faster.
 """
@@ -39,7 +44,7 @@ from bot.analytics.report_models import (
 __all__ = [
     "Actor", "ApiModel", "ArtifactActivity", "CacheCreation", "ChatProjectUsage",
     "ConnectorUsage", "CostBucket", "CostRow", "DailySummary", "EngagementPage", "Money",
-    "PluginUsage", "ReportKeys", "ReportPage", "ServerToolUse", "SkillUsage",
+    "PluginUsage", "ProjectUsage", "ReportKeys", "ReportPage", "ServerToolUse", "SkillUsage",
     "SummariesResponse", "UsageBucket", "UsageRow", "UserActivity", "UserCostRow",
     "UserUsageRow",
 ]  # fmt: skip
@@ -88,6 +93,7 @@ class CoreMetrics(ApiModel):
     pull_request_count: int | None = None
     distinct_session_count: int | None = None
     lines_of_code: LinesOfCode | None = None
+    artifacts_created_count: int | None = None
 
 
 class ToolAction(ApiModel):
@@ -124,6 +130,22 @@ class CoworkMetrics(ApiModel):
     write_tool_count: int | None = None
     notebook_edit_tool_count: int | None = None
     sessions_with_file_edits_count: int | None = None
+    artifacts_created_count: int | None = None
+
+
+class UnifiedMetrics(ApiModel):
+    """Chat and Cowork unified: a member's chat (`chat`) and Cowork sessions (`sessions`) on a
+    day they had it on, counted here *instead of* `chat_metrics` / `cowork_metrics`."""
+
+    chat: ChatMetrics | None = None
+    sessions: CoworkMetrics | None = None
+
+
+class ClaudeTagMetrics(ApiModel):
+    """Claude in Slack (Claude Tag) by a user who linked a Claude account."""
+
+    active_day_count: int | None = None
+    active_message_count: int | None = None
 
 
 class OfficeAppMetrics(ApiModel):
@@ -172,6 +194,8 @@ class UserActivity(ApiModel):
     office_metrics: OfficeMetrics | None = None
     design_metrics: DesignMetrics | None = None
     science_metrics: ScienceMetrics | None = None
+    chat_cowork_unified_metrics: UnifiedMetrics | None = None
+    claude_tag_metrics: ClaudeTagMetrics | None = None
 
     @model_validator(mode="after")
     def _identified(self) -> Self:
@@ -216,19 +240,31 @@ class DailySummary(ApiModel):
     science_weekly_active_user_count: int | None = None
     science_monthly_active_user_count: int | None = None
     science_entitled_user_count: int | None = None
+    chat_cowork_unified_daily_active_user_count: int | None = None
+    chat_cowork_unified_weekly_active_user_count: int | None = None
+    chat_cowork_unified_monthly_active_user_count: int | None = None
+    claude_tag_daily_active_user_count: int | None = None
+    claude_tag_weekly_active_user_count: int | None = None
+    claude_tag_monthly_active_user_count: int | None = None
 
 
 class SummariesResponse(ApiModel):
-    summaries: list[DailySummary]
+    """Either envelope: today's `{"data": [...], "next_page": null}` or the guide's
+    `{"summaries": [...]}`. The series comes in full, so `next_page` ends it either way."""
+
+    data: list[DailySummary] | None = None
+    summaries: list[DailySummary] | None = None
+    next_page: str | None = None
+
+    @model_validator(mode="after")
+    def _enveloped(self) -> Self:
+        if self.data is None and self.summaries is None:
+            raise ValueError("a /summaries body needs data (or summaries, as the guide has it)")
+        return self
 
     @property
     def rows(self) -> list[DailySummary]:
-        return self.summaries
-
-    @property
-    def next_page(self) -> str | None:
-        """`/summaries` is not paginated: there is never a next page."""
-        return None
+        return self.data if self.data is not None else self.summaries or []
 
 
 # --- skills, connectors, chat projects, plugins, artifacts --------------------------------
@@ -249,6 +285,11 @@ class SkillOffice(ApiModel):
     outlook: SkillSessions | None = None
 
 
+class SkillUnified(ApiModel):
+    chat: SkillChat | None = None
+    sessions: SkillSessions | None = None
+
+
 class SkillUsage(GroupKeys):
     skill_name: str
     distinct_user_count: int | None = None
@@ -256,6 +297,7 @@ class SkillUsage(GroupKeys):
     claude_code_metrics: SkillSessions | None = None
     cowork_metrics: SkillSessions | None = None
     office_metrics: SkillOffice | None = None
+    chat_cowork_unified_metrics: SkillUnified | None = None
     invocation_count: int | None = None
     enable_count: int | None = None
     estimated_overage_spend: Money | None = None
@@ -280,16 +322,26 @@ class ConnectorOffice(ApiModel):
     outlook: ConnectorSessions | None = None
 
 
+class ConnectorUnified(ApiModel):
+    chat: ConnectorChat | None = None
+    sessions: ConnectorSessions | None = None
+
+
 class ConnectorUsage(GroupKeys):
     connector_name: str
+    connector_display_name: str | None = None
+    """Today's API: a readable name for a connector whose `connector_name` is an opaque id."""
     distinct_user_count: int | None = None
     chat_metrics: ConnectorChat | None = None
     claude_code_metrics: ConnectorSessions | None = None
     cowork_metrics: ConnectorSessions | None = None
     office_metrics: ConnectorOffice | None = None
+    chat_cowork_unified_metrics: ConnectorUnified | None = None
     read_call_count: int | None = None
     write_call_count: int | None = None
     unclassified_call_count: int | None = None
+    managed_auth_distinct_user_count: int | None = None
+    individual_auth_distinct_user_count: int | None = None
 
 
 class ChatProjectUsage(GroupKeys):
@@ -300,6 +352,29 @@ class ChatProjectUsage(GroupKeys):
     message_count: int | None = None
     created_at: dt.datetime | None = None
     created_by: UserRef | None = None
+
+
+class ProjectCreator(ApiModel):
+    user_id: str
+    email_address: str | None = None
+    type: str | None = None
+
+
+class ProjectUsage(GroupKeys):
+    """`/projects`: a project of the new projects experience (`chan_…`), apart from the
+    classic chat projects of `/apps/chat/projects` (today's API only; elsewhere a 404)."""
+
+    project_id: str
+    project_name: str | None = None
+    project_status: str | None = None
+    distinct_user_count: int | None = None
+    distinct_session_count: int | None = None
+    message_count: int | None = None
+    created_at: dt.datetime | None = None
+    created_by: ProjectCreator | None = None
+    estimated_overage_spend: Money | None = None
+    attributed_list_price: Money | None = None
+    currency: str | None = None
 
 
 class PluginSessions(ApiModel):
@@ -314,6 +389,7 @@ class PluginUsage(GroupKeys):
     invocation_count: int | None = None
     claude_code_metrics: PluginSessions | None = None
     cowork_metrics: PluginSessions | None = None
+    chat_cowork_unified_metrics: PluginSessions | None = None
 
 
 class ArtifactActivity(GroupKeys):

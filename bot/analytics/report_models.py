@@ -18,13 +18,21 @@ from bot.analytics.model_base import ApiModel, Money, RowT
 
 
 class Actor(ApiModel):
-    """Who a per-user row belongs to; `user_id` is always set and is the key to use."""
+    """Who a per-user row belongs to; `user_id` is always set and is the key to use.
+
+    Today's API names the address `email_address` (SDK 2.17 `BetaAnalyticsUserActor`); the
+    older guide named it `email`. Either is read; `address` is whichever was sent."""
 
     type: str = "user_actor"
     user_id: str
+    email_address: str | None = None
     email: str | None = None
     name: str | None = None
     deleted: bool | None = None
+
+    @property
+    def address(self) -> str | None:
+        return self.email_address or self.email
 
 
 class CacheCreation(ApiModel):
@@ -45,6 +53,9 @@ class ReportKeys(ApiModel):
     inference_geo: str | None = None
     speed: str | None = None
     rbac_group_id: str | None = None
+    claude_tag_category: str | None = None
+    claude_tag_user_id: str | None = None
+    slack_channel_id: str | None = None
 
 
 class UsageRow(ReportKeys):

@@ -58,7 +58,7 @@ def charts() -> dict[str, bytes]:
     rng = random.Random(7)
     spend = month_of_spend(rng)
     hostile = "$\\alpha$ <!channel> " + "x" * 300
-    extra = {"claude_design": 90 * DOLLAR, "claude-in-slack": 40 * DOLLAR, "(none)": 10 * DOLLAR}
+    extra = {"claude_design": 90 * DOLLAR, "claude_tag": 40 * DOLLAR, "(none)": 10 * DOLLAR}
     many = [SpendDay(s.day, {**s.parts, **extra, hostile: 900 * DOLLAR}) for s in spend]
     huge = [SpendDay(s.day, {k: v * 600 for k, v in s.parts.items()}) for s in spend]
     zero = [SpendDay(START + timedelta(days=i), {}) for i in range(7)]

@@ -50,6 +50,7 @@ PRODUCT_COLOURS: dict[str, str] = {
     "office_agent": OKABE_ITO[3],
     "claude_in_chrome": OKABE_ITO[4],
     "claude_design": OKABE_ITO[5],
+    "claude_tag": OKABE_ITO[6],
     "claude-in-slack": OKABE_ITO[6],
     "claude-tag": OKABE_ITO[6],
     "other": "#8C939C",

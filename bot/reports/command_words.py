@@ -25,8 +25,15 @@ PRODUCT_ALIASES = {
     "office-agent": "office_agent",
     "chrome": "claude_in_chrome",
     "claude-in-chrome": "claude_in_chrome",
-    "slack": "claude-in-slack",
+    "slack": "claude_tag",
+    "claude-in-slack": "claude_tag",
+    "claude-tag": "claude_tag",
+    "claude_in_slack": "claude_tag",
+    "unified": "chat_cowork_unified",
+    "chat-cowork-unified": "chat_cowork_unified",
 }
+"""Words for products → the product value the store keeps (`bot.analytics.products`: one
+spelling for Claude in Slack, whatever the API sent)."""
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:@/-]{0,99}$")
 _MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|([^>]*))?>$")
 _MAILTO = re.compile(r"^<mailto:([^|>]+)(?:\|[^>]*)?>$")

@@ -16,8 +16,10 @@ PRODUCTS = {
     "office_agent": "Claude in Office",
     "claude_in_chrome": "Claude in Chrome",
     "claude_design": "Claude Design",
+    "claude_tag": "Claude in Slack",
     "claude-in-slack": "Claude in Slack",
     "claude-tag": "Claude in Slack",
+    "chat_cowork_unified": "Chat and Cowork (unified)",
     "science": "Claude Science",
     "other": "Other (unattributed)",
 }

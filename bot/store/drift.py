@@ -11,6 +11,11 @@ documented fields, derived from the response models so there is one list to keep
 * **undocumented**: fields rows carried that the reference does not name. They are stored (a new
   column) but no report reads them yet.
 
+"The reference" is what our models document: today's API (the anthropic SDK 2.17 types) and the
+older guide's spellings, which a client must still read. Where the two name one thing twice
+(`actor.email_address` today, `actor.email` in the guide), either spelling satisfies both, so
+an organisation sending one is never told the other is missing.
+
 Fields that only appear under groupings we never request (RBAC groups, context window …) are not
 expected. A sync logs each new difference once (`api_drift`), not once per row.
 """
@@ -32,6 +37,7 @@ from bot.analytics.models import (
     ChatProjectUsage,
     ConnectorUsage,
     DailySummary,
+    ProjectUsage,
     SkillUsage,
     UserActivity,
 )
@@ -43,6 +49,7 @@ MODELS: Mapping[str, type[BaseModel]] = {
     "users": UserActivity,
     "summaries": DailySummary,
     "chat_projects": ChatProjectUsage,
+    "projects": ProjectUsage,
     "skills": SkillUsage,
     "connectors": ConnectorUsage,
     "user_usage": UserUsageRow,
@@ -55,7 +62,8 @@ MODELS: Mapping[str, type[BaseModel]] = {
 _GROUPED_ONLY = frozenset(
     {
         "rbac_group_id", "rbac_group_name", "distinct_user_count", "user_id", "context_window",
-        "inference_geo", "speed", "starting_at", "ending_at",
+        "inference_geo", "speed", "starting_at", "ending_at", "claude_tag_category",
+        "claude_tag_user_id", "slack_channel_id",
     }
 )  # fmt: skip
 _NOT_EXPECTED: Mapping[str, frozenset[str]] = {
@@ -63,6 +71,7 @@ _NOT_EXPECTED: Mapping[str, frozenset[str]] = {
     "chat_projects": frozenset(
         {"product", "rbac_group_id", "rbac_group_name", "user_id", "created_by.type"}
     ),
+    "projects": frozenset({"rbac_group_id", "rbac_group_name", "user_id", "created_by.type"}),
     "skills": frozenset({"product", "rbac_group_id", "rbac_group_name", "user_id"}),
     "connectors": frozenset({"product", "rbac_group_id", "rbac_group_name", "user_id"}),
     "user_usage": _GROUPED_ONLY | {"actor.type"},
@@ -71,6 +80,11 @@ _NOT_EXPECTED: Mapping[str, frozenset[str]] = {
     "cost_buckets": _GROUPED_ONLY,
 }
 """Documented fields our queries do not ask for (groupings) or that only some rows carry."""
+SPELLINGS: Mapping[str, str] = {
+    "actor.email": "actor.email_address",
+    "actor.email_address": "actor.email",
+}
+"""One field, two eras' names: whichever a dataset's rows carried, the other is not missing."""
 
 
 @dataclass(frozen=True)
@@ -124,7 +138,9 @@ def drift(db: Database) -> tuple[DatasetDrift, ...]:
         if not carried:
             continue  # nothing synced (or only empty days): nothing to compare
         known = documented(dataset)
-        missing = expected(dataset) - carried
+        missing = {
+            path for path in expected(dataset) - carried if SPELLINGS.get(path) not in carried
+        }
         extra = {p for p in carried if not _documented_path(p, known)}
         if missing or extra:
             out.append(DatasetDrift(dataset, _ordered(missing), _ordered(extra)))

@@ -156,7 +156,11 @@ def _summaries(client: AnalyticsClient, task: Task) -> Fetched:
 
     def flatten_page(page: dict[str, Any]) -> _Flat:
         rows: list[Row] = []
-        for item in page["summaries"]:
+        # Today's envelope is {"data": [...]}, the guide's {"summaries": [...]}.
+        items = page["data"] if page.get("data") is not None else page.get("summaries")
+        if items is None:
+            raise FlattenError("a /summaries answer without data (or summaries)")
+        for item in items:
             day, row = summary_row(item)
             if not task.start <= day < task.end:
                 raise FlattenError(f"/summaries returned {day}, outside {task.start}..{task.end}")

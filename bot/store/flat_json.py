@@ -109,6 +109,8 @@ def users_page(body: bytes, day: date) -> FlatUsers | None:
             del row[column]
         row["day"] = day_text
         email = row.setdefault("email", None)
+        if email == "":  # today's API types the address as a string: empty is no address
+            row["email"] = email = None
         row["is_active"] = int(is_active(row, known.counters))
         directory.append(DirectoryEntry(user_id, email, None, None, day))
     if keys != body.count(b'":'):

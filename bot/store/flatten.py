@@ -12,7 +12,10 @@ the schema docstring):
 * grouping keys the table keys on are "" when not in the grouping set and `NONE_KEY` when the API
   sent null inside a grouped row; keys the table does not key on are dropped while null (the API
   sets them only when grouped by them, which we never do);
-* the user behind a row is kept apart as a `DirectoryEntry` so `directory` stays current.
+* the user behind a row is kept apart as a `DirectoryEntry` so `directory` stays current; an
+  empty address is no address (today's API types `user.email_address` as a non-null string);
+* product values are stored in one spelling (`bot.analytics.products`), whichever the endpoint
+  or era sent (`claude-tag`, `claude-in-slack` → `claude_tag`).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from bot.analytics.products import canonical_product
 from bot.store.money import cents_to_microcents
 from bot.store.schema import NONE_KEY
 
@@ -42,13 +46,17 @@ GROUP_KEYS = (
     "rbac_group_id",
     "cost_type",
     "token_type",
+    "claude_tag_category",
+    "claude_tag_user_id",
+    "slack_channel_id",
 )
-"""Every cost/usage grouping dimension the API may put on a row."""
+"""Every cost/usage grouping dimension the API may put on a row (the last three: today's
+Claude-in-Slack breakdowns, null unless grouped by them)."""
 
 PER_USER_KEYS = ("product", "model")
 BUCKET_KEYS = {
     "usage_buckets": ("product", "model"),
-    "cost_buckets": GROUP_KEYS[:2] + GROUP_KEYS[6:],
+    "cost_buckets": GROUP_KEYS[:2] + GROUP_KEYS[6:8],
 }
 """The grouping columns each cost/usage table has in its primary key."""
 
@@ -194,10 +202,11 @@ def user_activity_row(
         raise FlattenError("a /users row without user.id (grouped rows are not stored)")
     if seen is not None:
         seen.update("user." + key for key in user)
-    row: Row = {"day": day.isoformat(), "user_id": user["id"], "email": user.get("email_address")}
+    email = user.get("email_address") or None
+    row: Row = {"day": day.isoformat(), "user_id": user["id"], "email": email}
     flatten_into(row, raw, skip="user")  # stored as user_id / email above
     row["is_active"] = int(is_active(row))
-    entry = DirectoryEntry(user["id"], user.get("email_address"), None, None, day)
+    entry = DirectoryEntry(user["id"], email, None, None, day)
     return row, entry
 
 
@@ -236,7 +245,7 @@ def per_user_row(
     deleted = actor.get("deleted")
     entry = DirectoryEntry(
         actor["user_id"],
-        actor.get("email"),
+        actor.get("email_address") or actor.get("email") or None,  # today's spelling, the guide's
         actor.get("name"),
         None if deleted is None else bool(deleted),
         day,
@@ -273,6 +282,8 @@ def _grouped(raw: Mapping[str, Any], *, table_keys: Iterable[str], grouping: Ite
     row: Row = {}
     for key in GROUP_KEYS:
         value = body.pop(key, None)
+        if key == "product" and value is not None:
+            value = canonical_product(str(value))
         if key in table_keys:
             row[key] = (NONE_KEY if value is None else str(value)) if key in grouping else ""
         elif value is not None:

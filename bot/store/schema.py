@@ -21,7 +21,7 @@ Tables (primary key first):
     sync_ledger      (dataset, day)              one row per complete endpoint-day, see sync.py
     user_activity    (day, user_id)              /users, flattened metrics + is_active
     summaries        (day)                       /summaries, flattened
-    chat_projects    (day, project_id)           /apps/chat/projects
+    chat_projects    (day, project_id)           /apps/chat/projects (classic chat projects)
     skills           (day, skill_name)           /skills (money columns in micro-cents)
     connectors       (day, connector_name)       /connectors
     user_usage       (day, user_id, product, model)   /user_usage_report per day, by product+model
@@ -45,6 +45,9 @@ Tables (primary key first):
     budgets          (scope)                     monthly budgets, org ("") or per product (m021)
     alerts           (kind, scope, period)       one alert message per breach, and its lifecycle
     alert_fired      (kind, scope, period, threshold)  thresholds already notified (m021)
+
+Product values are stored in one spelling (`bot.analytics.products`: Claude in Slack is
+`claude_tag` whether the API said `claude-tag` or `claude-in-slack`; m030 rewrote old rows).
 """
 
 from __future__ import annotations
@@ -78,25 +81,54 @@ _OFFICE_FIELDS = (
     "distinct_connectors_used_count",
 )
 _TOOLS = ("edit_tool", "multi_edit_tool", "notebook_edit_tool", "write_tool")
+_CHAT_FIELDS = (
+    "message_count",
+    "thinking_message_count",
+    "distinct_conversation_count",
+    "distinct_projects_created_count",
+    "distinct_projects_used_count",
+    "distinct_files_uploaded_count",
+    "distinct_artifacts_created_count",
+    "distinct_shared_artifacts_viewed_count",
+    "shared_conversations_viewed_count",
+    "distinct_skills_used_count",
+    "connectors_used_count",
+    "distinct_connectors_used_count",
+)
+_COWORK_FIELDS = (
+    "message_count",
+    "action_count",
+    "dispatch_turn_count",
+    "distinct_session_count",
+    "skills_used_count",
+    "distinct_skills_used_count",
+    "connectors_used_count",
+    "distinct_connectors_used_count",
+    "plugins_used_count",
+    "distinct_plugins_used_count",
+    "file_edit_count",
+    "edit_tool_count",
+    "multi_edit_tool_count",
+    "write_tool_count",
+    "notebook_edit_tool_count",
+    "sessions_with_file_edits_count",
+)
+TODAYS_ACTIVITY_METRICS: tuple[str, ...] = (
+    "claude_code_metrics__core_metrics__artifacts_created_count",
+    "cowork_metrics__artifacts_created_count",
+    *(f"chat_cowork_unified_metrics__chat__{f}" for f in _CHAT_FIELDS),
+    *(
+        f"chat_cowork_unified_metrics__sessions__{f}"
+        for f in (*_COWORK_FIELDS, "artifacts_created_count")
+    ),
+    "claude_tag_metrics__active_day_count",
+    "claude_tag_metrics__active_message_count",
+)
+"""`/users` columns of today's API (SDK 2.17), added by m030: Chat and Cowork unified, Claude
+Tag, artifacts created in Claude Code and Cowork."""
 
 USER_ACTIVITY_METRICS: tuple[str, ...] = (
-    *(
-        f"chat_metrics__{f}"
-        for f in (
-            "message_count",
-            "thinking_message_count",
-            "distinct_conversation_count",
-            "distinct_projects_created_count",
-            "distinct_projects_used_count",
-            "distinct_files_uploaded_count",
-            "distinct_artifacts_created_count",
-            "distinct_shared_artifacts_viewed_count",
-            "shared_conversations_viewed_count",
-            "distinct_skills_used_count",
-            "connectors_used_count",
-            "distinct_connectors_used_count",
-        )
-    ),
+    *(f"chat_metrics__{f}" for f in _CHAT_FIELDS),
     "claude_code_metrics__core_metrics__commit_count",
     "claude_code_metrics__core_metrics__pull_request_count",
     "claude_code_metrics__core_metrics__distinct_session_count",
@@ -107,27 +139,7 @@ USER_ACTIVITY_METRICS: tuple[str, ...] = (
         for t in _TOOLS
         for k in ("accepted_count", "rejected_count")
     ),
-    *(
-        f"cowork_metrics__{f}"
-        for f in (
-            "message_count",
-            "action_count",
-            "dispatch_turn_count",
-            "distinct_session_count",
-            "skills_used_count",
-            "distinct_skills_used_count",
-            "connectors_used_count",
-            "distinct_connectors_used_count",
-            "plugins_used_count",
-            "distinct_plugins_used_count",
-            "file_edit_count",
-            "edit_tool_count",
-            "multi_edit_tool_count",
-            "write_tool_count",
-            "notebook_edit_tool_count",
-            "sessions_with_file_edits_count",
-        )
-    ),
+    *(f"cowork_metrics__{f}" for f in _COWORK_FIELDS),
     *(f"office_metrics__{app}__{f}" for app in _OFFICE_APPS for f in _OFFICE_FIELDS),
     *(
         f"design_metrics__{f}"
@@ -149,6 +161,7 @@ USER_ACTIVITY_METRICS: tuple[str, ...] = (
         )
     ),
     "web_search_count",
+    *TODAYS_ACTIVITY_METRICS,
 )
 
 SUMMARY_COUNTS: tuple[str, ...] = (
@@ -167,6 +180,12 @@ SUMMARY_COUNTS: tuple[str, ...] = (
     ),
     "science_entitled_user_count",
 )
+TODAYS_SUMMARY_COUNTS: tuple[str, ...] = tuple(
+    f"{p}_{w}_active_user_count"
+    for p in ("chat_cowork_unified", "claude_tag")
+    for w in ("daily", "weekly", "monthly")
+)
+"""`/summaries` columns of today's API, added by m030."""
 SUMMARY_RATES = ("daily_adoption_rate", "weekly_adoption_rate", "monthly_adoption_rate")
 
 TOKEN_COLUMNS = (
@@ -177,6 +196,9 @@ TOKEN_COLUMNS = (
     "output_tokens",
 )
 USAGE_COLUMNS = (*TOKEN_COLUMNS, "requests", "server_tool_use__web_search_requests")
+
+_M001_ACTIVITY = USER_ACTIVITY_METRICS[: -len(TODAYS_ACTIVITY_METRICS)]
+"""The `/users` columns m001 created (a migration's schema never changes once released)."""
 
 migrations = Migrations(SCHEMA_NAME)
 
@@ -202,7 +224,7 @@ def m001_initial(db: Database) -> None:
             "email": str,
             "is_active": int,
             "last_activity_date": str,
-            **dict.fromkeys(USER_ACTIVITY_METRICS, int),
+            **dict.fromkeys(_M001_ACTIVITY, int),
         },
         pk=("day", "user_id"),
         not_null={"day", "user_id", "is_active"},
@@ -536,6 +558,52 @@ def m021_alerts(db: Database) -> None:
     db.table("alert_fired").create(
         {"kind": str, "scope": str, "period": str, "threshold": str, "fired_at": str},
         pk=("kind", "scope", "period", "threshold"),
+    )
+
+
+_SLACK_SPELLINGS = ("claude-tag", "claude-in-slack", "claude_in_slack")
+
+
+@migrations()
+def m030_todays_api(db: Database) -> None:
+    """Today's API (issue 20; the anthropic SDK 2.17 types are its contract).
+
+    New `/users` and `/summaries` columns (Chat and Cowork unified, Claude Tag, artifacts
+    created in Claude Code and Cowork), the breakdowns' unified blocks and connector display
+    names. Product values get one spelling: Claude in Slack rows stored as `claude-tag` or
+    `claude-in-slack` become `claude_tag`, and so do budgets and digests scoped to it. A store
+    synced from one API has one spelling; should a key collide all the same, the old row keeps
+    its spelling (OR IGNORE) rather than failing the store's opening.
+    """
+    for column in ("distinct_user_count", *TODAYS_ACTIVITY_METRICS):
+        db.table("user_activity").add_column(column, int)
+    for column in TODAYS_SUMMARY_COUNTS:
+        db.table("summaries").add_column(column, int)
+    for table, thing in (("skills", "skill"), ("connectors", "connector")):
+        db.table(table).add_column(
+            f"chat_cowork_unified_metrics__chat__distinct_conversation_{thing}_used_count", int
+        )
+        db.table(table).add_column(
+            f"chat_cowork_unified_metrics__sessions__distinct_session_{thing}_used_count", int
+        )
+    db.table("connectors").add_column("connector_display_name", str)
+    db.table("connectors").add_column("managed_auth_distinct_user_count", int)
+    db.table("connectors").add_column("individual_auth_distinct_user_count", int)
+    marks = ",".join("?" * len(_SLACK_SPELLINGS))
+    for table in ("user_usage", "user_cost", "usage_buckets", "cost_buckets"):
+        db.execute(
+            f"UPDATE OR IGNORE [{table}] SET product = 'claude_tag' "  # noqa: S608
+            f"WHERE product IN ({marks})",
+            _SLACK_SPELLINGS,
+        )
+    db.execute(
+        f"UPDATE OR IGNORE budgets SET scope = 'claude_tag' WHERE scope IN ({marks})",  # noqa: S608
+        _SLACK_SPELLINGS,
+    )
+    db.execute(
+        f"UPDATE OR IGNORE digest_subscriptions SET product = 'claude_tag' "  # noqa: S608
+        f"WHERE product IN ({marks})",
+        _SLACK_SPELLINGS,
     )
 
 
