@@ -118,7 +118,7 @@ def main() -> int:
     parser.add_argument("--days", type=int, default=31, help="days of /users to fetch (≤ 31)")
     parser.add_argument("--latency-ms", type=int, default=30)
     args = parser.parse_args()
-    latest = NOW.date() - dt.timedelta(days=3)
+    latest = NOW.date() - dt.timedelta(days=1)  # today's API: a day late
     days = [latest - dt.timedelta(days=i) for i in range(args.days)][::-1]
     config = SimConfig(users=args.users, latency_ms=args.latency_ms, now=NOW, days=120)
     key = config.api_key

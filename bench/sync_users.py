@@ -40,8 +40,8 @@ from bench.simproc import Finished, RemoteSimulator, claude_usage, run_child
 from bot.simulator.config import SimConfig
 
 USERS_PATH = "/v1/organizations/analytics/users"
-TARGET = 3.0
-"""Issue 8's target for the end-to-end speed-up; printed, never asserted."""
+TARGET = 4.0
+"""Issue 20's target for the end-to-end speed-up (issue 8's was 3x); printed, never asserted."""
 
 
 def naive_child(base_url: str, key: str, days: list[str]) -> None:
@@ -147,8 +147,9 @@ def main() -> int:
         naive_child(url, key, days_csv.split(","))
         return 0
 
-    # The simulator and the CLI both read the real clock: the newest engagement day is today - 3.
-    last = dt.datetime.now(dt.UTC).date() - dt.timedelta(days=3)
+    # The simulator and the CLI both read the real clock: the newest engagement day today's API
+    # has is yesterday (the sync also asks it which day that is: one more /users request).
+    last = dt.datetime.now(dt.UTC).date() - dt.timedelta(days=1)
     first = last - dt.timedelta(days=args.days - 1)
     days = [(first + dt.timedelta(days=i)).isoformat() for i in range(args.days)]
     # A year of history, like `claude-usage simulate`: adoption has matured by the synced days.

@@ -160,12 +160,19 @@ def test_readable_output_and_parameter_errors(
 ) -> None:
     runner = CliRunner()
     result = runner.invoke(
-        cli_app, ["api", "projects", "--param", "date=2026-11-10"], env=sim_env(simulator)
+        cli_app, ["api", "chat-projects", "--param", "date=2026-11-10"], env=sim_env(simulator)
     )
     assert result.exit_code == 0, result.output
     assert "apps/chat/projects:" in result.stdout
     assert "project_name" in result.stdout
     assert "claude_proj_" in result.stdout
+    # `projects` is the API's own /projects: the new projects experience, `chan_…` ids.
+    new = runner.invoke(
+        cli_app, ["api", "projects", "--param", "date=2026-11-10", "--json"], env=sim_env(simulator)
+    )
+    assert new.exit_code == 0, new.output
+    assert '"project_id": "chan_' in new.stdout
+    assert "claude_proj_" not in new.stdout
     bad = runner.invoke(cli_app, ["api", "users", "--param", "colour=blue"], env=sim_env(simulator))
     assert isinstance(bad.exception, InputError)
     assert "Unknown parameter 'colour'" in str(bad.exception)

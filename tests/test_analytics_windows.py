@@ -34,20 +34,22 @@ def test_engagement_day_before_first_day_names_2026_01_01() -> None:
     )
 
 
-def test_engagement_days_are_served_up_to_today_minus_three() -> None:
-    assert latest_engagement_day(TODAY) == dt.date(2026, 11, 22)
-    check_engagement_day(dt.date(2026, 11, 22), today=TODAY)
+def test_engagement_days_may_be_asked_for_up_to_yesterday() -> None:
+    """No constant lag: yesterday may be asked for (the API's 400 names the day it really has);
+    only a day that has not ended is refused locally."""
+    assert latest_engagement_day(TODAY) == dt.date(2026, 11, 24)
+    check_engagement_day(dt.date(2026, 11, 24), today=TODAY)
     check_engagement_day(dt.date(2026, 1, 1), today=TODAY)
-    with pytest.raises(DateRangeError, match="latest available day is 2026-11-22"):
-        check_engagement_day(dt.date(2026, 11, 23), today=TODAY)
+    with pytest.raises(DateRangeError, match="freshest day there can be is 2026-11-24"):
+        check_engagement_day(dt.date(2026, 11, 25), today=TODAY)
 
 
 def test_engagement_range_end_is_exclusive_and_bounded() -> None:
     check_engagement_range(dt.date(2026, 11, 1), dt.date(2026, 11, 25), today=TODAY)
     with pytest.raises(DateRangeError, match="after today"):
         check_engagement_range(dt.date(2026, 11, 1), dt.date(2026, 11, 26), today=TODAY)
-    with pytest.raises(DateRangeError, match="not available yet"):
-        check_engagement_range(dt.date(2026, 11, 23), dt.date(2026, 11, 25), today=TODAY)
+    with pytest.raises(DateRangeError, match="has not ended yet"):
+        check_engagement_range(dt.date(2026, 11, 25), dt.date(2026, 11, 25), today=TODAY)
     with pytest.raises(DateRangeError, match="empty"):
         check_engagement_range(dt.date(2026, 3, 1), dt.date(2026, 3, 1), today=TODAY)
     with pytest.raises(DateRangeError, match="at most 366"):

@@ -46,7 +46,8 @@ def test_summaries_agree_with_users(client: httpx.Client) -> None:
     summaries = get(
         client, "/summaries", {"starting_date": "2026-11-08", "ending_date": "2026-11-18"}
     )
-    rows = summaries["summaries"]
+    assert summaries["next_page"] is None
+    rows = summaries["data"]
     assert [r["starting_at"][:10] for r in rows] == [
         str(date(2026, 11, 8) + timedelta(days=k)) for k in range(10)
     ]
@@ -67,6 +68,20 @@ def test_summaries_agree_with_users(client: httpx.Client) -> None:
         for key in ("chat", "claude_code", "claude_design", "office_agent", "science"):
             assert f"{key}_monthly_active_user_count" in row
         assert row["weekly_active_user_count"] >= row["daily_active_user_count"]
+        day_rows = get(client, "/users", {"date": str(day), "limit": 1000})["data"]
+        unified = {
+            r["user"]["id"]
+            for r in day_rows
+            if r["chat_cowork_unified_metrics"]["chat"]["message_count"]
+            or r["chat_cowork_unified_metrics"]["sessions"]["message_count"]
+        }
+        chat = {r["user"]["id"] for r in day_rows if r["chat_metrics"]["message_count"]}
+        tagged = {r["user"]["id"] for r in day_rows if r["claude_tag_metrics"]["active_day_count"]}
+        assert row["chat_cowork_unified_daily_active_user_count"] == len(unified)
+        assert row["chat_daily_active_user_count"] == len(chat)  # unified chat is not "chat"
+        assert not unified & chat
+        # Slack users, linked or not: at least the linked ones /users shows.
+        assert row["claude_tag_daily_active_user_count"] >= len(tagged)
 
 
 def test_summaries_scoped_to_a_group_null_the_seat_fields(
@@ -74,9 +89,10 @@ def test_summaries_scoped_to_a_group_null_the_seat_fields(
 ) -> None:
     group = sim.org.groups[0].group_id
     scoped = get(client, "/summaries", {"starting_date": DAY, "filter[]": f"rbac_group_id:{group}"})
-    row = scoped["summaries"][0]
+    row = scoped["data"][0]
     assert row["assigned_seat_count"] is None
     assert row["daily_adoption_rate"] is None
+    assert row["claude_tag_daily_active_user_count"] is None  # unlinked users have no group
     members = users_in(client, {"date": DAY, "filter[]": f"rbac_group_id:{group}"})
     assert row["daily_active_user_count"] == len(members)
 

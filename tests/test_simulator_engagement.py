@@ -35,23 +35,38 @@ def data(client: httpx.Client, path: str, params: Any) -> list[dict[str, Any]]:
     return rows
 
 
-def test_user_rows_have_every_documented_object(client: httpx.Client) -> None:
-    rows = data(client, "/users", {"date": DAY, "limit": 1000})
+GUIDE_ROW = {
+    "user",
+    "chat_metrics",
+    "claude_code_metrics",
+    "cowork_metrics",
+    "office_metrics",
+    "design_metrics",
+    "science_metrics",
+    "web_search_count",
+    "last_activity_date",
+}
+TODAY_ROW = GUIDE_ROW | {"distinct_user_count", "chat_cowork_unified_metrics", "claude_tag_metrics"}
+
+
+@pytest.mark.parametrize("legacy", [False, True])
+def test_user_rows_have_every_documented_object(
+    client: httpx.Client, make_simulator: Callable[..., RunningSimulator], legacy: bool
+) -> None:
+    if legacy:
+        with api_client(make_simulator(legacy=True)) as other:
+            rows = data(other, "/users", {"date": DAY, "limit": 1000})
+    else:
+        rows = data(client, "/users", {"date": DAY, "limit": 1000})
     assert rows
     emails = [r["user"]["email_address"] for r in rows if r["user"]["email_address"]]
     assert emails == sorted(emails)
     for row in rows:
-        assert set(row) == {
-            "user",
-            "chat_metrics",
-            "claude_code_metrics",
-            "cowork_metrics",
-            "office_metrics",
-            "design_metrics",
-            "science_metrics",
-            "web_search_count",
-            "last_activity_date",
-        }
+        assert set(row) == (GUIDE_ROW if legacy else TODAY_ROW)
+        assert set(row["user"]) == ({"id", "email_address"} | (set() if legacy else {"type"}))
+        core, cowork = row["claude_code_metrics"]["core_metrics"], row["cowork_metrics"]
+        assert ("artifacts_created_count" in core) is not legacy
+        assert ("artifacts_created_count" in cowork) is not legacy
         assert row["last_activity_date"] == DAY
         assert set(row["office_metrics"]) == {"excel", "powerpoint", "word", "outlook"}
         assert set(row["claude_code_metrics"]["tool_actions"]) == {
@@ -95,9 +110,13 @@ def test_user_filters_and_order_by(client: httpx.Client, sim: RunningSimulator) 
     assert counts == sorted(counts, reverse=True)
     project = next(p for p in sim.org.projects if p.index > 1)
     scoped = data(client, "/users", {**RANGE, "filter[]": f"project_id:{project.project_id}"})
+    assert scoped
     for row in scoped:
         assert row["claude_code_metrics"]["core_metrics"]["commit_count"] == 0
-        assert row["chat_metrics"]["message_count"] > 0
+        # On a day in Chat and Cowork unified, project activity is counted there instead.
+        unified = row["chat_cowork_unified_metrics"]
+        assert row["chat_metrics"]["message_count"] + unified["chat"]["message_count"] > 0
+        assert unified["sessions"]["message_count"] == 0
 
 
 @pytest.mark.parametrize("product", ["chat", "claude_code"])
@@ -133,7 +152,7 @@ def test_gated_metrics_are_absent_or_null_never_zero(
 ) -> None:
     sim = make_simulator(gated_metrics=False)
     with api_client(sim) as client:
-        summary = client.get("/summaries", params={"starting_date": DAY}).json()["summaries"][0]
+        summary = client.get("/summaries", params={"starting_date": DAY}).json()["data"][0]
         users = data(client, "/users", {"date": DAY})
         connectors = data(client, "/connectors", {"date": DAY})
         skills = data(client, "/skills", {"date": DAY})

@@ -172,8 +172,14 @@ def test_range_mode_today_is_fixed_by_the_first_page(
             rows += body["data"]
             page = body["next_page"]
         moved = client.get("/users", params={**params, "limit": 1000}).json()["data"]
-    assert rows == whole
-    assert moved != whole  # a fresh sequence sees the new "today"
+
+    # Same window (the same people and last active days); their young days' counters may
+    # have been revised meanwhile, as today's API revises them.
+    def window(rows: list[dict[str, Any]]) -> list[tuple[str, str]]:
+        return [(r["user"]["id"], r["last_activity_date"]) for r in rows]
+
+    assert window(rows) == window(whole)
+    assert window(moved) != window(whole)  # a fresh sequence sees the new "today"
 
 
 def test_exclude_deleted_users_gives_short_pages(client: httpx.Client) -> None:
@@ -186,7 +192,7 @@ def test_exclude_deleted_users_gives_short_pages(client: httpx.Client) -> None:
     assert deleted, "the fixture org should have a deleted user with usage in the window"
     for row in everyone:
         if row["actor"]["deleted"]:
-            assert row["actor"]["email"] is None
+            assert row["actor"]["email_address"] is None
             assert row["actor"]["name"] == "Deleted User"
     pages = report_pages(
         client, "/user_usage_report", [*params, ("limit", "5"), ("exclude_deleted_users", "true")]

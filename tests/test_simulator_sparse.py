@@ -22,6 +22,7 @@ from typer.testing import CliRunner
 
 from bot.simulator.config import SimConfig
 from bot.simulator.server import RunningSimulator, start_simulator
+from bot.simulator.sparse import EXTRA_ENVELOPE_FIELD, SUMMARY_KEEP
 from tests.sim_fixtures import SIM_NOW, api_client
 
 Row = dict[str, Any]
@@ -66,7 +67,7 @@ def body_of(client: httpx.Client, path: str, params: Params) -> dict[str, Any]:
 
 def rows_of(path: str, body: dict[str, Any]) -> list[Row]:
     if path == "/summaries":
-        return list(body["summaries"])
+        return list(body["summaries"] if "summaries" in body else body["data"])
     if path in ("/usage_report", "/cost_report"):
         return [row for bucket in body["data"] for row in bucket["results"]]
     return list(body["data"])
@@ -400,11 +401,15 @@ def test_simulate_help_lists_sparse() -> None:
     result = CliRunner().invoke(_cli(), ["simulate", "--help"])
     assert result.exit_code == 0
     assert "--sparse" in result.output
+    assert "--legacy" in result.output
 
 
-@pytest.mark.parametrize(("args", "expected"), [(["--sparse"], True), ([], False)])
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [(["--sparse"], (True, False)), ([], (False, False)), (["--legacy", "--sparse"], (True, True))],
+)
 def test_simulate_sparse_reaches_the_config(
-    monkeypatch: pytest.MonkeyPatch, args: list[str], expected: bool
+    monkeypatch: pytest.MonkeyPatch, args: list[str], expected: tuple[bool, bool]
 ) -> None:
     served: list[SimConfig] = []
 
@@ -414,4 +419,23 @@ def test_simulate_sparse_reaches_the_config(
     monkeypatch.setattr("bot.simulator.server.serve", fake_serve)
     result = CliRunner().invoke(_cli(), ["simulate", "--port", "0", *args])
     assert result.exit_code == 0, result.output
-    assert [c.sparse for c in served] == [expected]
+    assert [(c.sparse, c.legacy) for c in served] == [expected]
+
+
+def test_sparse_applies_on_top_of_the_legacy_shapes(
+    make_simulator: Callable[..., RunningSimulator],
+) -> None:
+    """`--sparse --legacy`: the guide's shapes, thinned the same way."""
+    sim = make_simulator(sparse=True, legacy=True)
+    with api_client(sim) as client:
+        summaries = client.get("/summaries", params={"starting_date": "2026-10-20"}).json()
+        users = client.get("/users", params={"date": "2026-11-10", "limit": 1000}).json()
+    assert set(summaries) - {EXTRA_ENVELOPE_FIELD} == {"summaries"}
+    for row in summaries["summaries"]:
+        assert set(row) <= set(SUMMARY_KEEP)
+    assert users["data"]
+    for row in users["data"]:
+        assert set(row["user"]) == {"id", "email_address"}
+        assert "chat_cowork_unified_metrics" not in row
+        assert "claude_tag_metrics" not in row
+        assert "last_activity_date" not in row

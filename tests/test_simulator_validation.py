@@ -23,13 +23,20 @@ def client() -> Iterator[httpx.Client]:
         yield c
 
 
+@pytest.fixture(scope="module")
+def legacy_client() -> Iterator[httpx.Client]:
+    config = SimConfig(users=40, now=SIM_NOW, legacy=True)
+    with start_simulator(config) as sim, api_client(sim) as c:
+        yield c
+
+
 CASES: list[tuple[str, Any, str]] = [
     ("/users", {"date": "2026-11-1"}, "YYYY-MM-DD"),
     ("/users", {"date": "2026-02-30"}, "YYYY-MM-DD"),
     ("/users", {"date": "2026-11-10", "starting_date": "2026-11-01"}, "cannot be used together"),
     ("/users", {"date": "2025-12-31"}, "2026-01-01"),
-    ("/users", {"date": "2026-11-18"}, "date must be on or before 2026-11-17"),
-    ("/users", {"starting_date": "2026-11-19"}, "starting_date must be on or before 2026-11-17"),
+    ("/users", {"date": "2026-11-20"}, "date must be on or before 2026-11-19"),
+    ("/users", {"starting_date": "2026-11-20"}, "starting_date must be on or before 2026-11-19"),
     ("/users", {"starting_date": "2026-11-01", "ending_date": "2026-11-21"}, "2026-11-20"),
     ("/users", {"starting_date": "2026-11-05", "ending_date": "2026-11-05"}, "after starting_date"),
     ("/users", {"ending_date": "2026-11-05", "date": "2026-11-01"}, "only allowed together"),
@@ -54,14 +61,17 @@ CASES: list[tuple[str, Any, str]] = [
         "project_id cannot be combined",
     ),
     ("/summaries", {}, "starting_date: required"),
-    ("/summaries", {"starting_date": "2026-10-01", "ending_date": "2026-11-02"}, "at most 31"),
-    ("/summaries", {"starting_date": "2026-11-18"}, "on or before 2026-11-17"),
+    ("/summaries", {"starting_date": "2026-11-20"}, "on or before 2026-11-19"),
     ("/summaries", {"starting_date": "2026-11-01", "ending_date": "2026-11-21"}, "on or before"),
     ("/summaries", {"starting_date": "2026-11-01", "filter[]": "user_id:u"}, "unsupported filter"),
-    ("/summaries", {"starting_date": "2026-11-01", "limit": "5"}, "unknown query parameter"),
+    ("/summaries", {"starting_date": "2026-11-01", "limit": "0"}, "between 1 and 1000"),
+    ("/summaries", {"starting_date": "2026-11-01", "page": "abc"}, "page"),
     ("/apps/chat/projects", {"date": "2026-11-10", "group_by[]": "product"}, "product"),
     ("/apps/chat/projects", {"date": "2026-11-10", "filter[]": "product:chat"}, "product"),
-    ("/artifacts", {"date": "2026-11-10", "group_by[]": "product"}, "product"),
+    ("/artifacts", {"date": "2026-11-10", "group_by[]": "artifact_type"}, "unsupported value"),
+    ("/artifacts", {"date": "2026-11-10", "filter[]": "product:office_agent"}, "office_agent"),
+    ("/projects", {"date": "2026-11-10", "group_by[]": "product"}, "unsupported value"),
+    ("/projects", {"date": "2026-11-10", "filter[]": "product:chat"}, "unsupported filter"),
     ("/artifacts", {"starting_date": "2026-11-10"}, "unknown query parameter"),
     ("/artifacts", {"date": "2026-11-10", "page": "abc"}, "only valid with group_by"),
     ("/plugins", {"date": "2026-11-10", "filter[]": "product:chat"}, "unsupported value"),
@@ -92,6 +102,47 @@ CASES: list[tuple[str, Any, str]] = [
     ("/user_usage_report", {"starting_at": TS, "order_by": "amount"}, "order_by"),
     ("/user_cost_report", {"starting_at": TS, "exclude_deleted_users": "yes"}, "true or false"),
 ]
+
+
+LEGACY_CASES: list[tuple[str, Any, str]] = [
+    ("/users", {"date": "2026-11-18"}, "date must be on or before 2026-11-17"),
+    ("/users", {"starting_date": "2026-11-19"}, "starting_date must be on or before 2026-11-17"),
+    ("/summaries", {"starting_date": "2026-10-01", "ending_date": "2026-11-02"}, "at most 31"),
+    ("/summaries", {"starting_date": "2026-11-18"}, "on or before 2026-11-17"),
+    ("/summaries", {"starting_date": "2026-11-01", "limit": "5"}, "unknown query parameter"),
+    ("/artifacts", {"date": "2026-11-10", "group_by[]": "product"}, "product"),
+    ("/skills", {"date": "2026-11-10", "filter[]": "product:chat_cowork_unified"}, "unsupported"),
+]
+"""The original guide's rules, kept by `--legacy`: a three-day lag, 31-day summaries, no
+`limit` on `/summaries`, no product dimension on `/artifacts`, no Chat and Cowork unified."""
+
+
+def test_summaries_span_up_to_366_days_today_but_31_in_legacy_mode(
+    client: httpx.Client, legacy_client: httpx.Client
+) -> None:
+    long = {"starting_date": "2026-01-01", "ending_date": "2026-11-19"}
+    assert client.get("/summaries", params=long).status_code == 200
+    assert legacy_client.get("/summaries", params=long).status_code == 400
+    over = client.get("/summaries", params={"starting_date": "2026-01-01"})
+    assert over.status_code == 200  # the default end: the latest available day + 1
+    assert over.json()["data"][-1]["starting_at"].startswith("2026-11-19")
+
+
+def test_new_projects_are_not_found_for_a_legacy_org(legacy_client: httpx.Client) -> None:
+    response = legacy_client.get("/projects", params={"date": "2026-11-10"})
+    assert response.status_code == 404
+    assert response.json()["error"]["type"] == "not_found_error"
+
+
+@pytest.mark.parametrize(("path", "params", "needle"), LEGACY_CASES)
+def test_legacy_rule_is_enforced(
+    legacy_client: httpx.Client, path: str, params: Any, needle: str
+) -> None:
+    response = legacy_client.get(path, params=params)
+    assert response.status_code == 400, response.text
+    body = response.json()
+    assert body["error"]["type"] == "invalid_request_error"
+    assert needle in body["error"]["message"], body["error"]["message"]
 
 
 @pytest.mark.parametrize(("path", "params", "needle"), CASES)

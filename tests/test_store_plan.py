@@ -24,7 +24,7 @@ def test_default_range_is_ninety_days_but_never_before_2026() -> None:
     assert engagement is not None
     assert cost is not None
     assert engagement.first == date(2026, 1, 1)
-    assert engagement.last == date(2026, 3, 12)  # today - 3
+    assert engagement.last == date(2026, 3, 14)  # yesterday: the API names what it really has
     assert cost.first == date(2026, 1, 1)
     assert cost.last == date(2026, 3, 15)  # today: partial, stored as revisable
     later = datetime(2026, 11, 25, 9, tzinfo=UTC)
@@ -69,10 +69,14 @@ def test_windowed_datasets_are_cut_at_31_days_and_others_per_day(db: Database) -
     assert summaries == [
         Task("summaries", date(2026, 1, 1), date(2026, 2, 1)),
         Task("summaries", date(2026, 2, 1), date(2026, 3, 4)),
-        Task("summaries", date(2026, 3, 4), date(2026, 3, 13)),
+        Task("summaries", date(2026, 3, 4), date(2026, 3, 15)),
     ]
     users = [t for t in plan.tasks if t.dataset == "users"]
-    assert len(users) == 71
+    assert len(users) == 73
+    capped = make_plan(
+        db, now=NOW, since=date(2026, 1, 1), until=None, engagement_last=date(2026, 3, 12)
+    )
+    assert max(t.end for t in capped.tasks if t.dataset == "summaries") == date(2026, 3, 13)
     assert all(len(t.days) == 1 for t in users)
     cost = sorted(t for t in plan.tasks if t.dataset == "cost_buckets")
     assert cost[-1].end == date(2026, 3, 16)
@@ -90,12 +94,12 @@ def test_ledger_days_are_skipped_when_final_and_refetched_when_revisable(db: Dat
         }
 
     start = date(2026, 3, 1)
-    rows = [ledger("summaries", start + timedelta(days=i), 1) for i in range(12)]
+    rows = [ledger("summaries", start + timedelta(days=i), 1) for i in range(14)]
     rows += [ledger("user_cost", start + timedelta(days=i), int(i < 5)) for i in range(15)]
     db.table("sync_ledger").insert_all(rows)
     plan = make_plan(db, now=NOW, since=start, until=None, only=["summaries", "user_cost"])
     assert [t for t in plan.tasks if t.dataset == "summaries"] == []
-    assert plan.skipped_final["summaries"] == 12
+    assert plan.skipped_final["summaries"] == 14
     cost_days = sorted(t.start for t in plan.tasks if t.dataset == "user_cost")
     assert cost_days == [start + timedelta(days=i) for i in range(5, 15)]
     assert plan.skipped_final["user_cost"] == 5
@@ -120,14 +124,10 @@ def test_gaps_split_windows(db: Database) -> None:
 
 def test_newest_days_come_first_with_datasets_interleaved(db: Database) -> None:
     plan = make_plan(db, now=NOW, since=date(2026, 3, 1), until=None, only=["users", "user_cost"])
-    assert plan.tasks[:3] == (
-        Task("user_cost", date(2026, 3, 15), date(2026, 3, 16)),
+    assert plan.tasks[:1] == (Task("user_cost", date(2026, 3, 15), date(2026, 3, 16)),)
+    assert plan.tasks[1:3] == (
+        Task("users", date(2026, 3, 14), date(2026, 3, 15)),
         Task("user_cost", date(2026, 3, 14), date(2026, 3, 15)),
-        Task("user_cost", date(2026, 3, 13), date(2026, 3, 14)),
-    )
-    assert plan.tasks[3:5] == (
-        Task("users", date(2026, 3, 12), date(2026, 3, 13)),
-        Task("user_cost", date(2026, 3, 12), date(2026, 3, 13)),
     )
 
 
@@ -204,3 +204,31 @@ def test_refetch_empty_replans_engagement_days_stored_with_no_rows(db: Database)
     assert make_plan(db, now=NOW, **span).tasks == ()  # type: ignore[arg-type]
     again = make_plan(db, now=NOW, refetch_empty=True, **span)  # type: ignore[arg-type]
     assert again.tasks == (Task("skills", empty, full),)
+
+
+def test_revisable_engagement_days_are_planned_once_a_utc_day(db: Database) -> None:
+    """Today's API revises engagement days over the following days: a day stored revisable is
+    fetched again, but not twice on one UTC day (unless `refetch_revisable`), and a final one
+    not at all."""
+    rows = [
+        {**_ledger_row("users", date(2026, 3, 14), final=0), "fetched_at": "2026-03-15T08:00:00Z"},
+        {**_ledger_row("users", date(2026, 3, 13), final=0), "fetched_at": "2026-03-14T23:00:00Z"},
+        {**_ledger_row("users", date(2026, 3, 12), final=1), "fetched_at": "2026-03-15T08:00:00Z"},
+        _ledger_row("users", date(2026, 1, 20), final=0),  # left behind by a shorter `since`
+    ]
+    db.table("sync_ledger").insert_all(rows)
+    plan = make_plan(db, now=NOW, since=date(2026, 3, 12), until=None, only=["users"])
+    assert {day for task in plan.tasks for day in task.days} == {
+        date(2026, 3, 13),
+        date(2026, 1, 20),
+    }
+    assert plan.skipped_unchanged["users"] == 1
+    assert plan.skipped_final["users"] == 1
+    forced = make_plan(
+        db, now=NOW, since=date(2026, 3, 12), until=None, only=["users"], refetch_revisable=True
+    )
+    assert {day for task in forced.tasks for day in task.days} == {
+        date(2026, 3, 14),
+        date(2026, 3, 13),
+        date(2026, 1, 20),
+    }

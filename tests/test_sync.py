@@ -20,6 +20,7 @@ from bot.analytics.client import AnalyticsClient
 from bot.analytics.errors import AuthenticationError, PermissionDeniedError
 from bot.analytics.retry import RetryPolicy
 from bot.simulator.server import RunningSimulator
+from bot.store.api_state import remembered_latest
 from bot.store.fetch import GROUPINGS
 from bot.store.freshness import read_freshness
 from bot.store.money import cents_to_microcents
@@ -31,7 +32,11 @@ from bot.store.writers import TABLES
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 HISTORY_DAYS = 45
-ENGAGEMENT_PATHS = ("users", "summaries", "apps/chat/projects", "skills", "connectors")
+ENGAGEMENT_PATHS = (
+    "users", "summaries", "apps/chat/projects", "projects", "skills", "connectors"
+)  # fmt: skip
+LATEST = NOW.date() - timedelta(days=1)
+"""Today's API (the simulator's default) publishes engagement days a day late."""
 PREFIX = "/v1/organizations/analytics/"
 COST_ENDPOINTS = ("cost_report", "usage_report", "user_cost_report", "user_usage_report")
 
@@ -127,11 +132,13 @@ def assert_matches_simulator(db: Database, sim: RunningSimulator, now: datetime)
 
 
 def assert_cost_finality(db: Database, sim: RunningSimulator, now: datetime) -> None:
-    """Cost days are final exactly when they ended ≥ 30 days before the export watermark."""
+    """Cost days are final exactly when they ended ≥ 30 days before the export watermark;
+    engagement days when they were fetched at least three days old (the revision window)."""
     mark = sim.org.watermark(now)
     for (dataset, day_text), (final, _) in ledger(db).items():
         if dataset in DATASETS_ENGAGEMENT:
-            assert final == 1
+            age = (now.date() - date.fromisoformat(day_text)).days
+            assert final == int(age >= 3), (dataset, day_text)
             continue
         day_end = datetime.combine(date.fromisoformat(day_text) + timedelta(days=1), dt.time(), UTC)
         assert final == int(mark - day_end >= timedelta(days=30)), (dataset, day_text)
@@ -155,16 +162,18 @@ def engagement_requests(sim: RunningSimulator) -> int:
 def test_full_sync_matches_the_simulator_exactly(db: Database, sim: RunningSimulator) -> None:
     report = run(db, sim, NOW)
     assert report.ok, report.failures
-    start, last_engagement = sim.org.start, NOW.date() - timedelta(days=3)
-    engagement_days = (last_engagement - start).days + 1
+    start = sim.org.start
+    engagement_days = (LATEST - start).days + 1  # up to yesterday: the day the API names
     cost_days = (NOW.date() - start).days + 1
+    assert report.latest_engagement_day == LATEST
     for name in DATASETS_ENGAGEMENT:
         assert report.datasets[name].days_fetched == engagement_days
+        assert report.datasets[name].days_unavailable == 0  # no request for an unpublished day
     for name in DATASETS_COST:
         assert report.datasets[name].days_fetched == cost_days
     assert report.data_refreshed_at == sim.org.watermark(NOW)
     checked = assert_matches_simulator(db, sim, NOW)
-    assert checked == 5 * engagement_days + 4 * cost_days
+    assert checked == len(DATASETS_ENGAGEMENT) * engagement_days + 4 * cost_days
     assert_cost_finality(db, sim, NOW)
     # DAU from per-user rows agrees with the API's own summaries, day by day, including users
     # active only in Claude in Chrome (no counter in /users; `last_activity_date` says so).
@@ -193,19 +202,23 @@ def test_full_sync_matches_the_simulator_exactly(db: Database, sim: RunningSimul
 def test_second_sync_fetches_no_engagement_and_only_revisable_cost_days(
     db: Database, sim: RunningSimulator
 ) -> None:
-    """With the export unchanged, only the probe; `refetch_revisable` re-fetches as before."""
+    """With the export unchanged and the revisable engagement days fetched today already, only
+    the probes; `refetch_revisable` re-fetches every revisable day."""
     run(db, sim, NOW)
     revisable = {
         day for (d, day), (final, _) in ledger(db).items() if d == "user_cost" and not final
     }
+    moving = {day for (d, day), (final, _) in ledger(db).items() if d == "users" and not final}
     assert revisable
+    assert moving == {str(LATEST), str(LATEST - timedelta(days=1))}
     sim.reset_counts()
     report = run(db, sim, NOW)
     assert report.ok
-    assert engagement_requests(sim) == 0
-    # One watermark probe per cost/usage endpoint, nothing else.
-    assert served(sim) == {PREFIX + e: 1 for e in COST_ENDPOINTS}
-    assert report.requests == report.probe_requests == 4
+    # One watermark probe per cost/usage endpoint and one "latest day?" question, nothing else.
+    assert served(sim) == {**{PREFIX + e: 1 for e in COST_ENDPOINTS}, PREFIX + "users": 1}
+    assert engagement_requests(sim) == 1
+    assert report.requests == report.probe_requests == 5
+    assert report.datasets["users"].days_skipped_unchanged == len(moving)
     assert report.probed_watermark == sim.org.watermark(NOW)
     for name in DATASETS_COST:
         assert report.datasets[name].days_fetched == 0, name
@@ -217,14 +230,20 @@ def test_second_sync_fetches_no_engagement_and_only_revisable_cost_days(
     sim.reset_counts()
     forced = run(db, sim, NOW, refetch_revisable=True)
     assert forced.ok
-    assert engagement_requests(sim) == 0
     counts = served(sim)
     assert counts.get(PREFIX + "user_cost_report") == len(revisable)
     assert counts.get(PREFIX + "user_usage_report") == len(revisable)
     assert counts.get(PREFIX + "cost_report") == 3  # one ≤31-day window × three grouping sets
     assert counts.get(PREFIX + "usage_report") == 2
-    assert sum(counts.values()) == 2 * len(revisable) + 5  # no probe
-    assert forced.probe_requests == 0
+    # The revisable engagement days again: one request per day and endpoint (40 users fit a
+    # page), `/summaries` one window for both, plus the "latest day?" question.
+    for path in ("apps/chat/projects", "projects", "skills", "connectors"):
+        assert counts.get(PREFIX + path) == len(moving), path
+    assert counts.get(PREFIX + "users") == len(moving) + 1
+    assert counts.get(PREFIX + "summaries") == 1
+    assert sum(counts.values()) == 2 * len(revisable) + 5 + 5 * len(moving) + 2
+    assert forced.probe_requests == 1  # no watermark probes; the latest-day question
+    assert forced.datasets["users"].days_fetched == len(moving)
     assert forced.datasets["user_cost"].days_fetched == len(revisable)
     assert forced.datasets["user_cost"].days_skipped_unchanged == 0
     assert forced.datasets["user_cost"].days_skipped_final > 0
@@ -246,11 +265,53 @@ def test_advancing_the_clock_picks_up_revisions_and_finalises_old_days(
     after = dict(db.execute("SELECT day, amount_microcents FROM cost_buckets WHERE grouping = ''"))
     revised = [day for day in before if after[day] != before[day]]
     assert revised, "late events should have raised some revisable days"
-    # Ten more days of engagement, each fetched once.
-    assert report.datasets["users"].days_fetched == 10
-    assert sim.request_counts()[PREFIX + "users"] == 10
+    # Ten more days of engagement, each fetched once, and the two that were still revisable
+    # fetched again and now final.
+    assert report.datasets["users"].days_fetched == 12
+    assert sim.request_counts()[PREFIX + "users"] == 12 + 1  # and the latest-day question
     newly_final = report.datasets["user_cost"].days_final
     assert newly_final == 10
+
+
+def test_revised_engagement_days_are_refetched_once_a_day_then_final(
+    db: Database, sim: RunningSimulator
+) -> None:
+    """Today's API revises a day "by a few percent over the following days": the store keeps
+    the newest numbers, asks at most once per UTC day, and stops once the day is final."""
+    run(db, sim, NOW)
+    young = str(LATEST)
+
+    def messages() -> int:
+        (total,) = db.execute(
+            "SELECT sum(chat_metrics__message_count) FROM user_activity WHERE day = ?", (young,)
+        ).fetchone()
+        return int(total)
+
+    first = messages()
+    assert ledger(db)["users", young][0] == 0  # revisable
+    later = NOW + timedelta(hours=3)  # same UTC day: not asked again
+    sim.set_now(later)
+    sim.reset_counts()
+    again = run(db, sim, later, only=["users"])
+    assert again.datasets["users"].days_fetched == 0
+    assert sim.request_counts().get(PREFIX + "users", 0) == 1  # "which day is your latest?"
+    next_day = NOW + timedelta(days=1)
+    sim.set_now(next_day)
+    run(db, sim, next_day, only=["users"])
+    second = messages()
+    assert second > first  # late events arrived
+    assert ledger(db)["users", young][0] == 0  # still inside the window
+    final_day = NOW + timedelta(days=2)
+    sim.set_now(final_day)
+    run(db, sim, final_day, only=["users"])
+    assert ledger(db)["users", young][0] == 1
+    assert messages() >= second
+    truth = sum(
+        int(record.metrics["chat_metrics"]["message_count"])
+        for user in sim.org.active_users(LATEST)
+        if (record := sim.org.user_day(user, LATEST)) is not None
+    )
+    assert messages() == truth  # the final numbers are the simulator's own
 
 
 def test_authentication_and_permission_errors_abort_the_sync(
@@ -289,16 +350,25 @@ def test_days_failing_after_retries_are_reported_and_the_rest_is_stored(
     assert_matches_simulator(db, sim, NOW)
 
 
-def test_engagement_days_the_api_has_not_published_are_skipped_not_failed(
-    db: Database, sim: RunningSimulator
+@pytest.mark.parametrize("legacy", [False, True])
+def test_the_api_names_its_latest_day_and_nothing_newer_is_asked_for(
+    db: Database, make_simulator: MakeSim, legacy: bool
 ) -> None:
-    ahead = NOW + timedelta(days=2)  # our clock runs ahead of the API's
+    """No constant lag: the API's own latest day (a day late today, three in the guide's era)
+    is asked for, remembered, and nothing after it is requested even when our clock runs
+    ahead of the API's."""
+    sim = make_simulator(users=40, days=HISTORY_DAYS, now=NOW, legacy=legacy)
+    latest = NOW.date() - timedelta(days=3 if legacy else 1)
+    ahead = NOW + timedelta(days=2)
     with client_for(sim, ahead) as client:
         report = sync(db, client, now=ahead, since=NOW.date() - timedelta(days=8), only=["users"])
     assert report.ok
-    assert report.datasets["users"].days_unavailable == 2
-    assert report.latest_engagement_day == NOW.date() - timedelta(days=3)
-    assert max(day for (_, day) in ledger(db)) == (NOW.date() - timedelta(days=3)).isoformat()
+    assert report.latest_engagement_day == latest
+    assert report.datasets["users"].days_unavailable == 0
+    assert max(day for (_, day) in ledger(db)) == latest.isoformat()
+    # The days from the 8th day back to the latest, and the one question.
+    assert sim.request_counts()[PREFIX + "users"] == (latest - NOW.date()).days + 9 + 1
+    assert remembered_latest(db) == (latest, ahead)
 
 
 def test_only_limits_the_datasets_and_until_the_days(db: Database, sim: RunningSimulator) -> None:
@@ -336,9 +406,11 @@ def test_an_outage_stops_the_sync_early_and_is_recorded(
         report = sync(db, client, now=NOW, since=down.org.start)
     assert report.aborted is not None
     assert "none succeeded" in report.aborted
-    planned = 5 * 18 + 4 * 20  # what a full sync of this org would fetch
+    planned = 6 * 19 + 4 * 20  # what a full sync of this org would fetch
     spent = sum(down.request_counts().values())
-    assert spent <= (ABORT_AFTER + 8) * 5, f"{spent} requests for {planned} tasks"
+    # The breaker stops fetching; the probes before the plan (four watermarks, the latest
+    # engagement day, `/projects`) come on top, each retried too.
+    assert spent <= (ABORT_AFTER + 8 + 6) * 5, f"{spent} requests for {planned} tasks"
     history = run_history(db)
     assert history.consecutive_failures == 1
     assert history.last_failure is not None

@@ -75,12 +75,13 @@ def test_sync_then_status_against_the_simulator(make_simulator: MakeSim, tmp_pat
     assert header.split()[:3] == ["dataset", "days", "fetched"]
     by_name = {row.split()[0]: row.split() for row in rows if row and row.split()[0] in DATASETS}
     assert set(by_name) == {"users", "user_cost"}
-    assert by_name["users"][1] == "2"  # today-4, today-3
+    assert by_name["users"][1] == "4"  # today-4 … yesterday: the latest day the API has
     assert by_name["user_cost"][1] == "5"  # today-4 … today
     assert "data_refreshed_at:" in result.stdout
-    assert "sync: 7/7 tasks done" in result.stderr  # progress as log lines: not a terminal
+    assert f"latest activity day the API has: {today - timedelta(days=1)}" in result.stdout
+    assert "sync: 9/9 tasks done" in result.stderr  # progress as log lines: not a terminal
     counts = sim.request_counts()
-    assert counts["/v1/organizations/analytics/users"] == 2
+    assert counts["/v1/organizations/analytics/users"] == 4 + 1  # and "which day is your latest?"
 
     status = _cli("status", env=env)
     assert status.returncode == 0, status.stderr
@@ -91,9 +92,9 @@ def test_sync_then_status_against_the_simulator(make_simulator: MakeSim, tmp_pat
     lines = {line.split()[0]: line.split() for line in out.splitlines() if line.strip()}
     assert lines["users"][1:5] == [
         since.isoformat(),
-        (today - timedelta(days=3)).isoformat(),
-        "2",
-        "0",
+        (today - timedelta(days=1)).isoformat(),
+        "2",  # today-4, today-3: old enough not to be revised any more
+        "2",  # today-2, yesterday: the API may still revise them
     ]
     assert lines["user_cost"][1:5] == [since.isoformat(), today.isoformat(), "0", "5"]
     assert lines["summaries"][1:] == ["-", "-", "0", "0", "0"]
@@ -142,6 +143,10 @@ def test_sync_refresh_refetches_revisable_days_without_probing(
     again = _cli("sync", "--since", since, "--only", "users,user_cost", "--refresh", env=env)
     assert again.returncode == 0, again.stderr
     assert "skipped (unchanged)" in again.stdout.splitlines()[0]
-    # Every cost day is still revisable: all 5 re-fetched (10 users: one page each), no probe,
-    # and the final engagement days are not asked for again.
-    assert sim.request_counts() == {"/v1/organizations/analytics/user_cost_report": 5}
+    # Every cost day is still revisable: all 5 re-fetched (10 users: one page each), no
+    # watermark probe; the two revisable engagement days again, the final ones not; and the
+    # question which engagement day is the API's latest.
+    assert sim.request_counts() == {
+        "/v1/organizations/analytics/user_cost_report": 5,
+        "/v1/organizations/analytics/users": 2 + 1,
+    }

@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 from bot.simulator.server import RunningSimulator
-from bot.store.schema import open_store
+from bot.store.schema import DATASETS_ENGAGEMENT, open_store
 from tests.test_sync import HISTORY_DAYS, NOW, MakeSim, assert_matches_simulator
 
 CHILD = """
@@ -132,8 +132,8 @@ def test_sigkill_at_random_points_never_leaves_a_half_written_day(
     db = open_store(str(db_path))
     try:
         checked = assert_matches_simulator(db, sim, NOW)
-        engagement_days = HISTORY_DAYS - 2  # org start … today − 3
+        engagement_days = HISTORY_DAYS  # org start … yesterday, the API's latest day
         cost_days = HISTORY_DAYS + 1  # org start … today (partial)
-        assert checked == 5 * engagement_days + 4 * cost_days
+        assert checked == len(DATASETS_ENGAGEMENT) * engagement_days + 4 * cost_days
     finally:
         db.close()

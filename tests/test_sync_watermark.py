@@ -65,14 +65,16 @@ def test_unchanged_export_costs_one_probe_and_no_per_user_request(
     assert report.ok, report.failures
     counts = served(sim)
     assert all(counts.get(path, 0) == 1 for path in PER_USER)  # the probes, no page
-    assert engagement_requests(sim) == 0
-    assert counts == {PREFIX + e: 1 for e in COST_ENDPOINTS}  # one probe per endpoint
+    assert engagement_requests(sim) == 1  # "which day is your latest?", nothing else
+    # One probe per endpoint, and the latest-day question.
+    assert counts == {**{PREFIX + e: 1 for e in COST_ENDPOINTS}, PREFIX + "users": 1}
     assert report.data_refreshed_at == sim.org.watermark(NOW)
     assert ledger(db) == before
     assert_matches_simulator(db, sim, NOW)
     text = render_report(report)
     assert "skipped (unchanged)" in text
     assert f"{4 * len(_revisable(db))} revisable days not re-fetched" in text
+    assert "12 revisable activity days not re-fetched: already fetched today" in text
 
 
 def test_a_moved_watermark_refetches_the_revisable_days_exactly(
@@ -91,14 +93,15 @@ def test_a_moved_watermark_refetches_the_revisable_days_exactly(
     assert counts.get(PREFIX + "user_usage_report") == 1 + len(revisable)
     assert counts.get(PREFIX + "cost_report") == 1 + 3  # probe + one window × three groupings
     assert counts.get(PREFIX + "usage_report") == 1 + 2
-    assert engagement_requests(sim) == 0
+    assert engagement_requests(sim) == 1  # the latest-day question; the same UTC day
     for name in DATASETS_COST:
         assert report.datasets[name].days_fetched == len(revisable), name
         assert report.datasets[name].days_skipped_unchanged == 0, name
     assert assert_matches_simulator(db, sim, later) > 0
     assert_cost_finality(db, sim, later)
     marks = {refreshed for (refreshed,) in db.execute(
-        "SELECT DISTINCT data_refreshed_at FROM sync_ledger WHERE final = 0"
+        "SELECT DISTINCT data_refreshed_at FROM sync_ledger WHERE final = 0 "
+        "AND dataset IN ('user_cost', 'user_usage', 'cost_buckets', 'usage_buckets')"
     )}  # fmt: skip
     assert marks == {"2026-11-20T16:00:00Z"}
 
@@ -123,7 +126,7 @@ def test_refetch_revisable_ignores_the_watermark(db: Database, sim: RunningSimul
     run(db, sim, NOW)
     revisable = _revisable(db)
     sim.reset_counts()
-    report = run(db, sim, NOW, refetch_revisable=True)
+    report = run(db, sim, NOW, refetch_revisable=True, only=DATASETS_COST)
     assert report.ok
     counts = served(sim)
     assert counts == {
@@ -169,11 +172,15 @@ def test_an_authentication_error_on_the_probe_aborts(db: Database, sim: RunningS
     assert ledger(db) == before
 
 
-def test_first_sync_and_engagement_only_syncs_send_no_probe(
+def test_first_sync_and_engagement_only_syncs_send_no_watermark_probe(
     db: Database, sim: RunningSimulator
 ) -> None:
-    report = run(db, sim, NOW, only=["users", "user_cost"])
+    """No watermark probe where nothing revisable could be spared; engagement syncs ask only
+    which day is the API's latest (one request)."""
+    report = run(db, sim, NOW, only=["user_cost"])
     assert report.probe_requests == 0
     again = run(db, sim, NOW, only=["users"])
-    assert again.probe_requests == 0
-    assert again.requests == 0
+    assert again.probed_watermarks == {}
+    assert again.probe_requests == 1
+    once_more = run(db, sim, NOW, only=["users"])
+    assert once_more.requests == 1  # the day's revisable days were fetched already today

@@ -116,7 +116,10 @@ def test_tool_params_are_valid_and_cache_the_whole_list() -> None:
     assert '"title"' not in text  # pydantic titles are dropped: tokens Claude does not need
 
 
-@pytest.mark.parametrize("rule", ["3 days", "31 days", "30 days", "not reported", "list price"])
+@pytest.mark.parametrize(
+    "rule", ["a day after", "revisable for a few days", "31 days", "30 days", "not reported",
+             "list price"]
+)  # fmt: skip
 def test_descriptions_teach_the_data_rules(rule: str) -> None:
     described = " ".join(spec.description for spec in all_tools())
     assert rule in described

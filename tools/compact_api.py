@@ -37,8 +37,9 @@ MAX_BUCKETS = 31
 _IDENTITY: dict[str, tuple[str, ...]] = {
     "users": ("user.email_address", "user.id", "rbac_group_name", "product"),
     "chat_projects": ("project_name", "project_id", "created_by.email_address"),
+    "projects": ("project_name", "project_id", "project_status", "created_by.email_address"),
     "skills": ("skill_display_name", "skill_name", "share_status"),
-    "connectors": ("connector_name",),
+    "connectors": ("connector_display_name", "connector_name"),
     "plugins": ("plugin_name",),
     "artifacts": ("artifact_type", "is_shared"),
 }
@@ -46,6 +47,7 @@ _RANK: dict[str, tuple[str, ...]] = {
     "users": ("chat_metrics.message_count", "cowork_metrics.message_count",
               "claude_code_metrics.core_metrics.distinct_session_count"),
     "chat_projects": ("message_count",),
+    "projects": ("message_count",),
     "skills": ("distinct_user_count",),
     "connectors": ("distinct_user_count",),
     "plugins": ("invocation_count",),
@@ -55,7 +57,8 @@ _MONEY = ("estimated_overage_spend", "attributed_list_price")
 _NOT_METRICS = frozenset(
     {"product", "rbac_group_id", "rbac_group_name", "user_id", "created_at", "created_by",
      "created_by.type", "plugin_id", "skill_display_name", "share_status", "currency", "user",
-     "user.type", "last_activity_date"}
+     "user.type", "last_activity_date", "project_status", "connector_display_name",
+     "created_by.user_id", "created_by.email_address"}
 )  # fmt: skip
 """Keys of engagement rows that are labels or group keys: never listed as "not reported"."""
 _TOKENS = (

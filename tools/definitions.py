@@ -64,7 +64,8 @@ REPORTS: tuple[ReportTool, ...] = (
                "optionally by product, model or token-type." + STORE, admin_only=False),
     ReportTool("adoption", AdoptionCommand,
                "Active users: DAU/WAU/MAU, seats and utilisation, per-product actives, new, "
-               "returning and lapsed users. Engagement data arrives about 3 days late." + STORE,
+               "returning and lapsed users. Activity arrives about a day late and may be revised "
+               "for a few days." + STORE,
                admin_only=False),
     ReportTool("projects", RankingCommand, "Top claude.ai chat projects by messages, with "
                "change vs the previous period." + STORE, admin_only=False,
@@ -95,8 +96,8 @@ REPORTS: tuple[ReportTool, ...] = (
 
 API_RULES = " Live API call (slower than reports); you get totals and the top rows, not pages."
 ENGAGEMENT = (
-    " UTC days, each published about 3 days after it ends (latest = today − 3), then final; "
-    "not reported (null) is not zero."
+    " UTC days, each published about a day after it ends (the API names its latest day when "
+    "asked for a newer one) and revisable for a few days; not reported (null) is not zero."
 )
 COST = (
     " Appears within 4–24 h, revisable for 30 days; at most 31 days per request (split for "
@@ -104,10 +105,15 @@ COST = (
 )
 API_DESCRIPTIONS: dict[str, str] = {
     "users": "Per-user activity (messages, Claude Code sessions/commits/PRs/lines, Cowork, "
-    "Office, Design, web searches) for one day (date) or a range." + ENGAGEMENT,
+    "Chat and Cowork unified, Claude in Slack, Office, Design, web searches) for one day "
+    "(date) or a range." + ENGAGEMENT,
     "summaries": "Organisation DAU/WAU/MAU, seats, invites and adoption rates per day, and "
-    "per-product actives when enabled." + ENGAGEMENT,
-    "chat_projects": "claude.ai chat projects: users, conversations and messages." + ENGAGEMENT,
+    "per-product actives (incl. Chat and Cowork unified, Claude in Slack) when enabled."
+    + ENGAGEMENT,
+    "chat_projects": "Classic claude.ai chat projects: users, conversations and messages."
+    + ENGAGEMENT,
+    "projects": "Projects of the new projects experience (chan_…): users, sessions, messages, "
+    "estimated spend; 404 where the organisation does not have them." + ENGAGEMENT,
     "skills": "Skills: users, sessions per surface, invocations, estimated spend." + ENGAGEMENT,
     "connectors": "Connectors (MCP): users, sessions per surface, read/write calls." + ENGAGEMENT,
     "plugins": "Plugins (Cowork, Claude Code): users, installs, invocations." + ENGAGEMENT,

@@ -32,7 +32,8 @@ bullet lists only; no tables, no headings, no links.
 Data rules:
 - Days are UTC days. Data starts 2026-01-01; nothing more than 365 days back; never the future.
 - Engagement data (users, adoption, projects, skills, connectors, plugins, artifacts) for a \
-day is published about 3 days after it, then final: the latest available day is today − 3.
+day is published about a day after it (the API says which day is its latest) and may be \
+revised by a few percent over the following days.
 - Cost and usage data appears within 4–24 hours and may be revised for 30 days; recent days \
 can still change. One API request spans at most 31 days (tools split longer periods).
 - "not reported" (null) means the API did not send the field: never treat it as zero.

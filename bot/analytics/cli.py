@@ -14,6 +14,7 @@ ENDPOINTS: dict[str, str] = {
     "users": "users",
     "summaries": "summaries",
     "apps/chat/projects": "chat_projects",
+    "projects": "projects",
     "skills": "skills",
     "connectors": "connectors",
     "plugins": "plugins",
@@ -24,7 +25,9 @@ ENDPOINTS: dict[str, str] = {
     "cost_report": "cost_report",
 }
 """API endpoint path (below /v1/organizations/analytics/) → client method."""
-ALIASES = {"projects": "apps/chat/projects", "chat_projects": "apps/chat/projects"}
+ALIASES = {"chat-projects": "apps/chat/projects", "chat_projects": "apps/chat/projects"}
+"""Short names. `projects` is the API's own `/projects` (the new projects experience); the
+classic claude.ai chat projects are `chat-projects` (`/apps/chat/projects`)."""
 PASSTHROUGH = frozenset({"claude_tag_categories[]", "claude_tag_user_ids[]", "slack_channel_ids[]"})
 """Newer optional cost parameters the client does not type yet; sent as given."""
 

@@ -1,8 +1,9 @@
 """Endpoint methods of the engagement & adoption family (users, summaries, projects, …).
 
-Each method checks the date rules locally (nothing before 2026-01-01, nothing newer than
-today − 3), always sends `limit` (default 1000: the fewest requests for bulk sync; the API's own
-default differs between sources), and returns a lazy `Paged`.
+Each method checks the date rules locally (nothing before 2026-01-01, no day that has not ended),
+always sends `limit` (default 1000: the fewest requests for bulk sync; the API's own default
+differs between sources), and returns a lazy `Paged`. An open range (no `ending_date`) is sent
+open, so the API ends it at its latest available day: the client never guesses that day.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from bot.analytics.models import (
     DailySummary,
     EngagementPage,
     PluginUsage,
+    ProjectUsage,
     SkillUsage,
     SummariesResponse,
     UserActivity,
@@ -30,7 +32,6 @@ from bot.analytics.windows import (
     MAX_WINDOW_DAYS,
     check_engagement_day,
     check_engagement_range,
-    latest_engagement_day,
     split_days,
 )
 
@@ -53,7 +54,8 @@ class EngagementEndpoints:
     def _selection(
         self, date: dt.date | None, starting_date: dt.date | None, ending_date: dt.date | None
     ) -> dict[str, dt.date | None]:
-        """Single-day or range mode, validated; an open range ends at the latest available day."""
+        """Single-day or range mode, validated; an open range is sent open (the API ends it at
+        its latest available day)."""
         today = self._today()
         if (date is None) == (starting_date is None):
             raise InvalidParameterError("Give exactly one of date (one day) or starting_date.")
@@ -63,9 +65,8 @@ class EngagementEndpoints:
             check_engagement_day(date, today=today)
             return {"date": date}
         assert starting_date is not None
-        end = ending_date or latest_engagement_day(today) + dt.timedelta(days=1)
-        check_engagement_range(starting_date, end, today=today)
-        return {"starting_date": starting_date, "ending_date": end}
+        check_engagement_range(starting_date, ending_date or today, today=today)
+        return {"starting_date": starting_date, "ending_date": ending_date}
 
     def _engagement(
         self,
@@ -134,6 +135,28 @@ class EngagementEndpoints:
         )  # fmt: skip
         page = EngagementPage[ChatProjectUsage]
         return Paged(self._session, "apps/chat/projects", page, [params])
+
+    def projects(
+        self,
+        *,
+        date: dt.date | None = None,
+        starting_date: dt.date | None = None,
+        ending_date: dt.date | None = None,
+        filters: Sequence[str] | None = None,
+        group_by: Sequence[str] | None = None,
+        limit: int = BULK_LIMIT,
+        order: Order | None = None,
+        order_by: str | None = None,
+        extra_params: Sequence[tuple[str, str]] = (),
+    ) -> Paged[ProjectUsage, EngagementPage[ProjectUsage]]:
+        """`/projects`: one row per project of the new projects experience (today's API; a 404
+        for organisations without it). Classic chat projects are `chat_projects`."""
+        params = self._engagement(
+            date=date, starting_date=starting_date,
+            ending_date=ending_date, filters=filters, group_by=group_by, limit=limit,
+            order=order, order_by=order_by, extra_params=extra_params,
+        )  # fmt: skip
+        return Paged(self._session, "projects", EngagementPage[ProjectUsage], [params])
 
     def skills(
         self,
@@ -230,15 +253,23 @@ class EngagementEndpoints:
     ) -> Paged[DailySummary, SummariesResponse]:
         """`/summaries`: one row per day in `[starting_date, ending_date)`, 31 days per request.
 
-        An open range ends at the latest available day; longer ranges become adjacent requests.
+        Today's API serves up to 366 days at once, the older guide's 31: 31-day windows work
+        with both, at one request a month. An open range leaves its last window open, so the
+        API ends it at its latest available day (its default, "latest available + 1").
         """
         today = self._today()
-        served_until = latest_engagement_day(today) + dt.timedelta(days=1)
-        end = ending_date or served_until
+        end = ending_date or today
         check_engagement_range(starting_date, end, today=today)
-        # Days after today − 3 are not served: a window starting there would be rejected.
+        spans = split_days(starting_date, end, max_days=MAX_WINDOW_DAYS)
         windows = [
-            encode({"starting_date": a, "ending_date": b, "filters": filters}, extra_params)
-            for a, b in split_days(starting_date, min(end, served_until), max_days=MAX_WINDOW_DAYS)
+            encode(
+                {
+                    "starting_date": a,
+                    "ending_date": None if ending_date is None and b == end else b,
+                    "filters": filters,
+                },
+                extra_params,
+            )
+            for a, b in spans
         ]
         return Paged(self._session, "summaries", SummariesResponse, windows, paginated=False)

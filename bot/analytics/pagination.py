@@ -48,7 +48,7 @@ class PageModel(Protocol):
 PageT = TypeVar("PageT", bound=PageModel)
 
 DEFAULT_MAX_RESTARTS = 2
-MONEY_ENDPOINTS = frozenset({"user_cost_report", "cost_report", "skills"})
+MONEY_ENDPOINTS = frozenset({"user_cost_report", "cost_report", "skills", "projects"})
 """Endpoints whose rows carry money (the only ones worth scanning for bare JSON numbers)."""
 
 

@@ -1,10 +1,16 @@
 """The API's date rules, checked before a request is sent, and splitting of long periods.
 
 The API rejects (400) anything before 2026-01-01, cost/usage windows starting more than 365 days
-ago or spanning more than 31 days, and engagement days that are not published yet (our rule: up to
-today − 3). Checking locally turns those into one clear sentence without spending a request, and
-lets the client split a long period into adjacent windows instead of failing. Every function takes
-`today`/`now` explicitly so the rules are testable without a clock.
+ago or spanning more than 31 days, and engagement days that are not published yet. Checking
+locally turns those into one clear sentence without spending a request, and lets the client
+split a long period into adjacent windows instead of failing. Every function takes `today`/`now`
+explicitly so the rules are testable without a clock.
+
+How late engagement days are published is the API's to say, not ours: today's API has "typically
+a 1-day lag (varies by query)", the older guide three days. Locally we refuse only what cannot
+exist (a day that has not ended: today or later); for a day not published yet the API answers 400
+naming its latest available day, which the client turns into `DataNotYetAvailableError` and the
+store remembers (`bot.store.latest`).
 """
 
 from __future__ import annotations
@@ -23,13 +29,12 @@ MAX_LOOKBACK_DAYS = 365
 """`starting_at` of a cost/usage request must lie within this many days of now."""
 MAX_RANGE_DAYS = 366
 """Longest engagement range-mode span (`ending_date - starting_date`)."""
-ENGAGEMENT_LAG_DAYS = 3
-"""Engagement day D is served from D + 3 on (section 0 of the API reference)."""
 
 
 def latest_engagement_day(today: dt.date) -> dt.date:
-    """The most recent engagement day the API serves, given today's UTC date."""
-    return today - dt.timedelta(days=ENGAGEMENT_LAG_DAYS)
+    """The newest engagement day worth asking for: yesterday, the last day that has ended. The
+    API may not have published it yet; its 400 then names the day it has."""
+    return today - dt.timedelta(days=1)
 
 
 def to_utc(value: dt.datetime) -> dt.datetime:
@@ -57,15 +62,16 @@ def check_engagement_day(day: dt.date, *, today: dt.date) -> None:
     latest = latest_engagement_day(today)
     if day > latest:
         raise DateRangeError(
-            f"{day.isoformat()} is not available yet: engagement data is published three days "
-            f"after each day, so the latest available day is {latest.isoformat()}."
+            f"{day.isoformat()} has not ended yet (it is {today.isoformat()} in UTC): engagement "
+            f"data covers whole UTC days, so the freshest day there can be is {latest.isoformat()}."
         )
 
 
 def check_engagement_range(start: dt.date, end: dt.date, *, today: dt.date) -> None:
     """Raise unless `[start, end)` is a servable engagement range (end exclusive, ≤ 366 days).
 
-    `end` may reach today (the API's own bound); days after today − 3 are simply not served yet.
+    `end` may reach today (the API's own bound); days the API has not published yet are simply
+    not served.
     """
     check_engagement_day(start, today=today)
     if end <= start:

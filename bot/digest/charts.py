@@ -4,7 +4,7 @@ The chart package only draws; this module maps the store onto its inputs with th
 functions (`spend_series(by="product")` for spend, `summary_rows` for DAU and WAU), so the
 charts show the same numbers as the message, folded the same way (`Digest.min_group`: without
 names, products of fewer than five people are one slice). Spend covers the 30 days ending on the
-digest's last reported day; actives the 30 days ending on the latest final engagement day.
+digest's last reported day; actives the 30 days ending on the latest synced engagement day.
 """
 
 from __future__ import annotations

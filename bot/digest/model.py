@@ -88,7 +88,7 @@ class MonthToDate(Model):
 
 class AdoptionSnapshot(Model):
     """Active users over `window`: the digest's days as far as activity is reported (it arrives
-    about three days late), headlined by a figure that compares like with like.
+    about a day late and may be revised), headlined by a figure that compares like with like.
 
     A single day's DAU swings with the weekday (a Saturday's 30 against ~120 on weekdays), so
     the headline is the average daily actives of the window against the same days a week

@@ -118,7 +118,7 @@ def adoption_blocks(snap: AdoptionSnapshot) -> list[Block]:
         late = snap.not_reported
         title += escape(
             f" ({_short_range(late.start, late.end)} not reported yet: activity arrives about "
-            "3 days late)"
+            "a day late)"
         )
     headline = f"*Average daily actives: {opt_number(snap.dau_avg)}*"
     change = snap.dau_avg_change

@@ -87,8 +87,8 @@ def latest_engagement_day(db: Database, on_or_before: date) -> date | None:
 def activity_window(db: Database, wanted: Period) -> tuple[Period | None, Period | None]:
     """(the days of `wanted` whose activity is reported, the days after them that are not yet).
 
-    Activity arrives about three days late, so a week reported on Monday has it through Friday
-    or so: the digest's engagement sections then cover Monday to that day, and say which days
+    Activity arrives about a day late, so a week reported on Monday may have it through Saturday
+    only: the digest's engagement sections then cover Monday to that day, and say which days
     are still to come, rather than a different 7 days."""
     latest = latest_engagement_day(db, wanted.end)
     if latest is None or latest < wanted.start:

@@ -63,7 +63,7 @@ def weekly_digest(db: Database, spec: DigestSpec, restated: tuple[Restatement, .
     adoption = None if window is None else adoption_snapshot(db, window, product, notes, late)
     if window is None:
         notes.append(
-            f"Activity for {week.label} is not reported yet (it arrives about 3 days late), "
+            f"Activity for {week.label} is not reported yet (it arrives about a day late), "
             "so active users, new people and projects are left out."
         )
     products, models = breakdowns(db, week, product, spec.min_group)

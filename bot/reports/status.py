@@ -14,6 +14,7 @@ from sqlite_utils import Database
 
 from bot.reports.periods import Period
 from bot.reports.types import DatasetStatus, FieldDrift, StatusReport, SyncHealth
+from bot.store.api_state import PROJECTS, recall, remembered_latest
 from bot.store.conversations import asking_cost
 from bot.store.drift import drift
 from bot.store.freshness import read_freshness
@@ -35,7 +36,7 @@ def status(db: Database, *, today: date) -> StatusReport:
     lasts = [d.last_day for d in datasets if d.last_day is not None]
     if firsts and lasts:
         period = Period.between(min(firsts), max(lasts))
-        notes: tuple[str, ...] = ()
+        notes: tuple[str, ...] = _api_notes(db)
     else:
         period = Period(start=today, end=today, label="today")
         notes = ("Nothing has been synced yet; run `claude-usage sync`.",)
@@ -51,6 +52,25 @@ def status(db: Database, *, today: date) -> StatusReport:
         ),
         asking=asking_cost(db, now=datetime.combine(today, time.max, tzinfo=UTC)),
     )
+
+
+def _api_notes(db: Database) -> tuple[str, ...]:
+    """What the API last said about itself: its latest engagement day, a missing `/projects`."""
+    notes: list[str] = []
+    latest = remembered_latest(db)
+    if latest is not None:
+        day, learned = latest
+        notes.append(
+            f"The Analytics API's latest available activity day was {day:%b} {day.day}, "
+            f"{day.year} when last asked ({learned.astimezone(UTC):%b %-d %H:%M} UTC)."
+        )
+    projects = recall(db, PROJECTS)
+    if projects is not None and projects[0] == "absent":
+        notes.append(
+            "This organisation's API has no /projects (the new projects experience is not "
+            "turned on), so only classic chat projects are synced."
+        )
+    return tuple(notes)
 
 
 def sync_health(db: Database) -> SyncHealth:

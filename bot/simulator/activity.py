@@ -21,6 +21,8 @@ SURFACE_PRODUCT = {
     "chat": "chat",
     "claude_code": "claude_code",
     "cowork": "cowork",
+    "unified_chat": "chat_cowork_unified",
+    "unified_sessions": "chat_cowork_unified",
     "excel": "office_agent",
     "powerpoint": "office_agent",
     "word": "office_agent",
@@ -48,7 +50,11 @@ class UserDay:
     plugins: tuple[
         tuple[int, str, int, int, bool], ...
     ]  # (idx, surface, sessions, invocations, installed)
-    artifacts: tuple[tuple[int, bool, int, int], ...]  # (type index, shared, created, published)
+    artifacts: tuple[
+        tuple[int, bool, int, int, str], ...
+    ]  # (type index, shared, created, published, surface)
+    unified: bool = False  # chat and Cowork counted in chat_cowork_unified_metrics this day
+    session_projects: tuple[tuple[int, int, int], ...] = ()  # (index, messages, sessions)
 
 
 def _uses(
@@ -95,7 +101,13 @@ def _chat(
     for _ in range(created):
         shared = r.random() < 0.2
         acc["artifacts"].append(
-            (r.randrange(len(catalog.ARTIFACT_TYPES)), shared, 1, int(shared and r.random() < 0.5))
+            (
+                r.randrange(len(catalog.ARTIFACT_TYPES)),
+                shared,
+                1,
+                int(shared and r.random() < 0.5),
+                "chat",
+            )
         )
     acc["skills"] += skills
     acc["connectors"] += connectors
@@ -203,10 +215,70 @@ def _office(r: random.Random, out: dict[str, Any], acc: dict[str, list[Any]]) ->
     out["office_metrics"] = office
 
 
+_UNIFIED_SURFACE = {"chat": "unified_chat", "cowork": "unified_sessions"}
+
+
+def _relabel(items: list[Any]) -> list[Any]:
+    """Items used in chat or Cowork, moved to the unified surfaces (index 1 is the surface)."""
+    return [(i[0], _UNIFIED_SURFACE.get(i[1], i[1]), *i[2:]) for i in items]
+
+
+def _sdk_day(
+    seed: int,
+    user: User,
+    day: int,
+    products: int,
+    tag: bool,
+    session_projects: tuple[tuple[int, int], ...],
+    metrics: dict[str, Any],
+    acc: dict[str, list[Any]],
+) -> bool:
+    """What today's API adds to a day: artifacts created in Claude Code and Cowork, Claude Tag
+    activity, work in the new projects, and (from the day a user turns it on) chat and Cowork
+    counted as Chat and Cowork unified. Drawn from a generator of its own, so every value the
+    older shapes carry stays what it was. Returns whether the day is a unified one."""
+    r = rng(seed, "userday-sdk", user.index, day)
+    for bit, block, surface in ((CODE, "claude_code_metrics", "claude_code"),
+                                (COWORK, "cowork_metrics", "cowork")):  # fmt: skip
+        created = r.randint(1, 3) if products & bit and r.random() < 0.3 else 0
+        target = metrics[block]["core_metrics"] if bit == CODE else metrics[block]
+        target["artifacts_created_count"] = created
+        for _ in range(created):
+            acc["artifacts"].append(
+                (r.randrange(len(catalog.ARTIFACT_TYPES)), False, 1, 0, surface)
+            )
+    if tag:
+        metrics["claude_tag_metrics"] = {
+            "active_day_count": 1,
+            "active_message_count": r.randint(1, 12),
+        }
+    unified = day >= user.unified_from and bool(products & (CHAT | COWORK))
+    for index, created_on in session_projects:
+        if created_on <= day and (unified or products & CODE) and r.random() < 0.5:
+            messages = r.randint(1, 20)
+            acc["session_projects"].append((index, messages, r.randint(1, min(messages, 4))))
+    if unified:
+        both = metrics["chat_cowork_unified_metrics"]
+        both["chat"], metrics["chat_metrics"] = metrics["chat_metrics"], both["chat"]
+        both["sessions"], metrics["cowork_metrics"] = metrics["cowork_metrics"], both["sessions"]
+        for key in ("skills", "connectors", "plugins", "artifacts"):
+            acc[key] = _relabel(acc[key])
+    return unified
+
+
 def build_user_day(
-    seed: int, user: User, day: int, products: int, projects: tuple[Project, ...]
+    seed: int,
+    user: User,
+    day: int,
+    products: int,
+    projects: tuple[Project, ...],
+    *,
+    tag: bool = False,
+    session_projects: tuple[tuple[int, int], ...] = (),
 ) -> UserDay:
-    """Derive the whole day of an active user; `products` comes from the org's activity draw."""
+    """Derive the whole day of an active user; `products` comes from the org's activity draw,
+    `tag` whether they used Claude in Slack that day, `session_projects` the (index, created
+    on) of the new-experience projects they belong to."""
     r = rng(seed, "userday", user.index, day)
     metrics = zero_metrics()
     acc: dict[str, list[Any]] = {
@@ -215,6 +287,7 @@ def build_user_day(
         "connectors": [],
         "plugins": [],
         "artifacts": [],
+        "session_projects": [],
     }
     if products & CHAT:
         _chat(r, user, day, projects, metrics, acc)
@@ -241,6 +314,7 @@ def build_user_day(
             "remote_compute_job_count": r.randint(0, 3),
             "skills_used_count": r.randint(0, 4),
         }
+    unified = _sdk_day(seed, user, day, products, tag, session_projects, metrics, acc)
     return UserDay(
         user=user.index,
         day=day,
@@ -251,4 +325,6 @@ def build_user_day(
         connectors=tuple(acc["connectors"]),
         plugins=tuple(acc["plugins"]),
         artifacts=tuple(acc["artifacts"]),
+        unified=unified,
+        session_projects=tuple(acc["session_projects"]),
     )

@@ -29,6 +29,7 @@ from bot.simulator.config import SimConfig
 from bot.simulator.context import RequestContext
 from bot.simulator.cost_reports import bucketed_endpoint, per_user_endpoint
 from bot.simulator.errors import ApiError
+from bot.simulator.session_projects import projects_endpoint
 from bot.simulator.sparse import sparsify
 from bot.simulator.state import SimState
 from bot.simulator.summaries import summaries_endpoint
@@ -45,6 +46,7 @@ HANDLERS: dict[str, Handler] = {
     f"{PREFIX}/connectors": partial(breakdown_endpoint, kind="connectors"),
     f"{PREFIX}/plugins": partial(breakdown_endpoint, kind="plugins"),
     f"{PREFIX}/artifacts": artifacts_endpoint,
+    f"{PREFIX}/projects": projects_endpoint,
     f"{PREFIX}/user_usage_report": partial(per_user_endpoint, is_cost=False),
     f"{PREFIX}/user_cost_report": partial(per_user_endpoint, is_cost=True),
     f"{PREFIX}/usage_report": partial(bucketed_endpoint, is_cost=False),

@@ -3,6 +3,8 @@
 All four share one engine: walk the active users of each day in the window (restricted by
 `filter[]`), take the items each `UserDay` used, and accumulate them under a key of
 (item, product?, rbac group?, user?) according to `group_by[]`. Rows therefore agree with `/users`.
+Use in Chat and Cowork unified is reported in `chat_cowork_unified_metrics` (and under product
+`chat_cowork_unified`); legacy mode, whose org never turns it on, leaves the block out.
 """
 
 from __future__ import annotations
@@ -17,13 +19,22 @@ from bot.simulator import catalog
 from bot.simulator import params as qp
 from bot.simulator.activity import SURFACE_PRODUCT, UserDay
 from bot.simulator.context import RequestContext, page_slice
+from bot.simulator.profiles import User
 from bot.simulator.scope import row_groups, user_mask
-from bot.simulator.stable import h64
+from bot.simulator.shapes import user_ref
+from bot.simulator.stable import h64, token
 from bot.simulator.windows import DayWindow, engagement_window
 
 SCALARS = ("date", "starting_date", "ending_date", "limit", "page", "order", "order_by")
 ARRAYS = ("filter[]", "group_by[]")
 ENGAGEMENT_PRODUCTS = ("chat", "claude_code", "cowork", "office_agent")
+UNIFIED = "chat_cowork_unified"
+OPAQUE_CONNECTORS = {"salesforce": "Salesforce (EU)", "snowflake": "Snowflake Analytics"}
+"""Custom connectors today's API names by an opaque id, with `connector_display_name` resolved
+from the organisation's connectors; readable names carry a null display name. The guide-era
+(legacy) endpoint shows the readable name."""
+MANAGED_AUTH_FROM = date(2026, 7, 1).toordinal()
+"""First day of managed/individual credential counts (forward-only data, no backfill)."""
 # Connector tool-call read/write split exists from this day on (all surfaces).
 SPLIT_FROM = date(2026, 6, 2).toordinal()
 
@@ -96,7 +107,7 @@ SPECS = {
     ),
     "projects": Spec(
         "project_id",
-        ("rbac_group_id", "user_id"),
+        ("rbac_group_id", "user_id", "project_id"),
         (),
         ("project_id", "project_name", "distinct_user_count", "message_count"),
         _projects,
@@ -108,13 +119,19 @@ def _money(cents: Decimal) -> str:
     return f"{cents:.6f}"
 
 
-def _session_block(acc: Acc, field_name: str) -> dict[str, Any]:
+def _session_block(acc: Acc, field_name: str, chat_field: str, legacy: bool) -> dict[str, Any]:
     s = acc.sessions
-    return {
+    block: dict[str, Any] = {
         "claude_code_metrics": {field_name: s.get("claude_code", 0)},
         "cowork_metrics": {field_name: s.get("cowork", 0)},
         "office_metrics": {app: {field_name: s.get(app, 0)} for app in catalog.OFFICE_APPS},
     }
+    if not legacy:
+        block["chat_cowork_unified_metrics"] = {
+            "chat": {chat_field: s.get("unified_chat", 0)},
+            "sessions": {field_name: s.get("unified_sessions", 0)},
+        }
+    return block
 
 
 def _row(
@@ -130,7 +147,14 @@ def _row(
             "distinct_user_count": len(acc.users),
             "chat_metrics": {"distinct_conversation_skill_used_count": acc.sessions.get("chat", 0)},
         }
-        row.update(_session_block(acc, "distinct_session_skill_used_count"))
+        row.update(
+            _session_block(
+                acc,
+                "distinct_session_skill_used_count",
+                "distinct_conversation_skill_used_count",
+                ctx.legacy,
+            )
+        )
         single_org_cut = window.single and not grouped
         mult = ctx.config.spend_multiplier
         row["invocation_count"] = acc.count if gated else None
@@ -146,14 +170,29 @@ def _row(
         row["share_status"] = share
         row["skill_display_name"] = display
     elif kind == "connectors":
+        name = catalog.CONNECTORS[idx]
+        display = None if ctx.legacy else OPAQUE_CONNECTORS.get(name)
         row = {
-            "connector_name": catalog.CONNECTORS[idx],
+            "connector_name": name if display is None else f"mcpsrv_01{token(22, name)}",
             "distinct_user_count": len(acc.users),
             "chat_metrics": {
                 "distinct_conversation_connector_used_count": acc.sessions.get("chat", 0)
             },
         }
-        row.update(_session_block(acc, "distinct_session_connector_used_count"))
+        row.update(
+            _session_block(
+                acc,
+                "distinct_session_connector_used_count",
+                "distinct_conversation_connector_used_count",
+                ctx.legacy,
+            )
+        )
+        if not ctx.legacy:
+            row["connector_display_name"] = display
+            credentials = gated and window.days[0] >= MANAGED_AUTH_FROM
+            kinds = [h64(ctx.config.seed, "credential", idx, u) % 3 for u in acc.users]
+            row["managed_auth_distinct_user_count"] = kinds.count(0) if credentials else None
+            row["individual_auth_distinct_user_count"] = kinds.count(1) if credentials else None
         split = gated and window.days[0] >= SPLIT_FROM
         row["read_call_count"] = acc.read if split else None
         row["write_call_count"] = acc.write if split else None
@@ -171,6 +210,10 @@ def _row(
             },
             "cowork_metrics": {"distinct_session_plugin_used_count": acc.sessions.get("cowork", 0)},
         }
+        if not ctx.legacy:
+            row["chat_cowork_unified_metrics"] = {
+                "distinct_session_plugin_used_count": acc.sessions.get("unified_sessions", 0)
+            }
     else:
         project = ctx.org.projects[idx]
         creator = None if project.created_by is None else ctx.org.users()[project.created_by]
@@ -182,11 +225,24 @@ def _row(
             "distinct_conversation_count": None if aggregated else acc.conversations,
             "message_count": acc.count,
             "created_at": project.created_at,
-            "created_by": None
-            if creator is None
-            else {"id": creator.user_id, "email_address": creator.email},
+            "created_by": _creator(creator, ctx.legacy),
         }
     return row
+
+
+def _creator(creator: User | None, legacy: bool) -> dict[str, Any] | None:
+    """`created_by`: today an `AnalyticsUser` (a non-null address: null once the account is
+    gone), in the guide `{id, email_address}`."""
+    if creator is None or (creator.email is None and not legacy):
+        return None
+    return user_ref(creator, legacy)
+
+
+def products_of(spec: Spec, legacy: bool) -> tuple[str, ...]:
+    """The `product` values this org's endpoint accepts (unified only where it exists)."""
+    if legacy or not spec.products:
+        return spec.products
+    return (*spec.products, UNIFIED)
 
 
 def add_group_keys(ctx: RequestContext, row: dict[str, Any], key: Key, group_by: list[str]) -> None:
@@ -225,9 +281,11 @@ def breakdown_endpoint(
     limit = qp.parse_limit(p.get("limit"), 100, 1000)
     filters = qp.parse_filters(p.values("filter[]"), spec.dims)
     group_by = p.values("group_by[]")
-    qp.check_choices("group_by[]", group_by, [d for d in spec.dims if d != "share_status"])
+    qp.check_choices(
+        "group_by[]", group_by, [d for d in spec.dims if d not in ("share_status", "project_id")]
+    )
     if "product" in filters:
-        qp.check_choices("filter[] product", filters["product"], spec.products)
+        qp.check_choices("filter[] product", filters["product"], products_of(spec, ctx.legacy))
     if "share_status" in filters:
         qp.check_choices(
             "filter[] share_status", filters["share_status"], ("private", "organization", "public")
@@ -239,6 +297,7 @@ def breakdown_endpoint(
     accs: dict[Key, Acc] = {}
     products = set(filters.get("product", ()))
     shares = set(filters.get("share_status", ()))
+    wanted = set(filters.get("project_id", ()))
     for user, day in scan(ctx, window, filters):
         groups = row_groups(ctx.org, user, filters) if "rbac_group_id" in group_by else (None,)
         for idx, surface, payload in spec.entries(day):
@@ -246,6 +305,8 @@ def breakdown_endpoint(
             if products and product not in products:
                 continue
             if shares and catalog.SKILLS[idx][2] not in shares:
+                continue
+            if wanted and ctx.org.projects[idx].project_id not in wanted:
                 continue
             for group in groups:
                 key: Key = (

@@ -33,6 +33,11 @@ def simulate(
         help="Headers accepted: any (as today's API), guide (x-api-key, 2023-06-01) or sdk "
         "(Authorization: Bearer, the SDK's anthropic-version).",
     ),
+    legacy: bool = typer.Option(
+        False,
+        "--legacy",
+        help="Serve the original reference guide's shapes instead of today's (the SDK's types).",
+    ),
 ) -> None:
     """Serve a simulated Claude Enterprise Analytics API (a key ending -noscope gets 403)."""
     from bot.simulator.auth import AUTH_MODES
@@ -52,11 +57,14 @@ def simulate(
         api_key=api_key,
         sparse=sparse,
         auth=AUTH_MODES[auth],
+        legacy=legacy,
     )
 
     def announce(base_url: str) -> None:
         typer.echo(f"Simulated Analytics API on {base_url}  (key: {api_key}, headers: {auth})")
-        shape = ", sparse responses" if sparse else ""
+        shape = (", the guide's legacy shapes" if legacy else "") + (
+            ", sparse responses" if sparse else ""
+        )
         typer.echo(
             f"Org: {users} users, {days} days of history, seed {seed}{shape}. Ctrl-C to stop."
         )

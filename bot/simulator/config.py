@@ -40,6 +40,12 @@ class SimConfig(BaseModel):
     # fields dropped, undocumented ones added, some amounts as JSON numbers; chosen by hashing the
     # seed, endpoint and row identity, so every request keeps answering with the same bytes.
     sparse: bool = False
+    # Serve the shapes of the original reference guide instead of today's API (whose contract
+    # is the anthropic SDK's types): `/summaries` as {"summaries": [...]} of at most 31 days,
+    # `actor.email`, no `user.type`, no blocks or endpoints the guide does not name (Chat and
+    # Cowork unified, Claude Tag, `artifacts_created_count`, `/projects`), a three-day lag and
+    # engagement days final once served. Sparse mode applies on top of either shape.
+    legacy: bool = False
     # Deterministic spend spikes: (UTC day, factor) multiplies every usage line of that day
     # (seat users and automation alike), as a runaway script would; activity is unchanged.
     # Tests use it to check that anomaly alerts fire on that day and on no other.

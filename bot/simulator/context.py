@@ -12,7 +12,7 @@ from typing import Any
 
 from bot.simulator import cursors
 from bot.simulator.config import SimConfig
-from bot.simulator.org import ENGAGEMENT_LAG_DAYS, SyntheticOrg
+from bot.simulator.org import ENGAGEMENT_LAG_DAYS, LEGACY_LAG_DAYS, SyntheticOrg
 from bot.simulator.params import Params
 
 
@@ -28,9 +28,14 @@ class RequestContext:
         return self.now.date()
 
     @property
+    def legacy(self) -> bool:
+        return self.config.legacy
+
+    @property
     def latest_engagement_day(self) -> date:
-        """Engagement days are queryable from three days after they ended."""
-        return self.today - timedelta(days=ENGAGEMENT_LAG_DAYS)
+        """Engagement days are queryable a day after they ended (three in legacy mode)."""
+        lag = LEGACY_LAG_DAYS if self.config.legacy else ENGAGEMENT_LAG_DAYS
+        return self.today - timedelta(days=lag)
 
     @property
     def _secret(self) -> str:

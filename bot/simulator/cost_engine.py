@@ -17,6 +17,7 @@ from bot.simulator import catalog
 from bot.simulator.cost_query import CostQuery, minute_of
 from bot.simulator.org import SyntheticOrg
 from bot.simulator.scope import group_indices
+from bot.simulator.shapes import canonical_products
 from bot.simulator.spend import (
     N_COUNTS,
     NON_SEAT,
@@ -86,7 +87,8 @@ class Matcher:
         f = q.filters
         self.org = org
         self.seat_only = q.per_user
-        self.products = f.get("products[]")
+        products = f.get("products[]")
+        self.products = None if products is None else canonical_products(products, q.legacy)
         self.models = f.get("models[]")
         self.windows = f.get("context_windows[]")
         self.speeds = f.get("speeds[]")

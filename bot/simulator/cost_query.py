@@ -42,6 +42,7 @@ class CostQuery:
     filters: dict[str, frozenset[str]]
     is_cost: bool
     per_user: bool
+    legacy: bool = False
 
 
 def minute_of(ts: datetime) -> int:
@@ -124,4 +125,5 @@ def parse_cost_query(
         filters,
         is_cost,
         per_user,
+        ctx.legacy,
     )

@@ -1,5 +1,7 @@
 """The four cost & usage endpoints: per-user rows and time-bucketed rows.
 
+Row shapes follow today's API (`BetaAnalyticsCostUsersItem`, `…UsageUsersItem`, the bucketed
+results) or, in legacy mode, the guide's (`actor.email`, `organization_id`): see `shapes`.
 Per-user endpoints list one unit per (actor × bucket × grouping dimensions), seat users only;
 `limit` counts units, and `cost_type`/`token_type` expand a unit into several rows without counting
 toward it. Bucketed endpoints page over time buckets and add API-key/automation traffic, keeping
@@ -22,6 +24,7 @@ from bot.simulator.cost_query import (
     minute_of,
     parse_cost_query,
 )
+from bot.simulator.shapes import actor, report_envelope, report_product
 from bot.simulator.spend import (
     CACHE_1H,
     CACHE_5M,
@@ -42,6 +45,7 @@ def _money(value: Decimal) -> str:
 
 def _dims(ctx: RequestContext, key: GroupKey) -> dict[str, Any]:
     out: dict[str, Any] = dict(zip(_DIMS, key[1:6], strict=True))
+    out["product"] = report_product(out["product"], ctx.legacy)
     group = key[6]
     out["rbac_group_id"] = None if group is None else ctx.org.groups[group].group_id
     return out
@@ -101,24 +105,12 @@ def _cost_parts(q: CostQuery, acc: Acc, money: Money) -> list[dict[str, Any]]:
 
 
 def _actor(ctx: RequestContext, user: int) -> dict[str, Any]:
-    u = ctx.org.users()[user]
-    return {
-        "type": "user_actor",
-        "user_id": u.user_id,
-        "email": u.email,
-        "name": u.name,
-        "deleted": u.deleted,
-    }
+    return actor(ctx.org.users()[user], ctx.legacy)
 
 
 def _envelope(ctx: RequestContext, data: list[Any], nxt: str | None) -> dict[str, Any]:
-    return {
-        "data": data,
-        "has_more": nxt is not None,
-        "next_page": nxt,
-        "data_refreshed_at": ctx.org.watermark(ctx.now).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "organization_id": ctx.org.organization_id,
-    }
+    refreshed = ctx.org.watermark(ctx.now).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return report_envelope(data, nxt, refreshed, ctx.org.organization_id, ctx.legacy)
 
 
 def _sort_value(q: CostQuery, acc: Acc, money: Money, order_by: str) -> Any:

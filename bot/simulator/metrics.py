@@ -63,11 +63,16 @@ def aggregate(items: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def gate(metrics: dict[str, Any], enabled: bool) -> dict[str, Any]:
-    """Org-gated Cowork counters are null (never 0) while not enabled."""
+    """Org-gated Cowork counters are null (never 0) while not enabled, in Cowork and in the
+    sessions of Chat and Cowork unified alike."""
     if not enabled:
-        cowork = metrics["cowork_metrics"]
-        for key in COWORK_GATED:
-            cowork[key] = None
+        blocks = [metrics["cowork_metrics"]]
+        unified = metrics.get("chat_cowork_unified_metrics")
+        if isinstance(unified, dict):
+            blocks.append(unified["sessions"])
+        for block in blocks:
+            for key in COWORK_GATED:
+                block[key] = None
     return metrics
 
 
@@ -108,13 +113,14 @@ def zero_metrics() -> dict[str, Any]:
                 "pull_request_count": 0,
                 "distinct_session_count": 0,
                 "lines_of_code": {"added_count": 0, "removed_count": 0},
+                "artifacts_created_count": 0,
             },
             "tool_actions": {
                 k: dict(tool)
                 for k in ("edit_tool", "multi_edit_tool", "notebook_edit_tool", "write_tool")
             },
         },
-        "cowork_metrics": dict.fromkeys(cowork_keys, 0),
+        "cowork_metrics": dict.fromkeys((*cowork_keys, "artifacts_created_count"), 0),
         "office_metrics": {app: zero_office() for app in catalog.OFFICE_APPS},
         "design_metrics": dict.fromkeys(
             (
@@ -136,4 +142,9 @@ def zero_metrics() -> dict[str, Any]:
             0,
         ),
         "web_search_count": 0,
+        "chat_cowork_unified_metrics": {
+            "chat": dict.fromkeys(chat_keys, 0),
+            "sessions": dict.fromkeys((*cowork_keys, "artifacts_created_count"), 0),
+        },
+        "claude_tag_metrics": {"active_day_count": 0, "active_message_count": 0},
     }

@@ -7,9 +7,11 @@ LRU caches live in memory, so a 10k-user org costs nothing until asked. Ground-t
     org.users()                       -> tuple[User, ...]   profiles (ids, emails, groups, …)
     org.groups, org.projects          -> RBAC groups, chat projects
     org.products_on(user, day)        -> int bitmask (0 = not active that day)
+    org.tag_on(user, day)             -> bool                Claude in Slack (linked users)
+    org.session_projects              -> projects of the new projects experience
     org.active_users(day)             -> list[int]           user indices active that day
     org.user_day(user, day)           -> UserDay | None      that user's engagement record
-    org.summary_counts(day)           -> dict                DAU/WAU/MAU, seats, invites (org-wide)
+    org.summary_counts(day)           -> dict                DAU/WAU/MAU, per product, unified, tag
     org.cost_lines(day)               -> tuple[Line, ...]    final counts per usage slice
     org.cost_rows(day, now)           -> list[(Line, counts)] counts as visible at `now`
     org.day_cost_total(day, now, seat_only=False) -> (amount, list_amount) exact Decimal cents
@@ -31,6 +33,8 @@ from bot.simulator import catalog
 from bot.simulator.activity import UserDay, build_user_day
 from bot.simulator.config import SimConfig
 from bot.simulator.profiles import (
+    CHAT,
+    COWORK,
     PRODUCT_BITS,
     Group,
     Project,
@@ -39,6 +43,7 @@ from bot.simulator.profiles import (
     build_projects,
     build_users,
 )
+from bot.simulator.session_catalog import SessionProject, build_session_projects, memberships
 from bot.simulator.spend import (
     NON_SEAT,
     SPANS,
@@ -49,11 +54,16 @@ from bot.simulator.spend import (
     slice_counts,
     token_prices,
 )
-from bot.simulator.stable import h64, token
+from bot.simulator.stable import h64, token, unit
 
 EARLIEST = date(2026, 1, 1)
-ENGAGEMENT_LAG_DAYS = 3
+ENGAGEMENT_LAG_DAYS = 1
+"""Today's API: "typically available with a 1-day lag" (SDK 2.17 docstrings)."""
+LEGACY_LAG_DAYS = 3
+"""The older guide: a day is queryable three days after it was aggregated."""
 REFRESH_HOURS = 4
+_TAG_SHARE = 0.4  # of a linked user's active days, those with Claude in Slack activity
+_GUEST_SHARE = 0.25  # of the Slack-only (unlinked) pool, active on a weekday
 _WEEKEND_FACTOR = 0.18
 
 
@@ -63,6 +73,8 @@ class DayActivity:
 
     active: int
     by_product: tuple[int, ...]  # aligned with profiles.PRODUCT_BITS
+    unified: int = 0  # active in Chat and Cowork unified (their chat and Cowork bits cleared)
+    tag: int = 0  # linked users active in Claude in Slack
 
 
 def ordinal(day: date | int) -> int:
@@ -88,7 +100,16 @@ class SyntheticOrg:
             today.toordinal(),
             len(self.groups),
             len(self.projects),
+            unified=not config.legacy,
         )
+        self.session_projects: tuple[SessionProject, ...] = build_session_projects(
+            config.seed, config.users, self.start.toordinal()
+        )
+        self._memberships = tuple(
+            memberships(config.seed, u, self.session_projects) for u in self._users
+        )
+        self.slack_guests = max(3, config.users // 10)
+        """Slack users of Claude in Slack without a linked Claude account (summaries only)."""
         self.bots = max(2, config.users // 40)
         self.group_masks = tuple(
             sum(1 << u.index for u in self._users if g.index in u.groups) for g in self.groups
@@ -98,6 +119,7 @@ class SyntheticOrg:
             self._users, key=lambda u: (u.email is None, u.email or "", u.user_id)
         )
         self._day_activity = lru_cache(maxsize=512)(self._compute_day_activity)
+        self._guests = lru_cache(maxsize=512)(self._compute_guests)
         self._user_day = lru_cache(maxsize=20_000)(self._compute_user_day)
         self._cost_lines = lru_cache(maxsize=96)(self._compute_cost_lines)
         self._spikes = {day.toordinal(): factor for day, factor in config.spikes}
@@ -125,18 +147,44 @@ class SyntheticOrg:
                 bits |= bit
         return bits or u.persona.products[0][0]
 
+    def tag_on(self, user: User | int, day: date | int) -> bool:
+        """Whether a linked user used Claude in Slack on `day` (only on days they are active)."""
+        u = self._users[user if isinstance(user, int) else user.index]
+        d = ordinal(day)
+        if not u.slack_linked or not self.products_on(u.index, d):
+            return False
+        return unit(self.seed, "tag", u.index, d) < _TAG_SHARE
+
+    def guests_on(self, day: date | int) -> int:
+        """Bitset of the unlinked Slack users active in Claude in Slack on `day`."""
+        return self._guests(ordinal(day))
+
+    def _compute_guests(self, d: int) -> int:
+        mask = 0
+        share = _GUEST_SHARE * (_WEEKEND_FACTOR if date.fromordinal(d).weekday() >= 5 else 1)
+        for k in range(self.slack_guests):
+            if d >= self.start.toordinal() and unit(self.seed, "guest", k, d) < share:
+                mask |= 1 << k
+        return mask
+
     def _compute_day_activity(self, d: int) -> DayActivity:
-        active = 0
+        active = unified = tag = 0
         by_product = [0] * len(PRODUCT_BITS)
         for u in self._users:
             if u.first_active <= d < u.end_active:
                 bits = self.products_on(u.index, d)
                 if bits:
-                    active |= 1 << u.index
+                    me = 1 << u.index
+                    active |= me
+                    if d >= u.unified_from and bits & (CHAT | COWORK):
+                        unified |= me
+                        bits &= ~(CHAT | COWORK)
+                    if u.slack_linked and unit(self.seed, "tag", u.index, d) < _TAG_SHARE:
+                        tag |= me  # as `tag_on`, the user's activity already known
                     for k, bit in enumerate(PRODUCT_BITS):
                         if bits & bit:
-                            by_product[k] |= 1 << u.index
-        return DayActivity(active, tuple(by_product))
+                            by_product[k] |= me
+        return DayActivity(active, tuple(by_product), unified, tag)
 
     def day_activity(self, day: date | int) -> DayActivity:
         return self._day_activity(ordinal(day))
@@ -149,19 +197,42 @@ class SyntheticOrg:
         bits = self.products_on(index, d)
         if not bits:
             return None
-        return build_user_day(self.seed, self._users[index], d, bits, self.projects)
+        return build_user_day(
+            self.seed,
+            self._users[index],
+            d,
+            bits,
+            self.projects,
+            tag=self.tag_on(index, d),
+            session_projects=self._memberships[index],
+        )
 
     def user_day(self, user: User | int, day: date | int) -> UserDay | None:
         return self._user_day(user if isinstance(user, int) else user.index, ordinal(day))
 
     # -- engagement summaries -------------------------------------------------------------------
 
-    def window_mask(self, day: date | int, days: int, product: int | None = None) -> int:
-        """Users active (on `product`, if given) in the `days`-day window ending on `day`."""
+    def window_mask(self, day: date | int, days: int, product: int | str | None = None) -> int:
+        """Users active (on `product`: a PRODUCT_BITS position, "unified" or "tag") in the
+        `days`-day window ending on `day`."""
         d, mask = ordinal(day), 0
         for k in range(days):
             act = self.day_activity(d - k)
-            mask |= act.active if product is None else act.by_product[product]
+            if product is None:
+                mask |= act.active
+            elif product == "unified":
+                mask |= act.unified
+            elif product == "tag":
+                mask |= act.tag
+            else:
+                assert isinstance(product, int)
+                mask |= act.by_product[product]
+        return mask
+
+    def guest_window(self, day: date | int, days: int) -> int:
+        d, mask = ordinal(day), 0
+        for k in range(days):
+            mask |= self.guests_on(d - k)
         return mask
 
     def seats(self, day: date | int) -> tuple[int, int, int]:
@@ -178,7 +249,11 @@ class SyntheticOrg:
         return seats, invites, science
 
     def summary_counts(self, day: date | int, scope: int | None = None) -> dict[str, int]:
-        """DAU/WAU/MAU overall and per product bit, optionally within a user bitset `scope`."""
+        """DAU/WAU/MAU overall and per product bit, optionally within a user bitset `scope`.
+
+        Chat and Cowork count users active there outside unified mode; `{label}_unified` counts
+        Chat and Cowork unified (its monthly window is 28 days org-wide, 30 when scoped, as the
+        SDK documents); `{label}_tag` counts Slack users of Claude in Slack, linked or not."""
         scope_mask = -1 if scope is None else scope
         out = {}
         for label, days in (("daily", 1), ("weekly", 7), ("monthly", 30)):
@@ -186,6 +261,12 @@ class SyntheticOrg:
             for k in range(len(PRODUCT_BITS)):
                 mask = self.window_mask(day, days, k) & scope_mask
                 out[f"{label}_{k}"] = mask.bit_count()
+            unified_days = 28 if days == 30 and scope is None else days
+            out[f"{label}_unified"] = (
+                self.window_mask(day, unified_days, "unified") & scope_mask
+            ).bit_count()
+            linked = (self.window_mask(day, days, "tag") & scope_mask).bit_count()
+            out[f"{label}_tag"] = linked + self.guest_window(day, days).bit_count()
         return out
 
     # -- cost and usage --------------------------------------------------------------------------

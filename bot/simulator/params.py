@@ -139,6 +139,7 @@ def check_day_bounds(name: str, day: date, today: date) -> None:
 
 
 def check_available(name: str, day: date, latest: date) -> None:
-    """Engagement days are served from 3 days after they end; the message names the latest one."""
+    """Engagement days are served from a day (legacy: 3 days) after they end; the message names
+    the latest one."""
     if day > latest:
         raise invalid(f"{name} must be on or before {latest} (the latest available day)")

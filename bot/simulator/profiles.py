@@ -62,6 +62,11 @@ class User:
     hour_profile: int  # index into catalog.HOUR_PROFILES
     groups: tuple[int, ...]
     projects: tuple[int, ...]
+    unified_from: int = NEVER
+    """First day (ordinal) the user has Chat and Cowork unified turned on; NEVER for most users
+    and for every user of a legacy-shaped org (the older guide has no unified mode)."""
+    slack_linked: bool = False
+    """Linked a Claude account to Slack: Claude Tag activity shows in their `/users` rows."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,9 +114,20 @@ def build_groups(seed: int, users: int) -> tuple[Group, ...]:
 
 
 def build_users(
-    seed: int, count: int, start: int, today: int, groups: int, projects: int
+    seed: int,
+    count: int,
+    start: int,
+    today: int,
+    groups: int,
+    projects: int,
+    *,
+    unified: bool = True,
 ) -> tuple[User, ...]:
-    """All users, with lifecycles spread over [start, today] along a logistic adoption curve."""
+    """All users, with lifecycles spread over [start, today] along a logistic adoption curve.
+
+    `unified`: whether the org offers Chat and Cowork unified (today's API; not the older
+    guide's). Traits the SDK era added are drawn from a generator of their own, so every user
+    keeps the persona, lifecycle and memberships they had before those traits existed."""
     span = max(1, today - start)
     users = []
     for i in range(count):
@@ -138,6 +154,12 @@ def build_users(
         member_of = tuple(sorted({r.randrange(groups) for _ in range(n_groups)}))
         n_projects = r.choice((0, 0, 1, 1, 2, 3)) if projects else 0
         member_projects = tuple(sorted({r.randrange(projects) for _ in range(n_projects)}))
+        extra = rng(seed, "profile-sdk", i)
+        turns_on, when, linked = extra.random(), extra.uniform(0.3, 1.0), extra.random()
+        unified_from = NEVER
+        chatty = any(bit in (CHAT, COWORK) for bit, _ in persona.products)
+        if unified and chatty and first_active != NEVER and turns_on < 0.3:
+            unified_from = max(first_active, start + int(span * when))
         users.append(
             User(
                 index=i,
@@ -154,6 +176,8 @@ def build_users(
                 hour_profile=r.choice((0, 0, 1, 2)),
                 groups=member_of,
                 projects=member_projects,
+                unified_from=unified_from,
+                slack_linked=linked < 0.35,
             )
         )
     return tuple(users)

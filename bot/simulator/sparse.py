@@ -30,7 +30,8 @@ Dropped or changed, per endpoint:
   `cowork_metrics` (~1/3 each); one Office app block (~1/4); `web_search_count` (~1/4);
   `chat_metrics.thinking_message_count` (~1/3), `chat_metrics.distinct_files_uploaded_count`
   (~1/4); `claude_code_metrics.core_metrics.lines_of_code` (~1/3); the `notebook_edit_tool`
-  tool action (~1/3). Extra: `voice_metrics: {"message_count": n}` (~1/3).
+  tool action (~1/3); today's `chat_cowork_unified_metrics` and `claude_tag_metrics` (~1/3
+  each). Extra: `voice_metrics: {"message_count": n}` (~1/3).
 - `/skills`, `/connectors`, `/plugins` rows: each of `chat_metrics`, `claude_code_metrics`,
   `cowork_metrics`, `office_metrics` (~1/4 each); one Office app block (~1/4); skills:
   `estimated_overage_spend`, `attributed_list_price`, `currency` (every row), `invocation_count`
@@ -40,6 +41,9 @@ Dropped or changed, per endpoint:
 - `/apps/chat/projects` rows: `distinct_conversation_count` (~1/3), `created_at`, `created_by`
   (~1/4 each). Extra: `archived: false` (~1/3).
 - `/artifacts` rows: `published_artifacts_created_count` (~1/4). Extra: `preview_count` (~1/3).
+- `/projects` rows (today's API only): `estimated_overage_spend`, `attributed_list_price`,
+  `currency` (every row), `distinct_session_count` (~1/3), `created_at`, `created_by`,
+  `project_status` (~1/4 each).
 - cost rows (`user_cost_report` rows, `cost_report` results): `list_amount` (~1/3), `requests`
   (~1/3); `amount` and a kept `list_amount` as a JSON number (~1/3 each) when the float's
   shortest repr is exactly the decimal string's value (always so under 10^9 cents: at most 15
@@ -134,6 +138,9 @@ def _users_row(row: Row, dice: Dice) -> None:
     for block in ("design_metrics", "science_metrics", "office_metrics", "cowork_metrics"):
         if dice.one_in(3):
             _drop(row, block)
+    for block in ("chat_cowork_unified_metrics", "claude_tag_metrics"):
+        if block in row and dice.one_in(3):
+            _drop(row, block)
     _office_app(row.get("office_metrics"), dice)
     if dice.one_in(4):
         _drop(row, "web_search_count")
@@ -195,6 +202,15 @@ def _projects_row(row: Row, dice: Dice) -> None:
         row["archived"] = False
 
 
+def _session_projects_row(row: Row, dice: Dice) -> None:
+    _drop(row, *SKILL_SPEND)
+    if dice.one_in(3):
+        _drop(row, "distinct_session_count")
+    for key in ("created_at", "created_by", "project_status"):
+        if dice.one_in(4):
+            _drop(row, key)
+
+
 def _artifacts_row(row: Row, dice: Dice) -> None:
     if dice.one_in(4):
         _drop(row, "published_artifacts_created_count")
@@ -218,6 +234,7 @@ def _artifact_identity(row: Row) -> object:
     return (
         row.get("artifact_type"),
         row.get("is_shared"),
+        row.get("product"),
         row.get("rbac_group_id"),
         row.get("user_id"),
     )
@@ -264,6 +281,7 @@ _ENGAGEMENT: dict[str, tuple[Callable[[Row], object], RowFn]] = {
     "connectors": (_item_identity("connector_name"), _breakdown_row("connectors")),
     "plugins": (_item_identity("plugin_name"), _breakdown_row("plugins")),
     "apps/chat/projects": (_item_identity("project_id"), _projects_row),
+    "projects": (_item_identity("project_id"), _session_projects_row),
     "artifacts": (_artifact_identity, _artifacts_row),
 }
 _PER_USER: dict[str, RowFn] = {"user_cost_report": _cost_row, "user_usage_report": _usage_row}
@@ -282,7 +300,7 @@ def sparsify(
     if Dice(seed, "sparse-envelope", endpoint, query).one_in(2):
         body[EXTRA_ENVELOPE_FIELD] = "2026-10"
     if endpoint == "summaries":
-        for row in body.get("summaries", []):
+        for row in body.get("summaries", body.get("data", [])):
             for key in [k for k in row if k not in SUMMARY_KEEP]:
                 del row[key]
         return body

@@ -13,7 +13,7 @@ integer-exact operations, so grouped and ungrouped answers agree to the micro-ce
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import lru_cache
 
@@ -142,13 +142,23 @@ def _code_execution(r: random.Random, user: int, profile: int) -> Line:
     return Line(user, None, None, None, None, None, counts, r.randint(5, 50), profile)
 
 
+UNIFIED_PRODUCT = "chat_cowork_unified"
+
+
 def seat_lines(seed: int, user: User, day: int, products: int) -> list[Line]:
-    """The lines of one active seat user's day (`products` from the org's activity draw)."""
+    """The lines of one active seat user's day (`products` from the org's activity draw).
+
+    Chat and Cowork usage of a member who has Chat and Cowork unified turned on is reported
+    under `chat_cowork_unified` instead (SDK 2.17: "instead of `chat` or `cowork`")."""
     r = rng(seed, "spend", user.index, day)
     lines: list[Line] = []
+    unified = day >= user.unified_from
     for bit in _PRODUCT_SCALE:
         if products & bit:
-            lines += _product_lines(r, user, bit, user.persona.models)
+            made = _product_lines(r, user, bit, user.persona.models)
+            if unified and bit in (CHAT, COWORK):
+                made = [replace(line, product=UNIFIED_PRODUCT) for line in made]
+            lines += made
     if products & (CODE | COWORK) and r.random() < 0.3:
         lines.append(_code_execution(r, user.index, user.hour_profile))
     return lines

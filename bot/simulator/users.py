@@ -3,6 +3,9 @@
 Only users with activity in the window appear (so in single-day mode the row count is the day's
 DAU and `last_activity_date` equals `date`). Rows are sorted by email address ascending (deleted
 users, whose email is null, last); when sorted by email only the requested page is built.
+Today's shape (`AnalyticsUserActivity`) is built; legacy mode strips what the guide lacks
+(`bot.simulator.shapes`). Days younger than the revision window are served revised
+(`bot.simulator.revisions`).
 """
 
 from __future__ import annotations
@@ -15,7 +18,9 @@ from bot.simulator.activity import UserDay
 from bot.simulator.context import RequestContext, page_slice
 from bot.simulator.errors import invalid
 from bot.simulator.metrics import aggregate, copy_tree, gate, zero_metrics
+from bot.simulator.revisions import late_per_mille, revised, revision_age
 from bot.simulator.scope import row_groups, user_mask
+from bot.simulator.shapes import legacy_metrics, user_ref
 from bot.simulator.windows import DayWindow, engagement_window
 
 SCALARS = ("date", "starting_date", "ending_date", "limit", "page", "order", "order_by")
@@ -41,11 +46,15 @@ ORDERABLE: dict[str, Any] = {
 
 
 def _project_scoped(day: UserDay, project: set[int]) -> dict[str, Any] | None:
+    """A member's chat activity inside the project; on a unified day it is counted in
+    `chat_cowork_unified_metrics.chat` (sessions are not measured per project: zeros)."""
     used = [p for p in day.projects if p[0] in project]
     if not used:
         return None
     metrics = zero_metrics()
-    chat = metrics["chat_metrics"]
+    chat = (
+        metrics["chat_cowork_unified_metrics"]["chat"] if day.unified else metrics["chat_metrics"]
+    )
     chat["message_count"] = sum(p[1] for p in used)
     chat["distinct_conversation_count"] = sum(p[2] for p in used)
     chat["distinct_projects_used_count"] = len(used)
@@ -56,13 +65,18 @@ def _user_days(
     ctx: RequestContext, user: int, window: DayWindow, project: set[int] | None
 ) -> list[tuple[int, dict[str, Any]]]:
     out = []
+    today = ctx.today.toordinal()
     for d in window.days:
         day = ctx.org.user_day(user, d)
         if day is None:
             continue
         metrics = day.metrics if project is None else _project_scoped(day, project)
-        if metrics is not None:
-            out.append((d, metrics))
+        if metrics is None:
+            continue
+        age = revision_age(ctx.legacy, today, d)
+        if age is not None:
+            metrics = revised(metrics, late_per_mille(ctx.config.seed, user, d), age)
+        out.append((d, metrics))
     return out
 
 
@@ -82,8 +96,12 @@ def _user_row(
     profile = ctx.org.users()[user]
     mutable = not ctx.config.gated_metrics or ctx.config.sparse
     metrics = gate(_metrics_of(days, single, mutable=mutable), ctx.config.gated_metrics)
-    row: dict[str, Any] = {"user": {"id": profile.user_id, "email_address": profile.email}}
-    row.update(metrics)
+    row: dict[str, Any] = {"user": user_ref(profile, ctx.legacy)}
+    if ctx.legacy:
+        row.update(legacy_metrics(metrics))
+    else:
+        row["distinct_user_count"] = None  # "null for per-user rows"
+        row.update(metrics)
     if ctx.config.gated_metrics:
         row["last_activity_date"] = date.fromordinal(days[-1][0]).isoformat()
     return row
@@ -94,16 +112,23 @@ def _group_rows(
 ) -> list[dict[str, Any]]:
     members: dict[int | None, set[int]] = {}
     metrics: dict[int | None, list[dict[str, Any]]] = {}
+    last: dict[int | None, int] = {}
+    today = ctx.today.toordinal()
     for d in window.days:
         active = ctx.org.day_activity(d).active & scope
+        age = revision_age(ctx.legacy, today, d)
         for user in ctx.org.active_users(d):
             if not active >> user & 1:
                 continue
             day = ctx.org.user_day(user, d)
             assert day is not None
+            tree = day.metrics
+            if age is not None:
+                tree = revised(tree, late_per_mille(ctx.config.seed, user, d), age)
             for g in row_groups(ctx.org, user, filters):
                 members.setdefault(g, set()).add(user)
-                metrics.setdefault(g, []).append(day.metrics)
+                metrics.setdefault(g, []).append(tree)
+                last[g] = d
     rows = []
     for g in sorted(members, key=lambda g: "~" if g is None else ctx.org.groups[g].group_id):
         group = None if g is None else ctx.org.groups[g]
@@ -113,9 +138,13 @@ def _group_rows(
             "rbac_group_name": group.name if group else None,
             "distinct_user_count": len(members[g]),
         }
-        row.update(gate(aggregate(metrics[g]), ctx.config.gated_metrics))
+        tree = gate(aggregate(metrics[g]), ctx.config.gated_metrics)
+        row.update(legacy_metrics(tree) if ctx.legacy else tree)
         if ctx.config.gated_metrics:
-            row["last_activity_date"] = None
+            # Today: the latest day any member was active; the guide: null on grouped rows.
+            row["last_activity_date"] = (
+                None if ctx.legacy else date.fromordinal(last[g]).isoformat()
+            )
         rows.append(row)
     return rows
 

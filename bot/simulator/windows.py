@@ -2,7 +2,7 @@
 
 Range mode's omitted `ending_date` ("today") is resolved when the first page is served and carried
 in the cursor, so a pagination sequence that crosses midnight still reads one consistent window.
-Days after the latest available day (today - 3) are never included.
+Days after the latest available day (today − 1; today − 3 in legacy mode) are never included.
 """
 
 from __future__ import annotations

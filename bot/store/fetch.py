@@ -7,13 +7,14 @@ fails, nothing of it is written — which is what lets the writer promise comple
 Cost/usage finality: a day is final once it ended more than 30 days before the export watermark
 (`data_refreshed_at`) that served it; anything newer may still be revised, and days the watermark
 has not passed yet are partial. Several requests serve one batch (pages, grouping sets), so the
-earliest watermark among them is the one that counts.
+earliest watermark among them is the one that counts. Engagement finality is by age: a day
+fetched younger than `ENGAGEMENT_REVISION_DAYS` may still be revised by the API.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -32,9 +33,14 @@ from bot.store.flatten import (
     summary_row,
     user_activity_row,
 )
-from bot.store.freshness import REVISION_WINDOW
+from bot.store.freshness import REVISION_WINDOW, engagement_final
 from bot.store.plan import Task
-from bot.store.schema import GROUPING_COST_TYPE, GROUPING_PRODUCT_MODEL, GROUPING_TOTAL
+from bot.store.schema import (
+    DATASETS_ENGAGEMENT,
+    GROUPING_COST_TYPE,
+    GROUPING_PRODUCT_MODEL,
+    GROUPING_TOTAL,
+)
 from bot.store.writers import Batch
 
 GROUPINGS = {
@@ -53,10 +59,15 @@ class Fetched:
     requests: int
 
 
-def fetch_task(client: AnalyticsClient, task: Task) -> Fetched:
-    """Every page of `task`, flattened; raises the client's typed errors unchanged."""
-    fetcher = _FETCHERS[task.dataset]
-    return fetcher(client, task)
+def fetch_task(client: AnalyticsClient, task: Task, *, today: date) -> Fetched:
+    """Every page of `task`, flattened; raises the client's typed errors unchanged. `today`
+    (UTC) judges which engagement days are old enough to be final."""
+    fetched = _FETCHERS[task.dataset](client, task)
+    if task.dataset not in DATASETS_ENGAGEMENT:
+        return fetched
+    batch = fetched.batch
+    final = frozenset(d for d in batch.final_days if engagement_final(d, today))
+    return Fetched(fetched.task, replace(batch, final_days=final), fetched.requests)
 
 
 def is_final(day: date, refreshed: datetime | None) -> bool:
@@ -254,6 +265,7 @@ def _watermark(pages: Sequence[_Flat]) -> datetime | None:
 _FETCHERS: dict[str, Callable[[AnalyticsClient, Task], Fetched]] = {
     "users": _users,
     "chat_projects": _single_day("chat_projects"),
+    "projects": _single_day("projects"),
     "skills": _single_day("skills"),
     "connectors": _single_day("connectors"),
     "summaries": _summaries,

@@ -1,8 +1,10 @@
 """How fresh the store is, read from the sync ledger. Every report carries one of these.
 
-Engagement days are final once fetched; cost/usage days stay revisable for 30 days after the day,
-so an answer says both "data through Nov 20" and "spend revisable until Dec 20". Days are the
-API's UTC days everywhere (a local "yesterday" is mapped onto them), and the line says so.
+Engagement days arrive a day or so late (how late is the API's to say: `bot.store.latest`) and
+today's API may revise them over the following days; cost/usage days stay revisable for 30 days
+after the day. So an answer says "activity through Nov 19 (revisable until Nov 21)", "spend
+through Nov 20" and "spend revisable until Dec 20". Days are the API's UTC days everywhere (a
+local "yesterday" is mapped onto them), and the line says so.
 """
 
 from __future__ import annotations
@@ -16,6 +18,15 @@ from bot.store.runs import run_history
 from bot.store.schema import DATASETS_COST, DATASETS_ENGAGEMENT
 
 REVISION_WINDOW = timedelta(days=30)
+ENGAGEMENT_REVISION_DAYS = 3
+"""Today's API: engagement values "may be revised by a few percent over the following days".
+A day fetched before it is this many days old is stored revisable and fetched again (once per
+UTC day) until it is; the older guide's three-day lag makes every day final on first fetch."""
+
+
+def engagement_final(day: date, today: date) -> bool:
+    """Whether an engagement day fetched `today` can no longer be revised."""
+    return (today - day).days >= ENGAGEMENT_REVISION_DAYS
 
 
 class Freshness(BaseModel):
@@ -23,6 +34,9 @@ class Freshness(BaseModel):
 
     engagement_through: date | None = None
     """Latest day of engagement data (users, summaries, …) in the store."""
+    engagement_revisable_until: date | None = None
+    """The day the newest stored engagement day stops being revisable, when any stored
+    engagement day still may be (None: every stored engagement day is final)."""
     cost_through: date | None = None
     """Latest day with cost/usage data in the store (it may be partial: see data_refreshed_at)."""
     data_refreshed_at: datetime | None = None
@@ -45,7 +59,10 @@ class Freshness(BaseModel):
             return "No data synced yet."
         parts: list[str] = []
         if self.engagement_through is not None:
-            parts.append(f"activity through {_day(self.engagement_through)}")
+            activity = f"activity through {_day(self.engagement_through)}"
+            if self.engagement_revisable_until is not None:
+                activity += f" (revisable until {_short(self.engagement_revisable_until)})"
+            parts.append(activity)
         if self.cost_through is not None:
             parts.append(self._spend_through(self.cost_through))
             if self.revisable_until is not None:
@@ -71,6 +88,10 @@ def _day(value: date) -> str:
     return f"{value:%b} {value.day}, {value.year}"
 
 
+def _short(value: date) -> str:
+    return f"{value:%b} {value.day}"
+
+
 def read_freshness(db: Database) -> Freshness:
     if "sync_ledger" not in db.table_names():
         return Freshness()
@@ -93,6 +114,17 @@ def read_freshness(db: Database) -> Freshness:
         f"SELECT max(data_refreshed_at) FROM sync_ledger WHERE dataset IN ({marks})",  # noqa: S608
         DATASETS_COST,
     ).fetchone()
+    marks_e = ",".join("?" * len(DATASETS_ENGAGEMENT))
+    moving = db.execute(
+        f"SELECT max(day) FROM sync_ledger WHERE final = 0 "  # noqa: S608
+        f"AND dataset IN ({marks_e})",
+        DATASETS_ENGAGEMENT,
+    ).fetchone()
+    revisable_until = (
+        date.fromisoformat(moving[0]) + timedelta(days=ENGAGEMENT_REVISION_DAYS)
+        if moving and moving[0]
+        else None
+    )
     history = run_history(db)
     if history.last_ok is not None:
         last_sync: datetime | None = history.last_ok.at
@@ -101,6 +133,7 @@ def read_freshness(db: Database) -> Freshness:
         last_sync = _ts(fetched[0] if fetched else None)
     return Freshness(
         engagement_through=latest(DATASETS_ENGAGEMENT),
+        engagement_revisable_until=revisable_until,
         cost_through=latest(DATASETS_COST),
         data_refreshed_at=_ts(refreshed[0] if refreshed else None),
         oldest_revisable_day=date.fromisoformat(revisable[0]) if revisable[0] else None,

@@ -1,9 +1,15 @@
 """What a sync must fetch: the day ranges the API allows and the ledger still lacks.
 
-Engagement days are final once fetched, so only days missing from the ledger are planned (and,
-with `refetch_empty`, days the API once answered with no rows: a 200 with an empty day may be a
-pipeline hiccup on Anthropic's side). Cost/usage days are planned when missing or not yet final
-(`final = 0`: inside the 30-day revision window, or partial) — unless the caller passes the export
+Engagement days are planned when missing, and while revisable (fetched younger than
+`freshness.ENGAGEMENT_REVISION_DAYS`: today's API revises them "by a few percent over the
+following days") at most once per UTC day: a day already fetched today is skipped as unchanged
+unless `refetch_revisable`. Older days are final (and, with `refetch_empty`, days the API once
+answered with no rows are planned again: a 200 with an empty day may be a pipeline hiccup on
+Anthropic's side). How far engagement reaches is the API's latest available day, passed in as
+`engagement_last` (`bot.store.latest`), else yesterday.
+
+Cost/usage days are planned when missing or not yet final (`final = 0`: inside the 30-day
+revision window, or partial) — unless the caller passes the export
 watermark that dataset's endpoint serves now (`unchanged_at`, see watermark.py) and the day was
 fetched under that export or a newer one: the API would return the same numbers, so such a day is
 skipped as unchanged. Its `final` flag stays as stored, which is right: finality is judged by the
@@ -70,7 +76,8 @@ class Plan:
     skipped_final: dict[str, int] = field(default_factory=dict)
     """Days inside the range that the ledger already holds as final, per dataset."""
     skipped_unchanged: dict[str, int] = field(default_factory=dict)
-    """Revisable cost/usage days not re-fetched: the export that served them is still current."""
+    """Revisable days not re-fetched: for cost/usage, the export that served them is still
+    current; for engagement, they were already fetched today."""
 
 
 def check_datasets(only: Collection[str] | None) -> tuple[str, ...]:
@@ -117,6 +124,7 @@ def make_plan(
     engagement_last: date | None = None,
     unchanged_at: Mapping[str, datetime] | None = None,
     refetch_empty: bool = False,
+    refetch_revisable: bool = False,
 ) -> Plan:
     """Tasks for every planned dataset-day, windowed datasets grouped in ≤31-day runs.
 
@@ -132,6 +140,9 @@ def make_plan(
         engagement = DayRange(engagement.first, last) if engagement.first <= last else None
     final = _final_days(db, keep_empty=not refetch_empty)
     current = _unchanged_days(db, unchanged_at or {})
+    if not refetch_revisable:
+        for dataset, fetched in _fetched_today(db, now.astimezone(UTC).date()).items():
+            current.setdefault(dataset, set()).update(fetched)
     stranded = _revisable_days(db)
     tasks: list[Task] = []
     skipped: dict[str, int] = {}
@@ -142,13 +153,13 @@ def make_plan(
         if span is None:
             continue
         days = list(_days(span.first, span.last))
-        if dataset in DATASETS_COST:
-            oldest = day_ranges(now=now, since=FIRST_DAY, until=None)[1]
-            older = {
-                d for d in stranded.get(dataset, set())
-                if oldest is not None and oldest.first <= d < span.first
-            }  # fmt: skip
-            days = sorted(older) + days
+        families = day_ranges(now=now, since=FIRST_DAY, until=None)
+        oldest = families[1] if dataset in DATASETS_COST else families[0]
+        older = {
+            d for d in stranded.get(dataset, set())
+            if oldest is not None and oldest.first <= d < span.first
+        }  # fmt: skip
+        days = sorted(older) + days
         needed = [d for d in days if d not in final.get(dataset, set())]
         skipped[dataset] = len(days) - len(needed)
         fresh = current.get(dataset, set())
@@ -178,6 +189,22 @@ def _revisable_days(db: Database) -> dict[str, set[date]]:
     out: dict[str, set[date]] = {}
     for dataset, day in db.execute("SELECT dataset, day FROM sync_ledger WHERE final = 0"):
         out.setdefault(dataset, set()).add(date.fromisoformat(day))
+    return out
+
+
+def _fetched_today(db: Database, today: date) -> dict[str, set[date]]:
+    """Revisable engagement days already fetched on `today` (UTC): a revision lands at most once
+    a day, so fetching them again today would only spend requests."""
+    marks = ",".join("?" * len(DATASETS_ENGAGEMENT))
+    rows = db.execute(
+        f"SELECT dataset, day, fetched_at FROM sync_ledger WHERE final = 0 "  # noqa: S608
+        f"AND dataset IN ({marks})",
+        DATASETS_ENGAGEMENT,
+    )
+    out: dict[str, set[date]] = {}
+    for dataset, day, fetched_at in rows:
+        if _instant(fetched_at).astimezone(UTC).date() == today:
+            out.setdefault(dataset, set()).add(date.fromisoformat(day))
     return out
 
 

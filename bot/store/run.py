@@ -16,7 +16,7 @@ from bot.config import Settings
 from bot.errors import ClaudeUsageError
 from bot.store.plan import check_datasets
 from bot.store.progress import SyncProgress
-from bot.store.schema import open_store
+from bot.store.schema import DATASETS_COST, open_store
 from bot.store.sync import SyncReport, sync
 
 if TYPE_CHECKING:
@@ -82,14 +82,28 @@ def render_report(report: SyncReport) -> str:
     lines = [table(head, rows)]
     if report.data_refreshed_at is not None:
         lines.append(f"data_refreshed_at: {_ts(report.data_refreshed_at)}")
+    if report.latest_engagement_day is not None:
+        lines.append(f"latest activity day the API has: {report.latest_engagement_day}")
+    for r in report.datasets.values():
+        if r.not_offered:
+            lines.append(f"{r.dataset}: not offered by this organisation's API (404), skipped")
     if report.aborted:
         lines.append(f"stopped early: {report.aborted}")
     for line in report.drift:
         lines.append(f"drift: {line}")
-    if report.days_skipped_unchanged:
+    cost = sum(
+        report.datasets[d].days_skipped_unchanged for d in DATASETS_COST if d in report.datasets
+    )
+    activity = report.days_skipped_unchanged - cost
+    if cost:
         lines.append(
-            f"{report.days_skipped_unchanged} revisable days not re-fetched: the API's export has "
-            "not changed since they were fetched (`sync --refresh` re-fetches them anyway)"
+            f"{cost} revisable days not re-fetched: the API's export has not changed since "
+            "they were fetched (`sync --refresh` re-fetches them anyway)"
+        )
+    if activity:
+        lines.append(
+            f"{activity} revisable activity days not re-fetched: already fetched today (UTC), "
+            "and the API revises them at most daily (`sync --refresh` re-fetches them anyway)"
         )
     for failure in report.failures:
         lines.append(f"failed: {failure.dataset} {failure.start}..{failure.end}: {failure.error}")
@@ -112,7 +126,7 @@ def render_status(path: str, status: StatusReport) -> str:
             f"failing: {health.consecutive_failures} sync(s) in a row; last error "
             f"({health.error_kind}): {health.error}"
         )
-    lines += [fresh.sentence(), ""]
+    lines += [fresh.sentence(), *status.notes, ""]
     rows = [
         [
             d.dataset,

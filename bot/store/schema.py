@@ -22,6 +22,7 @@ Tables (primary key first):
     user_activity    (day, user_id)              /users, flattened metrics + is_active
     summaries        (day)                       /summaries, flattened
     chat_projects    (day, project_id)           /apps/chat/projects (classic chat projects)
+    projects         (day, project_id)           /projects, the new projects experience (m031)
     skills           (day, skill_name)           /skills (money columns in micro-cents)
     connectors       (day, connector_name)       /connectors
     user_usage       (day, user_id, product, model)   /user_usage_report per day, by product+model
@@ -45,6 +46,9 @@ Tables (primary key first):
     budgets          (scope)                     monthly budgets, org ("") or per product (m021)
     alerts           (kind, scope, period)       one alert message per breach, and its lifecycle
     alert_fired      (kind, scope, period, threshold)  thresholds already notified (m021)
+    api_state        (key)                       what the API told us about itself: its latest
+                                                 available engagement day, whether it has
+                                                 /projects (m031, bot.store.api_state)
 
 Product values are stored in one spelling (`bot.analytics.products`: Claude in Slack is
 `claude_tag` whether the API said `claude-tag` or `claude-in-slack`; m030 rewrote old rows).
@@ -61,7 +65,7 @@ from bot.store.access import unwritable_store_error
 
 SCHEMA_NAME = "claude_usage_store"
 
-DATASETS_ENGAGEMENT = ("users", "summaries", "chat_projects", "skills", "connectors")
+DATASETS_ENGAGEMENT = ("users", "summaries", "chat_projects", "projects", "skills", "connectors")
 DATASETS_COST = ("user_usage", "user_cost", "usage_buckets", "cost_buckets")
 DATASETS = DATASETS_ENGAGEMENT + DATASETS_COST
 
@@ -604,6 +608,38 @@ def m030_todays_api(db: Database) -> None:
         f"UPDATE OR IGNORE digest_subscriptions SET product = 'claude_tag' "  # noqa: S608
         f"WHERE product IN ({marks})",
         _SLACK_SPELLINGS,
+    )
+
+
+@migrations()
+def m031_projects_and_api_state(db: Database) -> None:
+    """`projects` for the new `/projects` endpoint (the new projects experience, apart from the
+    classic chat projects), and `api_state` for what the API says about itself: its latest
+    available engagement day and whether it has `/projects` (`bot.store.api_state`)."""
+    db.table("projects").create(
+        {
+            "day": str,
+            "project_id": str,
+            "project_name": str,
+            "project_status": str,
+            "product": str,
+            "distinct_user_count": int,
+            "distinct_session_count": int,
+            "message_count": int,
+            "created_at": str,
+            "created_by__user_id": str,
+            "created_by__email_address": str,
+            "created_by__type": str,
+            "estimated_overage_spend_microcents": int,
+            "attributed_list_price_microcents": int,
+            "currency": str,
+        },
+        pk=("day", "project_id"),
+    )
+    db.table("api_state").create(
+        {"key": str, "value": str, "learned_at": str},
+        pk="key",
+        not_null={"key", "value", "learned_at"},
     )
 
 

@@ -1,8 +1,10 @@
 """Incremental, crash-safe sync: the API → the SQLite snapshot store.
 
     probe (one tiny request per cost/usage endpoint: has its export moved since the revisable
-           days were fetched under it?)
-      → plan (ledger says what is missing, or revisable and fetched under an older export)
+           days were fetched under it?; one `/users` request: which engagement day is the
+           latest the API has? — `bot.store.latest`)
+      → plan (ledger says what is missing, or revisable and fetched under an older export, or
+              an engagement day still inside its revision window and not fetched today)
       → fetch tasks concurrently on the client's threads (each task complete, in memory)
       → write each finished task on this thread, one transaction with its ledger rows
 
@@ -11,8 +13,12 @@ transaction as that day's data, so killing the process at any instant leaves eve
 absent (no ledger row, no data rows) or complete. Re-running resumes: engagement days already in
 the ledger are final and never re-requested; cost/usage days are re-fetched while revisable, but
 only once the API's export watermark (`data_refreshed_at`) has moved past the one they were
-fetched under — the same export serves the same numbers. Every revisable day is planned until
-it is final, however old (a day is never orphaned because a caller asked for a shorter range).
+fetched under — the same export serves the same numbers. Engagement days reach up to the
+latest day the API names (never a constant lag) and are re-fetched once per UTC day while the
+API may still revise them. Every revisable day is planned until it is final, however old (a day
+is never orphaned because a caller asked for a shorter range). `/projects` exists only for
+organisations with the new projects experience: a 404 there means "not offered" (remembered for
+the day), not a failure.
 `refetch_revisable=True` (`sync --refresh`) skips the probes and re-fetches every revisable day
 regardless; `refetch_empty=True` (`sync --refresh-empty`) re-fetches engagement days the API once
 answered with no rows at all (a 200 with an empty day may be a hiccup on Anthropic's side).
@@ -52,13 +58,16 @@ from bot.analytics.errors import (
     RateLimitedError,
 )
 from bot.errors import InputError
+from bot.store.api_state import note_projects, projects_absent
 from bot.store.drift import notice_new_drift
 from bot.store.fetch import Fetched, fetch_task
 from bot.store.flatten import FlattenError
+from bot.store.latest import is_absent_endpoint, learn_latest_day, probe_projects
 from bot.store.money import MoneyPrecisionError
 from bot.store.plan import DayRange, Plan, Task, check_datasets, day_ranges, make_plan
 from bot.store.progress import LogProgress, SyncProgress
 from bot.store.runs import ErrorKind, Outcome, finish_run, start_run
+from bot.store.schema import DATASETS_ENGAGEMENT
 from bot.store.watermark import probe_watermarks
 from bot.store.writers import write_batch
 
@@ -86,6 +95,8 @@ class DatasetReport:
     """Revisable days not re-fetched because the export that served them is still current."""
     days_unavailable: int = 0
     """Engagement days the API said are not published yet (not an error)."""
+    not_offered: bool = False
+    """The organisation's API does not have this endpoint (`/projects` answered 404)."""
     failures: list[TaskFailure] = field(default_factory=list)
 
 
@@ -252,19 +263,39 @@ def _sync(
     stop: threading.Event,
 ) -> SyncReport:
     probes, watermarks = 0, dict[str, datetime]()
-    _, cost = day_ranges(now=now, since=since, until=until)
-    if not refetch_revisable and cost is not None:
-        probes, watermarks = probe_watermarks(db, client, now, datasets)
+    engagement, cost = day_ranges(now=now, since=since, until=until)
+    latest: date | None = None
+    down = False
+    offered = set(datasets)
+    if engagement is not None and offered & set(DATASETS_ENGAGEMENT):
+        learned = learn_latest_day(db, client, now)
+        latest, down, probes = learned.day, learned.down, learned.requests
+        if "projects" in offered:
+            if projects_absent(db, now):
+                offered.discard("projects")
+            elif not down:  # an API that is down answers no probe: the tasks will say
+                present, sent = probe_projects(db, client, now, latest)
+                probes += sent
+                if not present:
+                    offered.discard("projects")
+    if not refetch_revisable and cost is not None and not down:
+        sent, watermarks = probe_watermarks(db, client, now, datasets)
+        probes += sent
     plan = make_plan(
         db,
         now=now,
         since=since,
         until=until,
-        only=datasets,
+        only=[d for d in datasets if d in offered],
+        engagement_last=latest,
         unchanged_at=watermarks,
         refetch_empty=refetch_empty,
+        refetch_revisable=refetch_revisable,
     )
     report = _empty_report(plan, now, datasets)
+    for dataset in set(datasets) - offered:
+        report.datasets[dataset].not_offered = True
+    report.latest_engagement_day = latest
     report.probe_requests, report.probed_watermarks = probes, watermarks
     report.data_refreshed_at = max(watermarks.values()) if watermarks else None
     sink = progress or LogProgress()
@@ -302,6 +333,8 @@ class _OutageBreaker:
         self._lock = threading.Lock()
         self._in_a_row = 0
         self._succeeded = False
+        self.absent: set[str] = set()
+        """Datasets whose endpoint answered 404 (not offered): their other tasks are dropped."""
 
     @property
     def tripped(self) -> bool:
@@ -319,16 +352,23 @@ class _OutageBreaker:
 
 
 def _attempt(
-    client: AnalyticsClient, task: Task, breaker: _OutageBreaker, stop: threading.Event
+    client: AnalyticsClient,
+    task: Task,
+    breaker: _OutageBreaker,
+    today: date,
+    stop: threading.Event,
 ) -> Fetched | _Failed:
     """Runs on a worker thread: a complete task, or the reason it failed (fatal errors raise;
-    `_NotStarted` once the breaker has tripped or the sync is stopping)."""
+    `_NotStarted` once the breaker has tripped, the endpoint turned out not offered, or the sync
+    is stopping)."""
     if stop.is_set():
         return _Failed(task, _NotStarted("not fetched: the service is shutting down"))
     if breaker.tripped:
         return _Failed(task, _NotStarted("not fetched: the API was failing every request"))
+    if task.dataset in breaker.absent:
+        return _Failed(task, _NotOffered(task.dataset))
     try:
-        outcome: Fetched | _Failed = fetch_task(client, task)
+        outcome: Fetched | _Failed = fetch_task(client, task, today=today)
     except FATAL:
         raise
     except (AnalyticsError, InputError, FlattenError, MoneyPrecisionError) as exc:
@@ -340,6 +380,10 @@ def _attempt(
 class _NotStarted(Exception):
     """A task dropped because the outage breaker had tripped: covered by the sync's abort, or
     reported as failed if a late success re-opened the breaker."""
+
+
+class _NotOffered(Exception):
+    """A task of an endpoint this organisation does not have (it answered 404)."""
 
 
 def _run(
@@ -355,7 +399,10 @@ def _run(
     latest: date | None = None
     last_error: Exception | None = None
     breaker = _OutageBreaker(ABORT_AFTER)
-    fetches = client.map_concurrently(lambda t: _attempt(client, t, breaker, stop), plan.tasks)
+    today = now.astimezone(UTC).date()
+    fetches = client.map_concurrently(
+        lambda t: _attempt(client, t, breaker, today, stop), plan.tasks
+    )
     for task, outcome in fetches:
         if stop.is_set():  # write nothing more; leaving the loop awaits the fetches in flight
             report.stopped = True
@@ -368,6 +415,15 @@ def _run(
                 latest = min(latest or error.latest_available, error.latest_available)
                 entry.days_unavailable += len(task.days)
                 sink.advance(task, f"not available yet (latest {error.latest_available})")
+                continue
+            if isinstance(error, _NotOffered) or (
+                task.dataset == "projects" and is_absent_endpoint(error)
+            ):
+                if not entry.not_offered:
+                    breaker.absent.add(task.dataset)
+                    note_projects(db, now, present=False)
+                    entry.not_offered = True
+                sink.advance(task, "not offered by this organisation's API")
                 continue
             tripped, skipped = breaker.tripped, isinstance(error, _NotStarted)
             if not skipped:
@@ -392,7 +448,8 @@ def _run(
         _count(report, entry, outcome, written)
         sink.advance(task, f"{written} rows")
     engagement_last = plan.engagement.last if plan.engagement else None
-    report.latest_engagement_day = latest if latest is not None else engagement_last
+    named = [d for d in (latest, report.latest_engagement_day) if d is not None]
+    report.latest_engagement_day = min(named) if named else engagement_last
 
 
 def _fail(entry: DatasetReport, task: Task, error: str, sink: SyncProgress) -> None:

@@ -24,6 +24,7 @@ TABLES = {
     "users": "user_activity",
     "summaries": "summaries",
     "chat_projects": "chat_projects",
+    "projects": "projects",
     "skills": "skills",
     "connectors": "connectors",
     "user_usage": "user_usage",
