@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from pydantic import SecretStr
@@ -19,6 +19,8 @@ from bot.analytics.client import AnalyticsClient
 from bot.analytics.retry import RetryPolicy
 from bot.reports.adoption import adoption
 from bot.reports.periods import parse_period
+from bot.reports.profile import user_profile
+from bot.reports.rankings import ranking
 from bot.reports.spend import spend_series, top_spenders
 from bot.simulator.config import SimConfig
 from bot.simulator.server import RunningSimulator, start_simulator
@@ -97,3 +99,104 @@ def test_adoption_latest_dau_matches_simulator(synced: tuple[Database, RunningSi
     else:
         assert result.latest_day == TODAY - timedelta(days=1)  # yesterday
         assert not any("not available yet" in note for note in result.notes)
+        products = {p.product: p for p in result.products}
+        latest = sim.org.summary_counts(result.latest_day)
+        assert products["chat_cowork_unified"].daily == latest["daily_unified"]
+        assert products["claude_tag"].daily == latest["daily_tag"]  # Slack has its own actives
+
+
+def test_a_person_active_only_in_unified_chat_counts_as_active(
+    synced: tuple[Database, RunningSimulator],
+) -> None:
+    """On a day a member chats in Chat and Cowork unified, the API counts it there instead of
+    `chat_metrics`: they are active, in the adoption counts, and their chat is their chat."""
+    db, sim = synced
+    if sim.config.legacy:  # the guide's API has no unified mode: nothing is counted there
+        (unified_rows,) = db.execute(
+            "SELECT count(chat_cowork_unified_metrics__chat__message_count) FROM user_activity"
+        ).fetchone()
+        assert unified_rows == 0
+        return
+    period = parse_period("30d", today=TODAY)
+    found = None
+    for day in period.each_day():
+        for user in sim.org.active_users(day):
+            record = sim.org.user_day(user, day)
+            assert record is not None
+            metrics = record.metrics
+            if (
+                record.unified
+                and not metrics["chat_metrics"]["message_count"]
+                and not metrics["cowork_metrics"]["message_count"]
+                and not metrics["claude_code_metrics"]["core_metrics"]["distinct_session_count"]
+            ):
+                found = (user, day)
+                break
+        if found:
+            break
+    assert found is not None, "the org should have someone active only in unified chat"
+    user, day = found
+    uid = sim.org.users()[user].user_id
+    (active,) = db.execute(
+        "SELECT is_active FROM user_activity WHERE user_id = ? AND day = ?", (uid, str(day))
+    ).fetchone()
+    assert active == 1
+    one_day = parse_period(f"{day}..{day}", today=TODAY)
+    assert adoption(db, one_day).active_users == sim.org.summary_counts(day)["daily"]
+    profile = user_profile(db, one_day, user_id=uid)
+    unified = db.execute(
+        "SELECT chat_cowork_unified_metrics__chat__message_count FROM user_activity "
+        "WHERE user_id = ? AND day = ?",
+        (uid, str(day)),
+    ).fetchone()[0]
+    assert unified > 0
+    assert profile.chat.messages == unified  # their chat, though the API counted it apart
+    assert profile.chat.unified_messages == unified
+    assert profile.active_days == 1
+
+
+def test_projects_rank_both_experiences_with_the_artifacts_created(
+    synced: tuple[Database, RunningSimulator],
+) -> None:
+    """`projects` ranks the new projects (`/projects`) and classic chat projects together, each
+    row saying which, with the messages the simulator's members sent; and shows the artifacts
+    created where projects are shown, counted on every surface."""
+    db, sim = synced
+    period = parse_period("30d", today=TODAY)
+    result = ranking(db, "projects", period, limit=None)
+    sources = {row.source for row in result.rows}
+    messages: dict[str, int] = defaultdict(int)
+    artifacts = {"chat": 0, "claude_code": 0, "cowork": 0}
+    synced_days = {
+        date.fromisoformat(day)
+        for (day,) in db.execute("SELECT day FROM sync_ledger WHERE dataset = 'chat_projects'")
+    }
+    for day in period.each_day():
+        if day not in synced_days:  # the guide's API has not published the last two yet
+            continue
+        for user in sim.org.active_users(day):
+            record = sim.org.user_day(user, day)
+            assert record is not None
+            for index, count, _ in record.projects:
+                messages[sim.org.projects[index].project_id] += count
+            if not sim.config.legacy:
+                for index, count, _ in record.session_projects:
+                    messages[sim.org.session_projects[index].project_id] += count
+            metrics = record.metrics
+            unified = metrics["chat_cowork_unified_metrics"]
+            artifacts["chat"] += metrics["chat_metrics"]["distinct_artifacts_created_count"]
+            artifacts["chat"] += unified["chat"]["distinct_artifacts_created_count"]
+            code = metrics["claude_code_metrics"]["core_metrics"]["artifacts_created_count"]
+            artifacts["claude_code"] += code
+            artifacts["cowork"] += metrics["cowork_metrics"]["artifacts_created_count"]
+            artifacts["cowork"] += unified["sessions"]["artifacts_created_count"]
+    assert {row.key: row.messages for row in result.rows} == {
+        key: count for key, count in messages.items() if count
+    }
+    assert result.artifacts is not None
+    if sim.config.legacy:  # no /projects, and only chat artifacts in the guide's /users
+        assert sources == {"chat_projects"}
+        assert (result.artifacts.chat, result.artifacts.claude_code) == (artifacts["chat"], None)
+    else:
+        assert sources == {"projects", "chat_projects"}
+        assert result.artifacts.model_dump() == {**artifacts, "total": sum(artifacts.values())}

@@ -196,6 +196,7 @@ def user(result: UserProfile) -> Json:
         "cowork": drop_none(result.cowork.model_dump()),
         "design": drop_none(result.design.model_dump()),
         "office": [drop_none(o.model_dump()) for o in result.office],
+        "claude_in_slack": drop_none(result.slack.model_dump()) if result.slack else NOT_REPORTED,
     }
     return {
         **_frame(result, "user"),
@@ -228,17 +229,23 @@ def ranking(result: Ranking) -> Json:
                 "sessions": r.sessions,
                 "spend": usd(r.spend_microcents) if r.spend_microcents is not None else None,
                 "vs_previous": delta_json(r.delta) if r.delta else None,
+                "kind": {"projects": "project", "chat_projects": "chat project"}.get(
+                    r.source or ""
+                ),
             }
         )
         for r in result.rows[:MAX_ROWS]
     ]
-    return {
+    out: Json = {
         **_frame(result, result.kind),
         "ranked_by": result.ranked_by,
         "count": result.total_count,
         "rows": rows,
         "more": result.total_count - len(rows),
     }
+    if result.artifacts is not None:
+        out["artifacts_created"] = drop_none(result.artifacts.model_dump())
+    return out
 
 
 def _movers(movers: tuple[Mover, ...]) -> list[Json]:

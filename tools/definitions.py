@@ -64,11 +64,12 @@ REPORTS: tuple[ReportTool, ...] = (
                "optionally by product, model or token-type." + STORE, admin_only=False),
     ReportTool("adoption", AdoptionCommand,
                "Active users: DAU/WAU/MAU, seats and utilisation, per-product actives, new, "
-               "returning and lapsed users. Activity arrives about a day late and may be revised "
-               "for a few days." + STORE,
+               "returning and lapsed users (Chat and Cowork unified and Claude in Slack count). "
+               "Activity arrives about a day late and may be revised for a few days." + STORE,
                admin_only=False),
-    ReportTool("projects", RankingCommand, "Top claude.ai chat projects by messages, with "
-               "change vs the previous period." + STORE, admin_only=False,
+    ReportTool("projects", RankingCommand, "Top projects by messages (the new projects and "
+               "classic chat projects, each labelled), with change vs the previous period, and "
+               "artifacts created." + STORE, admin_only=False,
                fixed={"name": "projects"}),
     ReportTool("skills", RankingCommand, "Most used skills by invocations (or sessions), with "
                "change vs the previous period." + STORE, admin_only=False,

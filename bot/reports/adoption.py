@@ -4,8 +4,12 @@ DAU/WAU/MAU, seats and per-product actives come from `summaries` (one row per da
 The API's WAU and MAU are rolling 7/30-day windows ending on each day, so the latest day is the
 meaningful level and the average is shown beside it. Per-product counts are optional in the API
 (omitted until enabled for the organisation): a product with no value on any day is left out
-and a note says so, rather than showing 0. New / returning / lapsed people need per-user rows
-(`user_activity`) and are None when those are not synced.
+and a note says so, rather than showing 0. Today's API adds Chat and Cowork unified (where
+members chat with Cowork's features on: counted there *instead of* chat and Cowork) and Claude
+in Slack (Slack users, linked to a Claude account or not); they are rows of their own when the
+API reports them and simply absent where the organisation does not have them. New / returning /
+lapsed people need per-user rows (`user_activity`), in which unified and Slack activity counts
+as activity, and are None when those are not synced.
 """
 
 from __future__ import annotations
@@ -28,7 +32,10 @@ from bot.store.freshness import read_freshness
 
 OPTIONAL_PRODUCTS = ("chat", "claude_code", "claude_design", "office_agent", "science")
 """Per-product counts the API omits until the breakdown is enabled for the organisation."""
-PRODUCT_COLUMNS = (*OPTIONAL_PRODUCTS, "cowork")
+OFFERED_PRODUCTS = ("chat_cowork_unified", "claude_tag")
+"""Per-product counts of today's API that exist only where the organisation has the product:
+absent means "not offered here", not "not reported", so no note names them."""
+PRODUCT_COLUMNS = (*OPTIONAL_PRODUCTS, "cowork", *OFFERED_PRODUCTS)
 
 
 def summary_rows(db: Database, days: Sequence[date]) -> list[dict[str, Any]]:

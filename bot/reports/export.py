@@ -170,6 +170,7 @@ def _ranking(result: Ranking) -> Rows:
         "spend_cents",
         "list_spend_cents",
         "previous_score",
+        "source",
     )
     rows: list[tuple[str, ...]] = [
         (
@@ -186,6 +187,7 @@ def _ranking(result: Ranking) -> Rows:
             cents(r.spend_microcents),
             cents(r.list_spend_microcents),
             value(r.delta.previous) if r.delta else "",
+            r.source or "",
         )
         for r in result.rows
     ]

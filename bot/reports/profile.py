@@ -3,7 +3,8 @@
 The person is found by email (case-insensitive, from `directory`, else `/users` rows) or by
 Analytics user id. Slack mentions are resolved to an email by the Slack layer before this runs.
 Activity counters are summed with SQL `sum()`, which stays NULL when every day was NULL: a
-surface the API does not report for the organisation is "not available", never 0.
+surface the API does not report for the organisation is "not available", never 0. Chat and
+Cowork include what today's API counts under Chat and Cowork unified instead (`_both`).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from bot.reports.types import (
     Delta,
     DesignActivity,
     OfficeActivity,
+    SlackActivity,
     UserProfile,
 )
 from bot.store.freshness import read_freshness
@@ -40,6 +42,15 @@ ROW_TOKENS = (
 """A row's tokens: the API's `total_tokens`, or the sum of the types it reported when absent."""
 _CC = "claude_code_metrics__core_metrics__"
 _OFFICE = ("excel", "powerpoint", "word", "outlook")
+_UNIFIED_CHAT = "chat_cowork_unified_metrics__chat__"
+_UNIFIED_SESSIONS = "chat_cowork_unified_metrics__sessions__"
+
+
+def _both(activity: dict[str, int | None], *columns: str) -> int | None:
+    """The sum of columns that count one thing in two places (chat in `chat_metrics` and in
+    Chat and Cowork unified); None only when neither was reported."""
+    values = [v for v in (activity.get(c) for c in columns) if v is not None]
+    return sum(values) if values else None
 
 
 class UnknownUserError(InputError):
@@ -107,21 +118,9 @@ def user_profile(
         spend_by_model=spend[4] if spend else (),
         tokens_by_product=tokens[1] if tokens else (),
         tokens_by_model=tokens[2] if tokens else (),
-        chat=ChatActivity(
-            messages=activity.get("chat_metrics__message_count"),
-            conversations=activity.get("chat_metrics__distinct_conversation_count"),
-            projects_used=activity.get("chat_metrics__distinct_projects_used_count"),
-            files_uploaded=activity.get("chat_metrics__distinct_files_uploaded_count"),
-            artifacts_created=activity.get("chat_metrics__distinct_artifacts_created_count"),
-        ),
+        chat=_chat(activity),
         claude_code=_code(activity),
-        cowork=CoworkActivity(
-            messages=activity.get("cowork_metrics__message_count"),
-            sessions=activity.get("cowork_metrics__distinct_session_count"),
-            actions=activity.get("cowork_metrics__action_count"),
-            dispatch_turns=activity.get("cowork_metrics__dispatch_turn_count"),
-            file_edits=activity.get("cowork_metrics__file_edit_count"),
-        ),
+        cowork=_cowork(activity),
         office=tuple(
             OfficeActivity(
                 app=app,
@@ -135,6 +134,7 @@ def user_profile(
             sessions=activity.get("design_metrics__distinct_session_count"),
             projects_created=activity.get("design_metrics__distinct_projects_created_count"),
         ),
+        slack=_slack(activity),
         web_searches=activity.get("web_search_count"),
         active_days=activity.get("active_days"),
         first_seen=date.fromisoformat(seen[0]) if seen[0] else None,
@@ -222,6 +222,42 @@ def _activity(db: Database, uid: str, days: Sequence[date]) -> dict[str, int | N
     return out
 
 
+def _chat(activity: dict[str, int | None]) -> ChatActivity:
+    def chat(field: str) -> int | None:
+        return _both(activity, f"chat_metrics__{field}", f"{_UNIFIED_CHAT}{field}")
+
+    return ChatActivity(
+        messages=chat("message_count"),
+        conversations=chat("distinct_conversation_count"),
+        projects_used=chat("distinct_projects_used_count"),
+        files_uploaded=chat("distinct_files_uploaded_count"),
+        artifacts_created=chat("distinct_artifacts_created_count"),
+        unified_messages=activity.get(f"{_UNIFIED_CHAT}message_count"),
+    )
+
+
+def _cowork(activity: dict[str, int | None]) -> CoworkActivity:
+    def cowork(field: str) -> int | None:
+        return _both(activity, f"cowork_metrics__{field}", f"{_UNIFIED_SESSIONS}{field}")
+
+    return CoworkActivity(
+        messages=cowork("message_count"),
+        sessions=cowork("distinct_session_count"),
+        actions=cowork("action_count"),
+        dispatch_turns=cowork("dispatch_turn_count"),
+        file_edits=cowork("file_edit_count"),
+        artifacts_created=cowork("artifacts_created_count"),
+    )
+
+
+def _slack(activity: dict[str, int | None]) -> SlackActivity | None:
+    days = activity.get("claude_tag_metrics__active_day_count")
+    messages = activity.get("claude_tag_metrics__active_message_count")
+    if days is None and messages is None:
+        return None
+    return SlackActivity(active_days=days, messages=messages)
+
+
 def _code(activity: dict[str, int | None]) -> CodeActivity:
     def total(kind: str) -> int | None:
         values = [activity.get(f"claude_code_metrics__tool_actions__{t}__{kind}") for t in _TOOLS]
@@ -239,6 +275,7 @@ def _code(activity: dict[str, int | None]) -> CodeActivity:
         tool_accepted=accepted,
         tool_rejected=rejected,
         acceptance_rate_pct=(accepted or 0) / proposals * 100 if proposals else None,
+        artifacts_created=activity.get(f"{_CC}artifacts_created_count"),
     )
 
 

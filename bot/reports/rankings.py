@@ -1,10 +1,14 @@
-"""Rankings of chat projects, skills and connectors over a period (`ranking`).
+"""Rankings of projects, skills and connectors over a period (`ranking`).
+
+Projects are of two experiences, ranked together and told apart by `RankingRow.source`: the new
+projects (`/projects`, today's API, where the organisation has them) and classic claude.ai chat
+projects (`/apps/chat/projects`). Artifacts created in the period are shown beside them.
 
 The engagement endpoints are stored per day, and a daily `distinct_user_count` cannot be
 de-duplicated across days, so a period shows the peak single-day users and the user-days sum
 instead of inventing a distinct count. What is ranked on:
 
-    projects    messages sent in the project
+    projects    messages sent in the project (conversations or sessions next)
     skills      invocations when the organisation reports them, else sessions that used the skill
     connectors  conversations + sessions that used the connector (reported on every surface)
 
@@ -25,7 +29,7 @@ from sqlite_utils import Database
 from bot.reports import coverage, privacy
 from bot.reports.periods import Period
 from bot.reports.sql import day_list
-from bot.reports.types import Delta, Ranking, RankingKind, RankingRow
+from bot.reports.types import ArtifactsCreated, Delta, Ranking, RankingKind, RankingRow
 from bot.store.freshness import read_freshness
 
 _OFFICE = ("excel", "powerpoint", "word", "outlook")
@@ -50,13 +54,25 @@ def _sessions(kind: str) -> str:
     )
 
 
+_PROJECTS = """
+SELECT '{source}' AS source, project_id, project_name, day, distinct_user_count, message_count,
+       {sessions} AS sessions, {spend} AS spend, {list_spend} AS list_spend
+FROM [{table}] WHERE day IN ({marks})
+"""
+_PROJECT_SOURCES = (
+    ("projects", "distinct_session_count", "estimated_overage_spend_microcents",
+     "attributed_list_price_microcents"),
+    ("chat_projects", "distinct_conversation_count", "NULL", "NULL"),
+)  # fmt: skip
+"""Both project tables as one: (table, its sessions column, its spend columns)."""
+
 _SELECT = {
     "projects": (
         "chat_projects",
         "project_id",
-        "max(project_name)",
-        "sum(message_count) AS messages, sum(distinct_conversation_count) AS sessions, "
-        "NULL AS invocations, NULL AS spend, NULL AS list_spend",
+        "coalesce(max(project_name), project_id)",
+        "sum(message_count) AS messages, sum(sessions) AS sessions, "
+        "NULL AS invocations, sum(spend) AS spend, sum(list_spend) AS list_spend",
     ),
     "skills": (
         "skills",
@@ -121,6 +137,7 @@ def ranking(
     )
     previous = coverage.aligned(db, table, found, period.previous())
     before = _aggregate(db, kind, previous.days) if previous else None
+    artifacts = _artifacts(db, sorted(found.days)) if kind == "projects" else None
     scored = sorted(
         ((key, row, row[ranked_by] or 0) for key, row in rows.items()),
         key=lambda item: (-item[2], -(item[1]["user_days"] or 0), item[0]),
@@ -159,19 +176,72 @@ def ranking(
                 delta=None
                 if before is None
                 else Delta.of(score, (before.get(key) or {}).get(ranked_by) or 0),
+                source=row.get("source"),
             )
             for rank, (key, row, score) in enumerate(scored[:limit], start=1)
         ),
+        artifacts=artifacts,
     )
 
 
 def _aggregate(db: Database, kind: str, days: Sequence[date]) -> dict[str, dict[str, Any]]:
     table, key, name, metrics = _SELECT[kind]
     marks, params = day_list(days)
+    source = ""
+    if kind == "projects":
+        # Both experiences as one table (their ids never collide: chan_… vs claude_proj_…).
+        table = "(" + " UNION ALL ".join(
+            _PROJECTS.format(source=src, table=src, sessions=s, spend=sp, list_spend=lp,
+                             marks=marks)
+            for src, s, sp, lp in _PROJECT_SOURCES
+        ) + ")"  # fmt: skip
+        params = params * len(_PROJECT_SOURCES)
+        source = "max(source) AS source, "
+    else:
+        table = f"[{table}] WHERE day IN ({marks})"
     rows = db.query(
-        f"SELECT {key} AS key, {name} AS name, max(distinct_user_count) AS peak, "  # noqa: S608
-        f"sum(distinct_user_count) AS user_days, {metrics} "
-        f"FROM [{table}] WHERE day IN ({marks}) GROUP BY {key}",
+        f"SELECT {key} AS key, {source}{name} AS name, "  # noqa: S608
+        f"max(distinct_user_count) AS peak, sum(distinct_user_count) AS user_days, {metrics} "
+        f"FROM {table} GROUP BY {key}",
         params,
     )
     return {str(row.pop("key")): row for row in rows}
+
+
+_ARTIFACTS = {
+    "chat": ("chat_metrics__distinct_artifacts_created_count",
+             "chat_cowork_unified_metrics__chat__distinct_artifacts_created_count"),
+    "claude_code": ("claude_code_metrics__core_metrics__artifacts_created_count",),
+    "cowork": ("cowork_metrics__artifacts_created_count",
+               "chat_cowork_unified_metrics__sessions__artifacts_created_count"),
+}  # fmt: skip
+"""Where `/users` counts artifacts created, per surface (Chat and Cowork unified included)."""
+
+
+def _artifacts(db: Database, days: Sequence[date]) -> ArtifactsCreated | None:
+    """Artifacts the organisation created on `days`, from per-user rows (None if not synced or
+    not reported at all)."""
+    marks, params = day_list(days)
+    sums = {
+        surface: f"sum({' + '.join(f'coalesce([{c}], 0)' for c in cols)}) AS [{surface}], "
+        + " AND ".join(f"count([{c}]) = 0" for c in cols)
+        + f" AS [{surface}_missing]"
+        for surface, cols in _ARTIFACTS.items()
+    }
+    row = db.execute(
+        f"SELECT {', '.join(sums.values())} FROM user_activity "  # noqa: S608
+        f"WHERE day IN ({marks})",
+        params,
+    ).fetchone()
+    values: dict[str, int | None] = {}
+    for index, surface in enumerate(_ARTIFACTS):
+        total, missing = row[2 * index], row[2 * index + 1]
+        values[surface] = None if missing or total is None else int(total)
+    if all(v is None for v in values.values()):
+        return None
+    return ArtifactsCreated(
+        total=sum(v for v in values.values() if v is not None),
+        chat=values["chat"],
+        claude_code=values["claude_code"],
+        cowork=values["cowork"],
+    )

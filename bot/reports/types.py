@@ -29,6 +29,7 @@ from bot.store.freshness import Freshness
 
 __all__ = [
     "Adoption",
+    "ArtifactsCreated",
     "BreakdownRow",
     "ChatActivity",
     "CodeActivity",
@@ -136,11 +137,15 @@ class UserIdentity(Model):
 
 
 class ChatActivity(Model):
+    """claude.ai chat, including chat in Chat and Cowork unified (counted apart by the API)."""
+
     messages: int | None
     conversations: int | None
     projects_used: int | None
     files_uploaded: int | None
     artifacts_created: int | None
+    unified_messages: int | None = None
+    """Of `messages`, those sent in Chat and Cowork unified (None: not reported)."""
 
 
 class CodeActivity(Model):
@@ -153,14 +158,25 @@ class CodeActivity(Model):
     tool_rejected: int | None
     acceptance_rate_pct: float | None
     """accepted / (accepted + rejected) × 100 over edit/multi-edit/notebook/write proposals."""
+    artifacts_created: int | None = None
 
 
 class CoworkActivity(Model):
+    """Cowork, including Cowork sessions in Chat and Cowork unified."""
+
     messages: int | None
     sessions: int | None
     actions: int | None
     dispatch_turns: int | None
     file_edits: int | None
+    artifacts_created: int | None = None
+
+
+class SlackActivity(Model):
+    """Claude in Slack (Claude Tag), for a person who linked a Claude account."""
+
+    active_days: int | None
+    messages: int | None
 
 
 class OfficeActivity(Model):
@@ -192,6 +208,7 @@ class UserProfile(Report):
     cowork: CoworkActivity
     office: tuple[OfficeActivity, ...]
     design: DesignActivity
+    slack: SlackActivity | None = None
     web_searches: int | None
     active_days: int | None
     first_seen: date | None
@@ -449,6 +466,18 @@ class RankingRow(Model):
     """The value ranked on (`Ranking.ranked_by`)."""
     delta: Delta | None
     """`score` vs the previous period; None when that period has no data."""
+    source: Literal["projects", "chat_projects"] | None = None
+    """Projects: the new projects experience (`/projects`) or a classic chat project
+    (`/apps/chat/projects`)."""
+
+
+class ArtifactsCreated(Model):
+    """Artifacts created in a period, per surface (None: the API did not report that surface)."""
+
+    total: int
+    chat: int | None
+    claude_code: int | None
+    cowork: int | None
 
 
 class Ranking(Report):
@@ -457,6 +486,8 @@ class Ranking(Report):
     rows: tuple[RankingRow, ...]
     limit: int
     total_count: int
+    artifacts: ArtifactsCreated | None = None
+    """Projects: artifacts created in the period, where projects are shown."""
 
     @property
     def more_count(self) -> int:

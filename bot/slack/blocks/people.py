@@ -55,6 +55,7 @@ def render_user(result: UserProfile, *, today: date | None = None) -> Message:
                 ("projects", result.chat.projects_used),
                 ("files", result.chat.files_uploaded),
                 ("artifacts", result.chat.artifacts_created),
+                ("unified-mode messages", result.chat.unified_messages),
             ],
         ),
         _line(
@@ -65,6 +66,7 @@ def render_user(result: UserProfile, *, today: date | None = None) -> Message:
                 ("PRs", code.pull_requests),
                 ("lines +", code.lines_added),
                 ("lines −", code.lines_removed),
+                ("artifacts", code.artifacts_created),
             ],
         ),
         _line(
@@ -74,6 +76,7 @@ def render_user(result: UserProfile, *, today: date | None = None) -> Message:
                 ("sessions", result.cowork.sessions),
                 ("actions", result.cowork.actions),
                 ("file edits", result.cowork.file_edits),
+                ("artifacts", result.cowork.artifacts_created),
             ],
         ),
         *(
@@ -89,6 +92,13 @@ def render_user(result: UserProfile, *, today: date | None = None) -> Message:
                 ("messages", result.design.messages),
                 ("sessions", result.design.sessions),
                 ("projects", result.design.projects_created),
+            ],
+        ),
+        _line(
+            "Claude in Slack",
+            [
+                ("active days", result.slack.active_days if result.slack else None),
+                ("messages", result.slack.messages if result.slack else None),
             ],
         ),
         _line("Web", [("searches", result.web_searches)]),

@@ -23,14 +23,22 @@ from bot.slack.mrkdwn import escape, escape_entities, escape_sentence
 _TITLES = {"projects": "Top projects", "skills": "Top skills", "connectors": "Top connectors"}
 
 
+_SURFACES = (("chat", "chat"), ("claude_code", "Claude Code"), ("cowork", "Cowork"))
+
+
 def render_ranking(result: Ranking, *, today: date | None = None) -> Message:
     rows = []
     has_spend = any(r.spend_microcents for r in result.rows)
+    # Projects of both experiences in one list: the classic ones say so (the new are plain),
+    # in a column of their own so no name is cut shorter.
+    mixed = len({r.source for r in result.rows if r.source}) > 1
     for r in result.rows:
         peak = "" if r.peak_daily_users is None else f"peak {number(r.peak_daily_users)}/day"
         spend = usd(r.spend_microcents) if r.spend_microcents else ""
         change = delta_text(r.delta) if r.delta is not None and r.delta.previous is not None else ""
         extras = (peak, spend, change) if has_spend else (peak, change)
+        if mixed:
+            extras = ("chat project" if r.source == "chat_projects" else "", *extras)
         rows.append(
             Row(r.name or r.key, f"{number(r.score)} {result.ranked_by.replace('_', '-')}", extras)
         )
@@ -39,6 +47,11 @@ def render_ranking(result: Ranking, *, today: date | None = None) -> Message:
         if rows
         else [section(f"No {result.kind} used in this period.")]
     )
+    if result.artifacts is not None:
+        parts = [f"{name} {number(n)}" for key, name in _SURFACES
+                 if (n := getattr(result.artifacts, key))]  # fmt: skip
+        detail = f" ({' · '.join(parts)})" if parts else ""
+        body.append(section(f"Artifacts created: {number(result.artifacts.total)}{detail}"))
     words = result.kind
     buttons = period_buttons(words, result.period, today=today, rest=f"--limit {result.limit}")
     if result.more_count and result.limit < MAX_LIMIT:
