@@ -42,9 +42,9 @@ from bot.simulator.config import SimConfig
 
 THREADS = 8
 """Our AnalyticsClient's default concurrency; the floor uses the same."""
-TARGET_RATIO = 2.0
+TARGET_RATIO = 1.1
 TARGET_RSS_MB = 300.0
-"""Issue 8's targets; printed, never asserted."""
+"""Targets (issue 20's ratio, issue 8's memory); printed, never asserted."""
 BUCKETED = ("/usage_report", "/cost_report")
 
 
@@ -186,7 +186,7 @@ def main() -> int:
     )
     ratio = ours.seconds / max(floor.seconds, 1e-9)
     print(
-        f"  ratios: ours ÷ floor = {ratio:.2f}x wall (target ≤ {TARGET_RATIO:.0f}x); "
+        f"  ratios: ours ÷ floor = {ratio:.2f}x wall (target ≤ {TARGET_RATIO:.1f}x); "
         f"peak RSS of the sync {ours.peak_rss_mb:,.0f} MB (target < {TARGET_RSS_MB:.0f} MB)"
     )
     print(f"  total bench time {time.perf_counter() - started:,.0f} s")
