@@ -98,7 +98,7 @@ def test_every_subcommand_answers(synced: Synced, sub: str) -> None:
         "SELECT email FROM directory WHERE email IS NOT NULL ORDER BY user_id LIMIT 1"
     ).fetchone()
     words = WORDS[sub].format(email=email)
-    answer = answer_line(words, synced.db, today=TODAY, settings=synced.settings)
+    answer = answer_line(words, synced.db, now=NOW, settings=synced.settings)
     assert answer.ok, answer.text
 
 
@@ -114,7 +114,7 @@ def test_drift_measures_against_todays_fields_and_either_spelling(synced: Synced
         if item is not None:
             assert not {"actor.email", "actor.email_address"} & set(item.not_sent)
             assert not {"actor.email", "actor.email_address"} & set(item.undocumented)
-    status = answer_line("status", synced.db, today=TODAY, settings=synced.settings).text
+    status = answer_line("status", synced.db, now=NOW, settings=synced.settings).text
     assert "actor.email" not in status
     assert "latest available activity day was" in status
 

@@ -6,9 +6,10 @@ Everything is anchored on the reported day D (the last complete UTC day when it 
   day of the 7 before it (`finance` for the organisation, the product's series otherwise);
 * month to date through D vs the same days of last month, and the month-end projection with
   its basis (`finance`'s; for one product, `bot.budgets.forecast` with the same rule);
-* activity lags about a day (and may be revised), so its sections name their own days: average daily actives of
-  the 7 days to the latest reported day E ≤ D (vs the same days a week before), E's DAU vs
-  the same weekday a week before, and the days after E not reported yet;
+* activity lags about a day (and may be revised), so its sections name their own days:
+  average daily actives of the 7 days to the latest reported day E ≤ D (vs the same days a
+  week before), E's DAU vs the same weekday a week before, and the days after E not reported
+  yet;
 * top products and models of D; projects, skills and connectors of the 7 days to E;
 * people first active on E (with that product, for a product digest); with `with_people`, the
   top spenders and the moves both ways of D.
