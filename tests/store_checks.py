@@ -12,9 +12,12 @@ from bot.store.writers import TABLES
 
 def assert_store_consistent(path: Path) -> list[str]:
     """Whole days only; returns the sync runs' outcomes, oldest first (for the caller to check)."""
-    conn = sqlite3.connect(path)
+    conn = sqlite3.connect(path, isolation_level=None)
     try:
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        # One read transaction: every SELECT below sees the same snapshot, so a day a running
+        # sync commits between two of them is not mistaken for rows without their ledger row.
+        conn.execute("BEGIN")
         ledger = {
             (dataset, day): rows
             for dataset, day, rows in conn.execute(
@@ -27,6 +30,8 @@ def assert_store_consistent(path: Path) -> list[str]:
             assert set(stored) <= days, f"{dataset}: rows of a day without its ledger row"
             for day in days:
                 assert stored.get(day, 0) == ledger[dataset, day], (dataset, day)
-        return [row[0] for row in conn.execute("SELECT outcome FROM sync_runs ORDER BY id")]
+        outcomes = [row[0] for row in conn.execute("SELECT outcome FROM sync_runs ORDER BY id")]
+        conn.execute("COMMIT")
+        return outcomes
     finally:
         conn.close()
