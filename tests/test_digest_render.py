@@ -103,23 +103,24 @@ def test_without_names_no_product_or_model_of_fewer_than_five_people_is_shown(
 
 
 def test_every_section_of_a_weekly_digest_covers_its_week(synced_store_path: Path) -> None:
-    """Posted on Mon Nov 23, the week is Nov 16–22; activity is reported through Tue Nov 17.
+    """Posted on Mon Nov 23, the week is Nov 16–22; the store was synced on Fri Nov 20
+    at noon, so activity is reported through Thu Nov 19 (a day late).
     Spend, actives, new people and rankings all cover the week (activity as far as it is
-    reported, the rest named), never the 7 days to Tuesday or a day of the week before."""
+    reported, the rest named), never the 7 days to Thursday or a day of the week before."""
     db = open_store(str(synced_store_path))
     at = datetime(2026, 11, 23, 9, tzinfo=UTC)
     week = report_period("weekly", at)
     digest = build_digest(db, DigestSpec(kind="weekly", period=week, with_people=True))
     text = digest_text(digest)
-    assert "Active users · Mon Nov 16 – Tue Nov 17 (Wed Nov 18 – Sun Nov 22 not reported" in text
-    assert "New people (Nov 16 – Nov 17, 2026)" in text
-    assert "Top projects, skills and connectors · Nov 16 – Nov 17, 2026" in text
+    assert "Active users · Mon Nov 16 – Thu Nov 19 (Fri Nov 20 – Sun Nov 22 not reported" in text
+    assert "New people (Nov 16 – Nov 19, 2026)" in text
+    assert "Top projects, skills and connectors · Nov 16 – Nov 19, 2026" in text
     snap, new = digest.adoption, digest.newcomers
     assert snap is not None
     assert new is not None
-    assert (snap.window.start, snap.window.end) == (week.start, date(2026, 11, 17))
-    assert snap.not_reported == Period.between(date(2026, 11, 18), week.end)
+    assert (snap.window.start, snap.window.end) == (week.start, date(2026, 11, 19))
+    assert snap.not_reported == Period.between(date(2026, 11, 20), week.end)
     assert new.window == snap.window
     assert digest.rankings
     for ranked in digest.rankings:
-        assert (ranked.period.start, ranked.period.end) == (week.start, date(2026, 11, 17))
+        assert (ranked.period.start, ranked.period.end) == (week.start, date(2026, 11, 19))

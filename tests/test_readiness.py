@@ -142,7 +142,7 @@ def test_readyz_in_http_mode_says_what_an_operator_asks(
                 "message": "The Analytics API rejected the key (401): invalid x-api-key.",
             }
             assert body["data"]["watermark"] is not None
-            assert body["data"]["activity_through"] == "2026-11-17"
+            assert body["data"]["activity_through"] == "2026-11-19"  # synced Nov 20: a day late
 
             store.rename(tmp_path / "moved.db")  # the store goes away: not ready, still alive
             gone = served.poll("/readyz", unready).json()

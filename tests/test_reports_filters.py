@@ -140,7 +140,10 @@ def test_digests_and_budgets_refuse_a_product_the_data_does_not_have(
     for words in ("digest subscribe --product nonsense", "budget set 100 --product nonsense"):
         reply = env.ask(words, ADMIN, channel_id=DIGEST_CHANNEL)
         text = blocks_to_text(reply.blocks)
-        assert "nonsense is not a product in the data; use chat, claude_code" in text, text
+        assert (
+            "nonsense is not a product in the data; use chat, chat_cowork_unified, claude_code"
+            in text
+        ), text
     db = open_store(str(store))
     assert list_subscriptions(db) == []
     assert list_budgets(db) == []
