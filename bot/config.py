@@ -81,6 +81,12 @@ class Settings(BaseSettings):
         description="Monthly price of one seat in US cents, used to cost idle seats.",
     )
     port: int = Field(default=3000, validation_alias=AliasChoices("PORT", "port"))
+    host: str = Field(
+        default="0.0.0.0",  # a container's port must be reachable from outside; narrow it here
+        validation_alias=AliasChoices("CLAUDE_USAGE_HOST", "host"),
+        description="Address `serve` listens on (probes; HTTP mode's events): 127.0.0.1 behind "
+        "a local proxy, :: for IPv6.",
+    )
     alert_channel: str | None = Field(
         default=None,
         validation_alias=AliasChoices("CLAUDE_USAGE_ALERT_CHANNEL", "alert_channel"),

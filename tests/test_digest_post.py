@@ -279,6 +279,28 @@ def test_an_unreadable_history_never_leads_to_a_guess(digest_env: DigestEnv) -> 
     assert len(env.top_level_posts("C0GENERAL1")) == 1
 
 
+def test_without_the_history_scopes_a_dead_holders_post_is_sent_once_its_lease_ran_out(
+    digest_env: DigestEnv, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An operator who left channels:history out of the manifest: the dead holder's post cannot
+    be looked for, so it is sent once its claim expired (maybe twice in Slack, as manifest.yaml
+    warns), with a warning, never withheld for good; inside the lease nothing is sent."""
+    env = digest_env
+    env.subscribe("daily", "09:00", "Europe/Berlin")
+    db = env.db()
+    key = posts.PostKey(DIGEST_CHANNEL, "daily", "2026-11-19")
+    posts.claim(db, key, owner="dead", now=WINTER_NINE_BERLIN, lease=timedelta(minutes=10))
+    db.close()
+    env.fake.fail("conversations.history", "missing_scope")
+    early = env.scheduler("next").tick(env.clock.at(WINTER_NINE_BERLIN + timedelta(minutes=5)))
+    assert [r.outcome for r in early] == ["in_progress"]
+    assert env.top_level_posts() == []
+    late = env.scheduler("next").tick(env.clock.at(WINTER_NINE_BERLIN + timedelta(minutes=30)))
+    assert [r.outcome for r in late] == ["posted"]
+    assert len(env.top_level_posts()) == 1
+    assert "it may appear twice" in caplog.text
+
+
 QUICK = 1.0
 """Seconds a tick that posts nothing, or an alert check, may take: it reads one small table."""
 POSTING = 30.0

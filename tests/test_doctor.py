@@ -122,6 +122,19 @@ def test_everything_passes_against_the_local_stand_ins(world: World) -> None:
     )
 
 
+def test_an_admin_user_group_needs_its_scope_and_nothing_else_does(world: World) -> None:
+    """usergroups:read is not in the manifest: asked for only when a user group makes admins."""
+    assert "usergroups:read" not in world.slack.state.scopes
+    assert statuses(run_checks(world.settings()))["Slack scopes"] == "ok"
+    grouped = run_checks(world.settings(admin_usergroup="S0ADMINS"))
+    (finding,) = [f for f in grouped.findings if f.check == "Slack scopes"]
+    assert finding.status == "fail"
+    assert "lacks usergroups:read" in finding.detail
+    assert "CLAUDE_USAGE_ADMIN_USERGROUP" in (finding.fix or "")
+    world.slack.state.scopes = (*world.slack.state.scopes, "usergroups:read")
+    assert statuses(run_checks(world.settings(admin_usergroup="S0ADMINS")))["Slack scopes"] == "ok"
+
+
 Breakage = Callable[[World], dict[str, Any]]
 
 

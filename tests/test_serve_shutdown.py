@@ -158,5 +158,34 @@ def test_a_port_in_use_is_one_sentence_and_exit_1(tmp_path: Path) -> None:
             kill(served)
     assert served.process.returncode == 1
     assert served.ended.wait(timeout=30)  # the whole output has been read
-    assert served.lines[-1].startswith(f"error: Cannot listen on port {port}: ")
-    assert served.lines[-1].endswith("; set PORT to a free port.")
+    assert served.lines[-1].startswith(f"error: Cannot listen on 0.0.0.0 port {port}: ")
+    assert served.lines[-1].endswith(
+        "; set PORT to a free port (or CLAUDE_USAGE_HOST to an address of this machine)."
+    )
+
+
+def test_the_probes_listen_only_on_the_address_set(tmp_path: Path) -> None:
+    """CLAUDE_USAGE_HOST narrows what `serve` binds (0.0.0.0 by default, for containers): on
+    127.0.0.2 the probes answer there and nothing listens on 127.0.0.1."""
+    with FakeSlack() as fake, FakeSocketMode() as socket_mode:
+        fake.state.socket_url = socket_mode.url
+        port = free_port()
+        env = {
+            "SLACK_BOT_TOKEN": "xoxb-serve",
+            "SLACK_APP_TOKEN": APP_TOKEN,
+            "SLACK_API_URL": fake.api_url,
+            "CLAUDE_USAGE_DB": str(tmp_path / "store.db"),
+            "PORT": str(port),
+            "CLAUDE_USAGE_HOST": "127.0.0.2",
+        }
+        served: Served = start_serve(env, tmp_path)
+        try:
+            served.wait_line("Slack app running in socket mode")
+            with socket.create_connection(("127.0.0.2", port), timeout=5):
+                pass
+            with pytest.raises(ConnectionRefusedError):
+                socket.create_connection(("127.0.0.1", port), timeout=5).close()
+            served.stop(signal.SIGTERM)
+        finally:
+            kill(served)
+    assert served.process.returncode == 0

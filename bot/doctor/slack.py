@@ -14,7 +14,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.config import Settings
 from bot.doctor.model import Finding
-from bot.slack.scopes import BOT_SCOPES
+from bot.slack.scopes import ADMIN_GROUP_SCOPE, required_scopes
 
 XOXB_FIX = (
     "copy the Bot User OAuth Token (xoxb-…) from the app's OAuth & Permissions page into "
@@ -57,12 +57,14 @@ def check_slack(
         return found
     team, user = auth.get("team"), auth.get("user")
     found.insert(0, Finding("Slack bot token", "ok", f"valid: {user} in {team}"))
-    found.insert(1, _scopes(auth.headers))
+    found.insert(
+        1, _scopes(auth.headers, required_scopes(admin_usergroup=settings.admin_usergroup))
+    )
     found += _channels(settings, client, channels)
     return found
 
 
-def _scopes(headers: dict[str, str] | None) -> Finding:
+def _scopes(headers: dict[str, str] | None, needed: tuple[str, ...]) -> Finding:
     granted_text = next(
         (v for k, v in (headers or {}).items() if k.lower() == "x-oauth-scopes"), None
     )
@@ -74,10 +76,13 @@ def _scopes(headers: dict[str, str] | None) -> Finding:
             "compare OAuth & Permissions → Bot Token Scopes with manifest.yaml",
         )
     granted = {s.strip() for s in granted_text.split(",") if s.strip()}
-    missing = [s for s in BOT_SCOPES if s not in granted]
+    missing = [s for s in needed if s not in granted]
     if missing:
-        return Finding("Slack scopes", "fail", f"the token lacks {', '.join(missing)}", SCOPE_FIX)
-    return Finding("Slack scopes", "ok", f"all {len(BOT_SCOPES)} the manifest asks for")
+        fix = SCOPE_FIX
+        if ADMIN_GROUP_SCOPE in missing:
+            fix += f" ({ADMIN_GROUP_SCOPE} is needed because CLAUDE_USAGE_ADMIN_USERGROUP is set)"
+        return Finding("Slack scopes", "fail", f"the token lacks {', '.join(missing)}", fix)
+    return Finding("Slack scopes", "ok", f"all {len(needed)} this configuration needs")
 
 
 def _mode(settings: Settings) -> Finding:

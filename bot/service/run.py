@@ -80,12 +80,13 @@ def start_checks(settings: Settings, client: WebClient | None) -> None:
         )
 
 
-def _listen(app: Starlette, port: int, *, access_log: bool = True) -> ServerThread:
+def _listen(app: Starlette, host: str, port: int, *, access_log: bool = True) -> ServerThread:
     try:
-        return ServerThread(app, port, access_log=access_log).start()
+        return ServerThread(app, port, host=host, access_log=access_log).start()
     except OSError as exc:
         raise ClaudeUsageError(
-            f"Cannot listen on port {port}: {exc.strerror or exc}; set PORT to a free port."
+            f"Cannot listen on {host} port {port}: {exc.strerror or exc}; set PORT to a free "
+            "port (or CLAUDE_USAGE_HOST to an address of this machine)."
         ) from None
 
 
@@ -128,7 +129,9 @@ class Service:
     def start(self) -> None:
         port = self.settings.port
         if self.link is not None:
-            self.server = _listen(create_health_app(health=self.health), port, access_log=False)
+            self.server = _listen(
+                create_health_app(health=self.health), self.settings.host, port, access_log=False
+            )
             try:
                 self.link.connect()
             except SlackApiError as exc:
@@ -148,7 +151,9 @@ class Service:
                 "Slack app running in socket mode (probes on port %d: /healthz, /readyz)", port
             )
             return
-        self.server = _listen(create_http_app(self.bolt, health=self.health), port)
+        self.server = _listen(
+            create_http_app(self.bolt, health=self.health), self.settings.host, port
+        )
         log.info("Slack app on port %d (/slack/events, /healthz, /readyz)", port)
 
     def stop(self) -> None:

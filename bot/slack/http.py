@@ -132,9 +132,14 @@ class ServerThread:
         access_log: bool = True,
         graceful_seconds: float = 5.0,
     ) -> None:
-        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        self._sock = socket.socket(family, socket.SOCK_STREAM)
         self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._sock.bind((host, port))
+        try:
+            self._sock.bind((host, port))
+        except OSError:
+            self._sock.close()
+            raise
         self._sock.listen(128)  # connections wait in the backlog until uvicorn accepts
         config = uvicorn.Config(
             app,

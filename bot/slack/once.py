@@ -145,11 +145,21 @@ class Poster:
             return Sent("skipped" if row.state == "skipped" else "failed", key, error=row.note)
         try:
             found = find_post(self.client, key.channel, key, row.claimed_at)
-        except (SlackApiError, SlackClientError, OSError) as exc:
-            # Unverifiable (the bot was removed, a scope is missing, Slack is down): never
-            # post on a guess. The claim stays; a later run looks again.
-            log.warning("could not read the history of %s: %s", key.channel, exc)
-            return Sent("failed", key, error="could not read the channel history")
+        except SlackApiError as exc:
+            if exc.response.get("error") != "missing_scope":
+                return self._unverifiable(key, exc)
+            # The operator left out the history scopes (manifest.yaml says what that costs):
+            # nothing can tell whether the dead holder's post arrived, so once its lease has
+            # run out it is sent, at the risk of a second copy, rather than never.
+            log.warning(
+                "cannot look for %s in %s without channels:history/groups:history; sending it "
+                "once its claim expires (it may appear twice)",
+                key.claim_id,
+                key.channel,
+            )
+            found = None
+        except (SlackClientError, OSError) as exc:
+            return self._unverifiable(key, exc)
         if found is not None:
             posts.mark_posted(db, key, ts=found, now=self.now())
             log.info("found %s already in Slack (ts %s); not posting again", key.claim_id, found)
@@ -162,6 +172,13 @@ class Poster:
         if posts.take_over(db, row, owner=self.owner, now=self.now(), lease=self.lease):
             return self._send(db, key, message, payload, thread_ts)
         return Sent("in_progress", key)
+
+    @staticmethod
+    def _unverifiable(key: PostKey, exc: Exception) -> Sent:
+        """The history could not be read (the bot was removed, Slack is down): never post on a
+        guess. The claim stays; a later run looks again."""
+        log.warning("could not read the history of %s: %s", key.channel, exc)
+        return Sent("failed", key, error="could not read the channel history")
 
     def _wait(self, db: Database, key: PostKey, seconds: float) -> PostRow | None:
         """Poll the store until another holder marks the post, or `seconds` pass (real time:

@@ -1,4 +1,5 @@
-"""The bot token scopes the app needs: exactly `manifest.yaml`'s (a test keeps them equal).
+"""The bot token scopes the app needs: exactly `manifest.yaml`'s (a test keeps them equal), plus
+`usergroups:read` only where `CLAUDE_USAGE_ADMIN_USERGROUP` makes a user group's members admins.
 
 They live in code as well because the image does not ship the manifest, and `claude-usage
 doctor` compares them with what Slack says the installed token was granted (the `x-oauth-scopes`
@@ -19,7 +20,16 @@ BOT_SCOPES: tuple[str, ...] = (
     "groups:read",
     "im:history",
     "im:write",
-    "usergroups:read",
     "users:read",
     "users:read.email",
 )
+
+ADMIN_GROUP_SCOPE = "usergroups:read"
+"""Read the members of `CLAUDE_USAGE_ADMIN_USERGROUP` (`usergroups.users.list`). Not in the
+manifest: an app that names its admins one by one never asks to read the workspace's groups."""
+
+
+def required_scopes(*, admin_usergroup: str | None) -> tuple[str, ...]:
+    """The scopes this configuration needs: the manifest's, and the group scope if a group
+    makes admins."""
+    return (*BOT_SCOPES, ADMIN_GROUP_SCOPE) if admin_usergroup else BOT_SCOPES
