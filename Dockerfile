@@ -3,18 +3,34 @@
 # processes on one store file). Slim, non-root, with a health check on /healthz (liveness), which
 # `serve` answers on PORT in both modes beside /readyz (readiness). `serve` stops cleanly on
 # SIGTERM as PID 1. Keep the store on /data: the scheduler's claims live there.
-FROM python:3.11-slim AS build
-WORKDIR /src
-COPY pyproject.toml README.md ./
-COPY bot ./bot
-COPY tools ./tools
-RUN pip install --no-cache-dir --prefix=/install .
+#
+#   docker build -t claude-usage .          podman build --format docker -t claude-usage .
+#
+# Reproducible: the base is pinned by digest (override with --build-arg BASE=… for a mirror,
+# e.g. after `docker buildx imagetools inspect python:3.11-slim-bookworm`), and dependencies come
+# from requirements/app.lock with hashes, in a layer of their own before our code: a change to
+# bot/ reinstalls only our package.
+ARG BASE=python:3.11-slim-bookworm@sha256:2e32f7d302adc1c37428355c1e646897c0c53f4fd60b6a551245fb90ee129f91
 
-FROM python:3.11-slim
-ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
-    CLAUDE_USAGE_DB=/data/claude-usage.db PORT=3000
-COPY --from=build /install /usr/local
-RUN useradd --create-home --uid 10001 bot && mkdir /data && chown bot /data
+FROM ${BASE} AS build
+ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1
+RUN python -m venv /opt/claude-usage
+COPY requirements/app.lock /src/requirements/app.lock
+RUN /opt/claude-usage/bin/pip install --require-hashes -r /src/requirements/app.lock
+COPY pyproject.toml README.md /src/
+COPY bot /src/bot
+COPY tools /src/tools
+RUN /opt/claude-usage/bin/pip install --no-deps --no-build-isolation /src \
+    && /opt/claude-usage/bin/python -m compileall -q /opt/claude-usage/lib
+
+FROM ${BASE}
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PATH=/opt/claude-usage/bin:$PATH \
+    CLAUDE_USAGE_DB=/data/claude-usage.db PORT=3000 MPLCONFIGDIR=/opt/claude-usage/mplconfig
+COPY --from=build /opt/claude-usage /opt/claude-usage
+# matplotlib's font cache, built once here: with a read-only root file system it would otherwise
+# warn and rebuild it in a temporary folder in every process that draws a chart.
+RUN python -c "import matplotlib.font_manager" \
+    && useradd --create-home --uid 10001 bot && mkdir /data && chown bot /data
 USER bot
 WORKDIR /home/bot
 VOLUME ["/data"]

@@ -8,12 +8,21 @@ STAMP := $(VENV)/.installed
 # `sync`). Up-to-date files are skipped, so it is cheap to repeat after every pull.
 BYTECODE := $(BIN)/python -m compileall -q bot tools
 
-.PHONY: demo test lint format typecheck bench clean
+.PHONY: demo test lint format typecheck bench clean lock
 
-$(STAMP): pyproject.toml
+# Dependencies come from a lock with hashes (requirements/dev.lock: runtime + dev; the image
+# installs requirements/app.lock), so every machine gets the same bytes; our own package is
+# then installed editable without resolving anything. `make lock` rewrites both locks.
+LOCKS := requirements/app.lock requirements/dev.lock
+UV := .venv-lock/bin/uv
+UV_VERSION := 0.13.10
+COMPILE := $(UV) pip compile --quiet --generate-hashes --universal --python-version 3.11 \
+	--custom-compile-command 'make lock'
+
+$(STAMP): pyproject.toml requirements/dev.lock
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/dev.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	$(BYTECODE)
 	touch $(STAMP)
 
@@ -45,5 +54,12 @@ bench: $(STAMP)
 	@if [ -f bench/slack_ack.py ]; then $(BIN)/python bench/slack_ack.py; fi
 	$(BIN)/python bench/ask.py
 
+# Rewrite the locks from pyproject.toml (needs PyPI): after changing a dependency, or to take
+# newer releases. uv resolves (fast, and for every platform at once); pip installs.
+lock:
+	@test -x $(UV) || ($(PYTHON) -m venv .venv-lock && .venv-lock/bin/pip install --quiet uv==$(UV_VERSION))
+	$(COMPILE) pyproject.toml requirements/build.in -o requirements/app.lock
+	$(COMPILE) pyproject.toml requirements/build.in --extra dev -o requirements/dev.lock
+
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) .venv-lock .mypy_cache .pytest_cache .ruff_cache
