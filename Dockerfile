@@ -25,14 +25,15 @@ RUN /opt/claude-usage/bin/pip install --no-deps --no-build-isolation /src \
 
 FROM ${BASE}
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PATH=/opt/claude-usage/bin:$PATH \
-    CLAUDE_USAGE_DB=/data/claude-usage.db PORT=3000 MPLCONFIGDIR=/opt/claude-usage/mplconfig
+    CLAUDE_USAGE_DB=/data/claude-usage.db PORT=3000 MPLCONFIGDIR=/data/.matplotlib
 COPY --from=build /opt/claude-usage /opt/claude-usage
-# matplotlib's font cache, built once here: with a read-only root file system it would otherwise
-# warn and rebuild it in a temporary folder in every process that draws a chart.
-RUN python -c "import matplotlib.font_manager" \
-    && useradd --create-home --uid 10001 bot && mkdir /data && chown bot /data
+RUN useradd --create-home --uid 10001 bot && mkdir /data && chown bot /data
 USER bot
 WORKDIR /home/bot
+# matplotlib needs a writable config folder for its font cache: on /data it survives restarts and
+# a read-only root file system (else every process that draws a chart warns and rebuilds it in a
+# temporary folder). Built here, so a new named volume starts with it.
+RUN python -c "import matplotlib.font_manager"
 VOLUME ["/data"]
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \
